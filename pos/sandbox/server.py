@@ -1,0 +1,154 @@
+"""``SandboxServer``: runs the sandbox app under uvicorn in a background thread."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from pathlib import Path
+from types import TracebackType
+
+import uvicorn
+
+from pos.sandbox.app import SandboxCore, build_app
+from pos.sandbox.faults import FaultConfig
+
+
+class SandboxServer:
+    """A Scalev-v3-compatible HTTP server on a real socket.
+
+    ``start()`` blocks until the socket is listening; ``base_url`` is then known (port 0 picks
+    a free port). ``stop()`` shuts uvicorn down, joins the thread and closes SQLite. Usable as
+    a context manager.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        rate_limit: bool = True,
+        faults: FaultConfig | None = None,
+        products: int | None = None,
+        seed: int = 7,
+        log_requests: bool = False,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.host = host
+        self.port = port
+        self._options = {
+            "rate_limit": rate_limit,
+            "faults": faults,
+            "products": products,
+            "seed": seed,
+            "log_requests": log_requests,
+        }
+        self.core: SandboxCore | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._sock: socket.socket | None = None
+        self._error: BaseException | None = None
+
+    # -- lifecycle ----------------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        if self.core is None:
+            raise RuntimeError("SandboxServer is not started")
+        return self.core.base_url
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self, timeout: float = 15.0) -> SandboxServer:
+        if self._thread is not None:
+            raise RuntimeError("SandboxServer already started")
+        self.core = SandboxCore(self.data_dir, **self._options)  # type: ignore[arg-type]
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose
+        # proto is TCP, and without it every response waits ~40 ms for a delayed ACK.
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            sock.bind((self.host, self.port))
+            sock.listen(128)
+            sock.setblocking(False)
+        except OSError:
+            sock.close()
+            self.core.close()
+            self.core = None
+            raise
+        self._sock = sock
+        self.port = sock.getsockname()[1]
+        host = f"[{self.host}]" if family == socket.AF_INET6 else self.host
+        self.core.base_url = f"http://{host}:{self.port}"
+        config = uvicorn.Config(
+            build_app(self.core),
+            log_config=None,
+            log_level="critical",
+            access_log=False,
+            lifespan="off",
+            loop="asyncio",
+            http="h11",
+            ws="none",
+            timeout_graceful_shutdown=2,
+            timeout_keep_alive=5,
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._run, name="kasir-sandbox", daemon=True)
+        self._thread.start()
+        # Block until uvicorn has started serving (or died).
+        waited = 0.0
+        while not self._server.started:
+            if not self._thread.is_alive():
+                self._cleanup()
+                raise RuntimeError(f"sandbox failed to start: {self._error!r}")
+            if waited > timeout:
+                self.stop()
+                raise TimeoutError("sandbox did not start in time")
+            self._thread.join(0.01)
+            waited += 0.01
+        return self
+
+    def _run(self) -> None:
+        assert self._server is not None and self._sock is not None
+        try:
+            asyncio.run(self._server.serve(sockets=[self._sock]))
+        except BaseException as exc:  # pragma: no cover - reported by start()
+            self._error = exc
+
+    def stop(self) -> None:
+        if self.core is not None:
+            self.core.stopping.set()
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(10)
+        self._cleanup()
+
+    def _cleanup(self) -> None:
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+        if self.core is not None:
+            self.core.close()
+        self._thread = None
+        self._server = None
+
+    def wait(self) -> None:
+        """Block until the server thread ends (used by the CLI)."""
+        while self._thread is not None and self._thread.is_alive():
+            self._thread.join(0.5)
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
