@@ -1,0 +1,106 @@
+"""The client-side limiter: never more than N requests in any window (property test)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scalev_mock import FakeClock, MockAPI, make_client
+
+from pos.api import RateLimiter
+
+
+def _max_in_window(times: list[float], period: float) -> int:
+    """Largest number of timestamps inside any half-open window [t, t + period)."""
+    best = 0
+    j = 0
+    for i in range(len(times)):
+        while times[i] - times[j] >= period:
+            j += 1
+        best = max(best, i - j + 1)
+    return best
+
+
+@settings(max_examples=60, deadline=None, database=None)
+@given(
+    gaps=st.lists(st.floats(min_value=0.0, max_value=0.5), min_size=1, max_size=400),
+    limit=st.integers(min_value=1, max_value=120),
+    period=st.floats(min_value=0.5, max_value=20.0),
+)
+def test_limiter_never_exceeds_window(gaps: list[float], limit: int, period: float) -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(limit, period, clock=clock.monotonic, sleep=clock.sleep)
+    sent: list[float] = []
+
+    async def run() -> None:
+        for gap in gaps:
+            clock.now += gap
+            await limiter.acquire()
+            sent.append(clock.now)
+
+    asyncio.run(run())
+    assert len(sent) == len(gaps)
+    assert _max_in_window(sent, period) <= limit
+
+
+@settings(max_examples=30, deadline=None, database=None)
+@given(n=st.integers(min_value=1, max_value=350), concurrency=st.integers(1, 20))
+def test_limiter_concurrent_callers(n: int, concurrency: int) -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(100, 10.0, clock=clock.monotonic, sleep=clock.sleep)
+    sent: list[float] = []
+
+    async def worker(count: int) -> None:
+        for _ in range(count):
+            await limiter.acquire()
+            sent.append(clock.now)
+
+    async def run() -> None:
+        per, extra = divmod(n, concurrency)
+        await asyncio.gather(*(worker(per + (i < extra)) for i in range(concurrency)))
+
+    asyncio.run(run())
+    assert len(sent) == n
+    assert _max_in_window(sorted(sent), 10.0) <= 100
+    # And it does not wait needlessly: the k-th hundred starts at about k * 10 s.
+    assert clock.now - 1000.0 <= 10.0 * ((n - 1) // 100) + 1e-3
+
+
+@pytest.mark.asyncio
+async def test_client_burst_of_250_stays_within_100_per_10s(api: MockAPI, clock: FakeClock) -> None:
+    api.json("GET", "/v3/bundles/1", {"id": 1})
+    async with make_client(api, clock) as client:
+        await asyncio.gather(*(client.get_bundle(1) for _ in range(250)))
+    assert len(api.sent_at) == 250
+    assert _max_in_window(api.sent_at, 10.0) == 100
+
+
+@pytest.mark.asyncio
+async def test_custom_rate_limit(api: MockAPI, clock: FakeClock) -> None:
+    api.json("GET", "/v3/bundles/1", {"id": 1})
+    async with make_client(api, clock, rate_limit=(5, 1.0)) as client:
+        for _ in range(12):
+            await client.get_bundle(1)
+    assert _max_in_window(api.sent_at, 1.0) == 5
+    assert api.sent_at[-1] - api.sent_at[0] == pytest.approx(2.0)
+
+
+def test_header_parsing() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(clock=clock.monotonic, sleep=clock.sleep, wall_clock=clock.wall)
+    assert limiter.retry_after_delay("5") == 5
+    assert limiter.retry_after_delay("-3") == 0
+    assert limiter.retry_after_delay("garbage") is None
+    assert limiter.retry_after_delay(None) is None
+    assert limiter.reset_delay(str(clock.wall() + 8)) == pytest.approx(8)
+    assert limiter.reset_delay("3") == 3  # small values read as seconds
+    assert limiter.reset_delay("nan") is None
+    assert limiter.observe({"x-ratelimit-remaining": "4"}) == 4
+    assert limiter.blocked_until == 0
+    assert limiter.observe({"x-ratelimit-remaining": "0"}) == 0
+    assert limiter.blocked_until == pytest.approx(clock.now + 10.0)
+    assert limiter.observe({}) is None
+    with pytest.raises(ValueError):
+        RateLimiter(0, 1.0)
