@@ -1,0 +1,111 @@
+"""The cart: catalog items with quantities, in insertion order. Amounts in integer rupiah."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .catalog import CatalogItem
+
+MAX_QUANTITY = 9999
+
+
+@dataclass
+class CartLine:
+    item: CatalogItem
+    quantity: int
+
+    @property
+    def subtotal(self) -> int:
+        return self.item.price * self.quantity
+
+    @property
+    def key(self) -> str:
+        return self.item.key
+
+
+def _check_qty(qty: int) -> int:
+    if isinstance(qty, bool) or not isinstance(qty, int):
+        raise TypeError("quantity must be an int")
+    if qty > MAX_QUANTITY:
+        raise ValueError(f"quantity above {MAX_QUANTITY}")
+    return qty
+
+
+class Cart:
+    def __init__(self) -> None:
+        self._lines: dict[str, CartLine] = {}
+
+    @property
+    def lines(self) -> list[CartLine]:
+        return list(self._lines.values())
+
+    def get(self, key: str) -> CartLine | None:
+        return self._lines.get(key)
+
+    def add(self, item: CatalogItem, qty: int = 1) -> CartLine:
+        """Add ``qty`` of ``item`` (merging with an existing line). ``qty`` must be > 0."""
+        _check_qty(qty)
+        if qty <= 0:
+            raise ValueError("quantity must be positive")
+        line = self._lines.get(item.key)
+        if line is None:
+            line = CartLine(item=item, quantity=qty)
+            self._lines[item.key] = line
+        else:
+            line.quantity = _check_qty(line.quantity + qty)
+            line.item = item  # newest catalog data (price) wins
+        return line
+
+    def set_quantity(self, key: str, qty: int) -> None:
+        """Set a line's quantity; ``qty <= 0`` removes the line. Unknown keys raise KeyError."""
+        _check_qty(qty)
+        if key not in self._lines:
+            raise KeyError(key)
+        if qty <= 0:
+            del self._lines[key]
+        else:
+            self._lines[key].quantity = qty
+
+    def remove(self, key: str) -> None:
+        self._lines.pop(key, None)
+
+    def clear(self) -> None:
+        self._lines.clear()
+
+    @property
+    def total(self) -> int:
+        return sum(line.subtotal for line in self._lines.values())
+
+    @property
+    def count(self) -> int:
+        return sum(line.quantity for line in self._lines.values())
+
+    @property
+    def is_empty(self) -> bool:
+        return not self._lines
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    @property
+    def needs_shipping(self) -> bool:
+        return any(line.item.is_physical for line in self._lines.values())
+
+    @property
+    def weight(self) -> int:
+        """Grams of the physical goods."""
+        return sum(
+            line.item.weight * line.quantity
+            for line in self._lines.values()
+            if line.item.is_physical
+        )
+
+    def shipping_variants(self) -> list[tuple[int, int]]:
+        """``(variant_id, qty)`` of the physical goods, bundles expanded into their lines."""
+        acc: dict[int, int] = {}
+        for line in self._lines.values():
+            if not line.item.is_physical:
+                continue
+            for variant_id, per_unit in line.item.lines:
+                acc[variant_id] = acc.get(variant_id, 0) + per_unit * line.quantity
+        return list(acc.items())

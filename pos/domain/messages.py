@@ -1,0 +1,68 @@
+"""Cashier-facing texts, keyed by message id: ``id -> (Indonesian, English)``."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # customer form
+    "name_required": ("Nama pelanggan wajib diisi.", "Customer name is required."),
+    "name_too_long": (
+        "Nama pelanggan terlalu panjang (maksimal 100 karakter).",
+        "Customer name is too long (at most 100 characters).",
+    ),
+    "phone_required": ("Nomor HP wajib diisi.", "Phone number is required."),
+    "phone_invalid": (
+        "Nomor HP tidak valid. Contoh: 0812-3456-7890",
+        "Invalid phone number. Example: 0812-3456-7890",
+    ),
+    "email_invalid": (
+        "Alamat email tidak valid. Contoh: nama@contoh.com",
+        "Invalid email address. Example: name@example.com",
+    ),
+    # cart / sale
+    "cart_empty": ("Keranjang masih kosong.", "The cart is empty."),
+    "quantity_invalid": ("Jumlah harus lebih dari 0.", "Quantity must be more than 0."),
+    "payment_method_required": ("Pilih metode pembayaran.", "Choose a payment method."),
+    "shipping_required": (
+        "Keranjang berisi barang fisik: isi data pengiriman.",
+        "The cart holds physical goods: fill in the shipping details.",
+    ),
+    "address_required": ("Alamat pengiriman wajib diisi.", "Shipping address is required."),
+    # storage
+    "storage_readonly": (
+        "Folder data tidak bisa ditulis. Periksa izin folder data Kasir.",
+        "The data folder is not writable. Check the permissions of Kasir's data folder.",
+    ),
+    "storage_full": (
+        "Disk penuh. Kosongkan ruang disk lalu coba lagi.",
+        "The disk is full. Free some disk space and try again.",
+    ),
+    "storage_unavailable": (
+        "Database Kasir tidak bisa dibuka. Periksa folder data.",
+        "Kasir's database cannot be opened. Check the data folder.",
+    ),
+    "storage_locked": (
+        "Database sedang dipakai proses lain. Coba lagi sebentar lagi.",
+        "The database is busy in another process. Try again in a moment.",
+    ),
+    "storage_corrupt": (
+        "Database Kasir rusak. Hubungi dukungan teknis.",
+        "Kasir's database is damaged. Contact support.",
+    ),
+    "storage_error": ("Gagal menyimpan data lokal.", "Could not save local data."),
+    "already_running": (
+        "Kasir sudah berjalan di komputer ini dengan folder data yang sama.",
+        "Kasir is already running on this computer with the same data folder.",
+    ),
+    "sale_state_invalid": (
+        "Status penjualan tidak mengizinkan tindakan ini.",
+        "The sale's state does not allow this action.",
+    ),
+}
+
+
+def text(message_id: str, lang: str = "id") -> str:
+    """The text of ``message_id`` in ``lang`` ("id" or "en"); unknown ids get a generic text."""
+    pair = MESSAGES.get(message_id)
+    if pair is None:
+        pair = ("Terjadi kesalahan.", "Something went wrong.")
+    return pair[1] if lang == "en" else pair[0]

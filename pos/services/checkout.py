@@ -1,0 +1,317 @@
+"""Exactly-once order creation on top of an API without idempotency keys.
+
+Scalev's ``POST /v3/orders`` has no idempotency key, so the POS makes creation exactly-once
+itself:
+
+1. the sale is journaled (state ``draft``) with a ``pos_ref`` UUID and the frozen request body
+   (``metadata.pos_ref``) BEFORE anything is sent;
+2. each send is preceded by ``mark_sending``; a reply marks it ``created``;
+3. when the outcome is unknown (timeout after sending, reset, 5xx, unreadable 2xx) the order is
+   looked up by customer phone + ``metadata.pos_ref`` (``GET /v3/orders``, newest first) and
+   adopted if found; only when it is absent is the SAME body resent — a bounded number of times;
+4. a request that certainly never left (connect failure) may be resent; when the network is
+   gone the sale is ``queued`` for later;
+5. 400/422 is final (``rejected``); other refusals (401/403/404/409) are ``failed``.
+
+A pos_ref in flight is never driven twice at once: concurrent callers join the running attempt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pos.api.errors import (
+    APIConnectionError,
+    APIStatusError,
+    BadRequestError,
+    InvalidResponseError,
+    OrderOutcomeUnknown,
+    RateLimitedError,
+    ScalevError,
+    ServerError,
+)
+from pos.api.models import Order, OrderListItem
+from pos.domain.sale import SaleDraft, build_order_body, short_ref
+from pos.storage.db import StorageError
+from pos.storage.journal import DONE, SaleJournal, SaleRecord, SaleState
+
+from .errors import BackendUnavailable, SaleRejected, rejection_details
+
+log = logging.getLogger(__name__)
+
+LOOKUP_COLUMNS = [
+    "id",
+    "order_id",
+    "secret_slug",
+    "status",
+    "payment_status",
+    "payment_url",
+    "public_order_url",
+    "gross_revenue",
+    "metadata",
+    "notes",
+    "created_at",
+]
+
+
+@dataclass
+class SubmitResult:
+    pos_ref: str
+    order: Order
+    adopted: bool  # True: the order was found by reconcile (the reply had been lost)
+
+
+class CheckoutService:
+    """Creates orders exactly once per sale (see module docstring)."""
+
+    def __init__(
+        self,
+        client: Any,
+        journal: SaleJournal,
+        *,
+        terminal: str = "KASIR-01",
+        max_sends: int = 3,
+        max_reconcile_rounds: int = 3,
+        lookup_limit: int = 50,
+        backoff: Sequence[float] = (0.5, 1.0, 2.0, 4.0),
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        self._client = client
+        self._journal = journal
+        self.terminal = terminal
+        self._max_sends = max_sends
+        self._max_rounds = max_reconcile_rounds
+        self._lookup_limit = lookup_limit
+        self._backoff = tuple(backoff) or (0.0,)
+        self._sleep = sleep
+        self._inflight: dict[str, asyncio.Future[SubmitResult]] = {}
+        self._inflight_drafts: dict[SaleDraft, str] = {}
+
+    # --- public ----------------------------------------------------------------------
+
+    async def submit(self, draft: SaleDraft) -> SubmitResult:
+        """Journal the sale, then create the order exactly once.
+
+        Raises :class:`SaleRejected` (final) or :class:`BackendUnavailable` (the sale stays in
+        the journal, ``queued`` or ``unknown``). Submitting an equal draft while the first is
+        still in flight (a double click) joins the first instead of creating a second sale.
+        """
+        running = self._inflight_drafts.get(draft)
+        if running is not None and running in self._inflight:
+            return await asyncio.shield(self._inflight[running])
+        pos_ref = str(uuid.uuid4())
+        body = build_order_body(draft, pos_ref=pos_ref, terminal=self.terminal)
+        self._journal.new_sale(draft, body)
+        self._inflight_drafts[draft] = pos_ref
+        try:
+            return await self._run(pos_ref)
+        finally:
+            self._inflight_drafts.pop(draft, None)
+
+    async def resume(self, pos_ref: str) -> SubmitResult:
+        """Drive a journaled sale to an outcome (lookup first if it may have been sent)."""
+        return await self._run(pos_ref)
+
+    async def reconcile_unfinished(self) -> dict[str, SubmitResult | BaseException]:
+        """Crash/offline recovery: every sending/unknown/queued sale is looked up first and
+        resent only if absent. Returns ``pos_ref -> result or the error`` (never raises for
+        one sale's failure)."""
+        results: dict[str, SubmitResult | BaseException] = {}
+        for rec in self._journal.unfinished():
+            try:
+                results[rec.pos_ref] = await self._run(rec.pos_ref)
+            except asyncio.CancelledError:
+                raise
+            except Exception as e:
+                log.info("sale %s still open: %s", rec.pos_ref, type(e).__name__)
+                results[rec.pos_ref] = e
+        return results
+
+    def in_flight(self, pos_ref: str) -> bool:
+        return pos_ref in self._inflight
+
+    # --- the state machine -----------------------------------------------------------
+
+    async def _run(self, pos_ref: str) -> SubmitResult:
+        fut = self._inflight.get(pos_ref)
+        if fut is not None:
+            return await asyncio.shield(fut)
+        loop = asyncio.get_running_loop()
+        fut = loop.create_future()
+        self._inflight[pos_ref] = fut
+        try:
+            result = await self._drive(pos_ref)
+        except BaseException as e:
+            if not fut.done():
+                if isinstance(e, asyncio.CancelledError):
+                    fut.cancel()
+                else:
+                    fut.set_exception(e)
+                    fut.exception()  # joined callers re-raise it; silence "never retrieved"
+            raise
+        else:
+            fut.set_result(result)
+            return result
+        finally:
+            self._inflight.pop(pos_ref, None)
+
+    def _delay(self, n: int) -> float:
+        return self._backoff[min(n, len(self._backoff) - 1)]
+
+    async def _drive(self, pos_ref: str) -> SubmitResult:
+        rec = self._journal.get(pos_ref)
+        if rec is None:
+            raise KeyError(pos_ref)
+        if rec.state in DONE:
+            return self._stored_result(rec)
+        if rec.state == SaleState.REJECTED:
+            raise SaleRejected(rec.last_error or "", None, pos_ref=pos_ref)
+        body = rec.body
+        # Anything that may have left the machine must be looked up before a resend.
+        need_lookup = rec.attempts > 0
+        rounds = 0  # lookups that found nothing
+        sends = 0
+        unsent_failures = 0
+        while True:
+            if need_lookup:
+                try:
+                    found = await self._lookup(rec)
+                except (APIConnectionError, ServerError, InvalidResponseError,
+                        RateLimitedError) as e:  # fmt: skip
+                    self._safe_mark_unknown(pos_ref, e)
+                    raise BackendUnavailable(
+                        "order lookup failed", pos_ref=pos_ref, queued=False, cause=e
+                    ) from e
+                if found is not None:
+                    self._journal.mark_created(pos_ref, found, adopted=True)
+                    log.info("sale %s adopted order %s", pos_ref, found.id)
+                    return SubmitResult(pos_ref=pos_ref, order=found, adopted=True)
+                rounds += 1
+                need_lookup = False
+            if sends >= self._max_sends or rounds > self._max_rounds:
+                # Out of attempts. The sale stays open in the journal for later.
+                final = self._journal.get(pos_ref)
+                queued = final is not None and final.state == SaleState.QUEUED
+                raise BackendUnavailable("gave up for now", pos_ref=pos_ref, queued=queued)
+            self._journal.mark_sending(pos_ref)
+            sends += 1
+            try:
+                order = await self._client.create_order(body)
+            except BadRequestError as e:  # 400/422: final
+                message, field = rejection_details(e)
+                self._journal.mark_rejected(pos_ref, message or str(e))
+                raise SaleRejected(message, e, field=field, pos_ref=pos_ref) from e
+            except RateLimitedError as e:  # 429: the request was not processed
+                self._journal.mark_queued(pos_ref, e)
+                await self._sleep(min(e.retry_after or self._delay(sends), 30.0))
+                continue
+            except (OrderOutcomeUnknown, ServerError, InvalidResponseError) as e:
+                self._journal.mark_unknown(pos_ref, e)
+                need_lookup = True
+                await self._sleep(self._delay(rounds))
+                continue
+            except APIConnectionError as e:
+                if e.may_have_sent:
+                    self._journal.mark_unknown(pos_ref, e)
+                    need_lookup = True
+                    await self._sleep(self._delay(rounds))
+                    continue
+                unsent_failures += 1
+                self._journal.mark_queued(pos_ref, e)
+                if unsent_failures >= self._max_sends:
+                    raise BackendUnavailable(
+                        "server unreachable", pos_ref=pos_ref, queued=True, cause=e
+                    ) from e
+                await self._sleep(self._delay(unsent_failures - 1))
+                continue
+            except APIStatusError as e:  # 401/403/404/409: refused, not created
+                self._journal.mark_failed(pos_ref, e)
+                raise
+            except ScalevError as e:  # unknown client failure: treat as maybe-sent
+                self._journal.mark_unknown(pos_ref, e)
+                raise BackendUnavailable(str(e), pos_ref=pos_ref, cause=e) from e
+            except asyncio.CancelledError:
+                # The request may be on the wire: never leave the sale looking unsent.
+                self._safe_mark_unknown(pos_ref, "cancelled")
+                raise
+            try:
+                self._journal.mark_created(pos_ref, order)
+            except StorageError:
+                # The order exists; the sale stays "sending" in the journal, so the next
+                # reconcile looks it up and adopts it. The cashier can still take payment.
+                log.exception("order %s created but the journal could not record it", order.id)
+            return SubmitResult(pos_ref=pos_ref, order=order, adopted=False)
+
+    def _safe_mark_unknown(self, pos_ref: str, err: BaseException | str) -> None:
+        try:
+            self._journal.mark_unknown(pos_ref, err)
+        except Exception:
+            log.warning("could not mark %s unknown", pos_ref, exc_info=True)
+
+    def _stored_result(self, rec: SaleRecord) -> SubmitResult:
+        order = Order.model_validate(rec.order or {"id": rec.order_id})
+        return SubmitResult(
+            pos_ref=rec.pos_ref, order=order, adopted=rec.state == SaleState.RECONCILED
+        )
+
+    # --- reconcile -------------------------------------------------------------------
+
+    async def _lookup(self, rec: SaleRecord) -> Order | None:
+        """The order carrying ``rec``'s pos_ref, or None.
+
+        First the customer's newest orders (phone search, up to ``lookup_limit``), then — in
+        case the server formats phones differently — the store's newest page without a
+        search. Both are newest first, so a just-created order is near the top.
+        """
+        phone = rec.customer_phone or rec.body.get("customer_phone")
+        marker = f"#{short_ref(rec.pos_ref)}"
+        base: dict[str, Any] = {"store_id": rec.store_id, "columns": LOOKUP_COLUMNS}
+        passes: list[tuple[dict[str, Any], int]] = []
+        if phone:
+            passes.append(
+                ({**base, "search": phone, "search_field": "customer_phone"}, self._lookup_limit)
+            )
+        passes.append((base, 25 if phone else self._lookup_limit))
+        match: OrderListItem | None = None
+        for kwargs, limit in passes:
+            match = await self._scan(kwargs, limit, rec.pos_ref, marker)
+            if match is not None:
+                break
+        if match is None or not match.id:
+            return None
+        try:
+            return await self._client.get_order(match.id)
+        except (APIConnectionError, ServerError, InvalidResponseError, RateLimitedError):
+            log.info("get_order after lookup failed; adopting the list item")
+            return Order.model_validate(match.model_dump())
+
+    async def _scan(
+        self, kwargs: dict[str, Any], limit: int, pos_ref: str, marker: str
+    ) -> OrderListItem | None:
+        seen = 0
+        iterator = self._client.list_orders(**kwargs)
+        try:
+            async for item in iterator:
+                if _matches(item, pos_ref, marker):
+                    return item
+                seen += 1
+                if seen >= limit:
+                    break
+        finally:
+            aclose = getattr(iterator, "aclose", None)
+            if aclose is not None:
+                await aclose()
+        return None
+
+
+def _matches(item: OrderListItem, pos_ref: str, marker: str) -> bool:
+    meta = item.metadata if isinstance(item.metadata, dict) else None
+    if meta and meta.get("pos_ref"):
+        return str(meta["pos_ref"]) == pos_ref
+    # Defensive: a server that drops metadata still keeps our notes ("Kasir T #abcd1234").
+    return bool(item.notes) and marker in (item.notes or "").split()

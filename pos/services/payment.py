@@ -1,0 +1,75 @@
+"""Watch an order until it is paid (or closed), politely: honours 429 and backs off offline."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from pos.api.errors import (
+    APIConnectionError,
+    InvalidResponseError,
+    RateLimitedError,
+    ServerError,
+)
+from pos.api.models import Order
+
+log = logging.getLogger(__name__)
+
+MAX_DELAY = 30.0
+
+
+def _fingerprint(order: Order) -> tuple[Any, ...]:
+    return (order.status, order.payment_status, order.payment_method, order.payment_url,
+            order.paid_time, order.canceled_time)  # fmt: skip
+
+
+def is_finished(order: Order) -> bool:
+    """Paid/settled (success) or canceled/closed (failure): nothing more to wait for."""
+    return order.is_paid or order.status in ("canceled", "closed")
+
+
+class PaymentWatcher:
+    def __init__(
+        self,
+        client: Any,
+        *,
+        interval: float = 3.0,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        self._client = client
+        self.interval = interval
+        self._sleep = sleep
+
+    async def watch(self, order_id: str, on_update: Callable[[Order], None]) -> Order:
+        """Poll ``GET /v3/orders/{id}`` every ``interval`` s; call ``on_update`` on each change;
+        return the order once paid/settled or canceled/closed. Cancel the task to stop."""
+        last: tuple[Any, ...] | None = None
+        delay = self.interval
+        while True:
+            try:
+                order = await self._client.get_order(order_id)
+            except RateLimitedError as e:
+                delay = min(e.retry_after if e.retry_after else delay * 2, MAX_DELAY)
+                log.info("payment watch rate limited; waiting %.1fs", delay)
+                await self._sleep(delay)
+                continue
+            except (APIConnectionError, ServerError, InvalidResponseError) as e:
+                delay = min(max(delay, self.interval) * 2, MAX_DELAY)
+                log.info("payment watch: %s; retrying in %.1fs", type(e).__name__, delay)
+                await self._sleep(delay)
+                continue
+            delay = self.interval
+            fp = _fingerprint(order)
+            if fp != last:
+                last = fp
+                on_update(order)
+            if is_finished(order):
+                return order
+            await self._sleep(self.interval)
+
+    async def check_now(self, order_id: str) -> Order:
+        """``POST /v3/orders/{id}/check-payment`` — ask Scalev to re-check with the gateway."""
+        order: Order = await self._client.check_payment(order_id)
+        return order

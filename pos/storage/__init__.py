@@ -1,0 +1,20 @@
+"""Local persistence: SQLite (WAL) sale journal, catalog cache, settings; the data-dir lock."""
+
+from .catalog_cache import CatalogCache
+from .db import Database, StorageError
+from .journal import JournalStateError, SaleJournal, SaleRecord, SaleState
+from .lock import AlreadyRunning, DataDirLock
+from .settings import Settings
+
+__all__ = [
+    "AlreadyRunning",
+    "CatalogCache",
+    "DataDirLock",
+    "Database",
+    "JournalStateError",
+    "SaleJournal",
+    "SaleRecord",
+    "SaleState",
+    "Settings",
+    "StorageError",
+]

@@ -1,0 +1,307 @@
+"""The sale journal (outbox): one row per sale, written BEFORE the order request.
+
+States::
+
+    draft ──> sending ──> created
+                 │  ├──> unknown ──> reconciled (found by lookup) | sending (resend)
+                 │  ├──> queued  ──> sending (network back)
+                 │  ├──> rejected (400/422, final)
+                 │  └──> failed  (401/403/…: fix the setup, then resend)
+
+``created``, ``reconciled`` and ``rejected`` are final. Every transition is one transaction and
+checks the current state, so a stale caller can never move a finished sale.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+from .db import Database, StorageError
+
+
+class SaleState(StrEnum):
+    DRAFT = "draft"
+    SENDING = "sending"
+    CREATED = "created"
+    UNKNOWN = "unknown"
+    RECONCILED = "reconciled"
+    REJECTED = "rejected"
+    FAILED = "failed"
+    QUEUED = "queued"
+
+
+FINAL = frozenset({SaleState.CREATED, SaleState.RECONCILED, SaleState.REJECTED})
+DONE = frozenset({SaleState.CREATED, SaleState.RECONCILED})
+UNFINISHED = (SaleState.SENDING, SaleState.UNKNOWN, SaleState.QUEUED)
+_OPEN = (
+    SaleState.DRAFT,
+    SaleState.SENDING,
+    SaleState.UNKNOWN,
+    SaleState.QUEUED,
+    SaleState.FAILED,
+)
+
+
+class JournalStateError(StorageError):
+    """A transition the sale's current state does not allow (or an unknown pos_ref)."""
+
+    def __init__(self, pos_ref: str, state: str | None, wanted: str) -> None:
+        super().__init__("sale_state_invalid", f"{pos_ref}: {state} -> {wanted}")
+        self.pos_ref = pos_ref
+        self.state = state
+        self.wanted = wanted
+
+
+class DraftLike(Protocol):
+    @property
+    def store_id(self) -> int: ...
+    @property
+    def store_unique_id(self) -> str: ...
+    @property
+    def store_name(self) -> str: ...
+    @property
+    def total(self) -> int: ...
+    @property
+    def customer(self) -> Any: ...
+
+
+class OrderLike(Protocol):
+    id: str
+    order_id: str | None
+    payment_url: str | None
+    payment_status: str | None
+
+    def model_dump(self, *, mode: str = ...) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class SaleRecord:
+    pos_ref: str
+    created_at: str
+    updated_at: str
+    state: SaleState
+    store_id: int
+    store_unique_id: str
+    store_name: str
+    customer_name: str
+    customer_phone: str | None
+    total: int
+    body: dict[str, Any]
+    attempts: int
+    last_error: str | None
+    order_id: str | None
+    order_number: str | None
+    payment_url: str | None
+    payment_status: str | None
+    order: dict[str, Any] | None
+
+    @property
+    def is_done(self) -> bool:
+        return self.state in DONE
+
+    @property
+    def is_final(self) -> bool:
+        return self.state in FINAL
+
+
+_COLUMNS = (
+    "pos_ref, created_at, updated_at, state, store_id, store_unique_id, store_name, "
+    "customer_name, customer_phone, total, body, attempts, last_error, order_id, "
+    "order_number, payment_url, payment_status, order_json"
+)
+
+
+def _row(r: tuple[Any, ...]) -> SaleRecord:
+    return SaleRecord(
+        pos_ref=r[0],
+        created_at=r[1],
+        updated_at=r[2],
+        state=SaleState(r[3]),
+        store_id=int(r[4]),
+        store_unique_id=r[5],
+        store_name=r[6],
+        customer_name=r[7],
+        customer_phone=r[8],
+        total=int(r[9]),
+        body=json.loads(r[10]),
+        attempts=int(r[11]),
+        last_error=r[12],
+        order_id=r[13],
+        order_number=r[14],
+        payment_url=r[15],
+        payment_status=r[16],
+        order=json.loads(r[17]) if r[17] else None,
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _err(err: BaseException | str | None) -> str | None:
+    if err is None:
+        return None
+    text = err if isinstance(err, str) else f"{type(err).__name__}: {err}"
+    return text[:2000]
+
+
+class SaleJournal:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # --- writing ---------------------------------------------------------------------
+
+    def new_sale(self, draft: DraftLike, body: dict[str, Any], pos_ref: str | None = None) -> str:
+        """Record a sale (state ``draft``) with its frozen request body; returns the pos_ref.
+
+        The pos_ref is ``body["metadata"]["pos_ref"]`` when present, else ``pos_ref`` or a
+        new UUID4 — and it is written into the stored body's metadata either way.
+        """
+        meta = dict(body.get("metadata") or {})
+        ref = str(meta.get("pos_ref") or pos_ref or uuid.uuid4())
+        if pos_ref is not None and pos_ref != ref:
+            raise ValueError("pos_ref differs from the body's metadata.pos_ref")
+        meta["pos_ref"] = ref
+        frozen = {**body, "metadata": meta}
+        now = _now()
+        customer = draft.customer
+        with self._db.transaction() as c:
+            c.execute(
+                f"INSERT INTO sales ({_COLUMNS}) VALUES "
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, NULL, NULL, NULL, NULL, NULL)",
+                (
+                    ref,
+                    now,
+                    now,
+                    SaleState.DRAFT.value,
+                    draft.store_id,
+                    draft.store_unique_id,
+                    draft.store_name,
+                    getattr(customer, "name", "") or "",
+                    getattr(customer, "phone", None),
+                    int(draft.total),
+                    json.dumps(frozen, ensure_ascii=False, separators=(",", ":")),
+                ),
+            )
+        return ref
+
+    def _transition(
+        self,
+        pos_ref: str,
+        to: SaleState,
+        allowed: tuple[SaleState, ...],
+        extra_sql: str = "",
+        params: tuple[Any, ...] = (),
+    ) -> None:
+        with self._db.transaction() as c:
+            row = c.execute("SELECT state FROM sales WHERE pos_ref = ?", (pos_ref,)).fetchone()
+            if row is None or SaleState(row[0]) not in allowed:
+                raise JournalStateError(pos_ref, row[0] if row else None, to.value)
+            c.execute(
+                f"UPDATE sales SET state = ?, updated_at = ?{extra_sql} WHERE pos_ref = ?",
+                (to.value, _now(), *params, pos_ref),
+            )
+
+    def mark_sending(self, pos_ref: str) -> None:
+        """About to send the request (counts an attempt)."""
+        self._transition(
+            pos_ref, SaleState.SENDING, _OPEN, ", attempts = attempts + 1, last_error = NULL"
+        )
+
+    def mark_created(self, pos_ref: str, order: OrderLike, *, adopted: bool = False) -> None:
+        """The order exists (``adopted``: found by reconcile -> state ``reconciled``)."""
+        to = SaleState.RECONCILED if adopted else SaleState.CREATED
+        self._transition(
+            pos_ref,
+            to,
+            _OPEN,
+            ", order_id = ?, order_number = ?, payment_url = ?, payment_status = ?, "
+            "order_json = ?, last_error = NULL",
+            (
+                order.id,
+                order.order_id,
+                order.payment_url,
+                order.payment_status,
+                json.dumps(order.model_dump(mode="json"), ensure_ascii=False),
+            ),
+        )
+
+    def mark_unknown(self, pos_ref: str, err: BaseException | str | None = None) -> None:
+        self._transition(pos_ref, SaleState.UNKNOWN, _OPEN, ", last_error = ?", (_err(err),))
+
+    def mark_queued(self, pos_ref: str, err: BaseException | str | None = None) -> None:
+        self._transition(pos_ref, SaleState.QUEUED, _OPEN, ", last_error = ?", (_err(err),))
+
+    def mark_rejected(self, pos_ref: str, err: BaseException | str | None = None) -> None:
+        self._transition(pos_ref, SaleState.REJECTED, _OPEN, ", last_error = ?", (_err(err),))
+
+    def mark_failed(self, pos_ref: str, err: BaseException | str | None = None) -> None:
+        self._transition(pos_ref, SaleState.FAILED, _OPEN, ", last_error = ?", (_err(err),))
+
+    def update_order(self, pos_ref: str, order: OrderLike) -> None:
+        """Refresh a finished sale's order snapshot (payment status changes)."""
+        with self._db.transaction() as c:
+            c.execute(
+                "UPDATE sales SET updated_at = ?, payment_status = ?, payment_url = "
+                "COALESCE(?, payment_url), order_json = ? WHERE pos_ref = ?",
+                (
+                    _now(),
+                    order.payment_status,
+                    order.payment_url,
+                    json.dumps(order.model_dump(mode="json"), ensure_ascii=False),
+                    pos_ref,
+                ),
+            )
+
+    # --- reading ---------------------------------------------------------------------
+
+    def get(self, pos_ref: str) -> SaleRecord | None:
+        with self._db.reading() as c:
+            r = c.execute(f"SELECT {_COLUMNS} FROM sales WHERE pos_ref = ?", (pos_ref,)).fetchone()
+        return None if r is None else _row(r)
+
+    def by_order_id(self, order_id: str) -> SaleRecord | None:
+        with self._db.reading() as c:
+            r = c.execute(
+                f"SELECT {_COLUMNS} FROM sales WHERE order_id = ?", (order_id,)
+            ).fetchone()
+        return None if r is None else _row(r)
+
+    def unfinished(self) -> list[SaleRecord]:
+        """Sales whose outcome is still open (sending / unknown / queued), oldest first."""
+        marks = ",".join("?" * len(UNFINISHED))
+        with self._db.reading() as c:
+            rows = c.execute(
+                f"SELECT {_COLUMNS} FROM sales WHERE state IN ({marks}) ORDER BY created_at, rowid",
+                tuple(s.value for s in UNFINISHED),
+            ).fetchall()
+        return [_row(r) for r in rows]
+
+    def recent(self, search: str | None = None, limit: int = 200) -> list[SaleRecord]:
+        """Newest first; ``search`` matches customer name, phone or order number."""
+        sql = f"SELECT {_COLUMNS} FROM sales"
+        params: list[Any] = []
+        text = (search or "").strip()
+        if text:
+            like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            digits = "".join(ch for ch in text if ch.isdigit())
+            clauses = [
+                "customer_name LIKE ? ESCAPE '\\'",
+                "order_number LIKE ? ESCAPE '\\'",
+                "customer_phone LIKE ? ESCAPE '\\'",
+            ]
+            params += [like, like, like]
+            if digits and digits.startswith("0"):
+                clauses.append("customer_phone LIKE ?")
+                params.append("%" + digits[1:] + "%")
+            sql += " WHERE " + " OR ".join(clauses)
+        sql += " ORDER BY created_at DESC, rowid DESC LIMIT ?"
+        params.append(int(limit))
+        with self._db.reading() as c:
+            rows = c.execute(sql, params).fetchall()
+        return [_row(r) for r in rows]
