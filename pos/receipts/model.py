@@ -1,0 +1,75 @@
+"""The receipt as data: what a sale prints, independent of paper or printer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+_MONTHS_ID = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def format_receipt_date(when: datetime, lang: str = "id") -> str:
+    """``26 Nov 2026 21.15`` (Indonesian: ``Mei``/``Agu``/``Okt``/``Des``, time with a dot);
+    English: ``26 Nov 2026 21:15``. The datetime is printed as given (pass local time)."""
+    if lang == "en":
+        return f"{when.day} {_MONTHS_EN[when.month - 1]} {when.year} {when:%H}:{when:%M}"
+    return f"{when.day} {_MONTHS_ID[when.month - 1]} {when.year} {when:%H}.{when:%M}"
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptLine:
+    name: str
+    quantity: int
+    unit_price: int  # integer rupiah
+
+    @property
+    def subtotal(self) -> int:
+        return self.quantity * self.unit_price
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptShipping:
+    courier_label: str  # e.g. "JNE REG"
+    cost: int
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """One printed receipt. Amounts are integer rupiah.
+
+    ``adjustments`` are extra signed lines between subtotal and total (discount, unique code,
+    fee), e.g. ``(("Diskon", -5000),)``. ``order_url`` (the public order page) becomes a QR code;
+    leave it ``None`` for no QR. ``lang`` picks the fixed labels: ``"id"`` or ``"en"``.
+    """
+
+    store_name: str
+    terminal: str
+    order_number: str
+    created_at: datetime
+    lines: tuple[ReceiptLine, ...]
+    payment_method: str  # readable label, e.g. "QRIS"
+    paid: bool
+    shipping: ReceiptShipping | None = None
+    adjustments: tuple[tuple[str, int], ...] = ()
+    customer_name: str = ""
+    order_url: str | None = None
+    footer: str = ""
+    lang: str = "id"
+    extra_header: tuple[str, ...] = field(default=())  # address / phone lines under the name
+
+    @property
+    def subtotal(self) -> int:
+        return sum(line.subtotal for line in self.lines)
+
+    @property
+    def shipping_cost(self) -> int:
+        return self.shipping.cost if self.shipping else 0
+
+    @property
+    def total(self) -> int:
+        return self.subtotal + self.shipping_cost + sum(amount for _, amount in self.adjustments)
+
+    @property
+    def date_text(self) -> str:
+        return format_receipt_date(self.created_at, self.lang)

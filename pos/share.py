@@ -1,0 +1,80 @@
+"""Sharing a payment link over WhatsApp: a ``wa.me`` link with a prepared message.
+
+The UI opens the link (``QDesktopServices.openUrl``) and/or copies it to the clipboard.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from pos.domain.customer import normalize_phone
+from pos.domain.money import format_idr
+
+WA_BASE = "https://wa.me/"
+
+
+def whatsapp_link(phone: str, message: str) -> str:
+    """``https://wa.me/62…?text=<message>``.
+
+    The phone is normalised (``0812…``/``+62 812…`` -> ``62812…``; raises
+    :class:`pos.domain.customer.InvalidInput` when impossible). The message is percent-encoded
+    with :func:`urllib.parse.quote` and no safe characters: spaces are ``%20`` (not ``+``),
+    newlines ``%0A``, ``/``, ``:``, ``?``, ``&``, ``=`` and ``#`` are encoded too, UTF-8 for
+    anything beyond ASCII.
+    """
+    number = normalize_phone(phone)
+    if not message:
+        return f"{WA_BASE}{number}"
+    return f"{WA_BASE}{number}?text={quote(message, safe='')}"
+
+
+def payment_message(
+    customer_name: str,
+    store_name: str,
+    order_number: str,
+    amount: int,
+    payment_url: str,
+    lang: str = "id",
+) -> str:
+    """The prepared message (Indonesian by default, ``lang="en"`` for English)."""
+    name = " ".join((customer_name or "").split())
+    store = " ".join((store_name or "").split())
+    total = format_idr(amount)
+    if lang == "en":
+        greeting = f"Hi {name}," if name else "Hi,"
+        return (
+            f"{greeting}\n\n"
+            f"Thank you for shopping at {store}.\n"
+            f"Order {order_number}, total {total}.\n"
+            f"Please pay through this link:\n"
+            f"{payment_url}\n\n"
+            f"Thank you!"
+        )
+    greeting = f"Halo {name}," if name else "Halo,"
+    return (
+        f"{greeting}\n\n"
+        f"Terima kasih sudah berbelanja di {store}.\n"
+        f"Pesanan {order_number}, total {total}.\n"
+        f"Silakan lakukan pembayaran melalui tautan berikut:\n"
+        f"{payment_url}\n\n"
+        f"Terima kasih!"
+    )
+
+
+def payment_whatsapp_link(
+    phone: str,
+    customer_name: str,
+    store_name: str,
+    order_number: str,
+    amount: int,
+    payment_url: str,
+    lang: str = "id",
+) -> str:
+    """:func:`whatsapp_link` of :func:`payment_message`."""
+    return whatsapp_link(
+        phone,
+        payment_message(customer_name, store_name, order_number, amount, payment_url, lang),
+    )
+
+
+__all__ = ["payment_message", "payment_whatsapp_link", "whatsapp_link"]

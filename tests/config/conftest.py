@@ -1,0 +1,58 @@
+"""Fixtures for settings, secrets, logs and doctor: isolated dirs and a test keyring."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from config_keyring import MemoryKeyring
+from keyring.backend import KeyringBackend
+
+from pos.logs import forget_secrets, teardown_logging
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def fail_keyring() -> Iterator[KeyringBackend]:
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    backend = fail.Keyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def kasir_env(tmp_path: Path) -> dict[str, str]:
+    """Environment pointing every Kasir folder into ``tmp_path``."""
+    return {
+        "KASIR_CONFIG_DIR": str(tmp_path / "config"),
+        "KASIR_DATA_DIR": str(tmp_path / "data"),
+        "KASIR_LOG_DIR": str(tmp_path / "logs"),
+    }
+
+
+@pytest.fixture(autouse=True)
+def _clean_logging() -> Iterator[None]:
+    root = logging.getLogger()
+    level = root.level
+    yield
+    teardown_logging()
+    root.setLevel(level)
+    forget_secrets()
