@@ -952,7 +952,15 @@ class V3Gate:
         auth = headers.get("authorization", "")
         token = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
         if token not in (DEMO_API_KEY, RESTRICTED_DEMO_KEY):
-            await respond(401, _json_bytes({"error": "Invalid API key"}), "application/json")
+            # Unauthenticated callers share a per-IP bucket, so 401s carry the headers too.
+            client = scope.get("client") or ("?", 0)
+            anon = core.limiter.hit(f"anon:{client[0]}")
+            await respond(
+                401,
+                _json_bytes({"error": "Invalid API key"}),
+                "application/json",
+                anon.headers().items(),
+            )
             return
         if decision.fault == "429":
             core.limiter.block(token, core.faults.config.burst_s)
@@ -980,6 +988,7 @@ class V3Gate:
             return await receive()
 
         dropping = decision.fault == "drop_after_commit"
+        delaying = decision.fault == "delay_after_commit"
         encoded = [(k.lower().encode(), v.encode()) for k, v in rl_headers]
 
         async def gated_send(message: Message) -> None:
@@ -987,6 +996,11 @@ class V3Gate:
                 if message["type"] == "http.response.start":
                     abort_connection(send)
                 return
+            if delaying and message["type"] == "http.response.start":
+                # committed; hold the reply (a slow network after the commit)
+                deadline = time.monotonic() + decision.hang_s
+                while time.monotonic() < deadline and not core.stopping.is_set():  # noqa: ASYNC110
+                    await asyncio.sleep(0.05)
             if message["type"] == "http.response.start":
                 status_box["status"] = message["status"]
                 message = {**message, "headers": [*message.get("headers", []), *encoded]}

@@ -10,6 +10,8 @@ import threading
 from pathlib import Path
 from types import FrameType
 
+from platformdirs import user_data_dir
+
 from pos.sandbox.app import DEMO_API_KEY, RESTRICTED_DEMO_KEY
 from pos.sandbox.faults import FaultConfig
 from pos.sandbox.server import SandboxServer
@@ -24,7 +26,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765, help="0 = pick a free port")
     parser.add_argument(
-        "--data-dir", type=Path, default=Path("sandbox-data"), help="where sandbox.sqlite3 lives"
+        "--data-dir",
+        type=Path,
+        default=Path(user_data_dir("kasir", appauthor=False)) / "sandbox",
+        help="where sandbox.sqlite3 lives (default: %(default)s)",
     )
     parser.add_argument(
         "--products", type=int, default=None, help="add 'Toko Benchmark' with N products"

@@ -21,7 +21,15 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-FAULT_KINDS = ("latency", "5xx", "429", "reset", "timeout", "drop_after_commit")
+FAULT_KINDS = (
+    "latency",
+    "5xx",
+    "429",
+    "reset",
+    "timeout",
+    "drop_after_commit",
+    "delay_after_commit",  # one-shot only: commit, then hold the reply for hang_s seconds
+)
 
 _ALIASES = {
     "latency": "latency_ms",
@@ -181,6 +189,7 @@ class Decision:
 
     latency_ms: int = 0
     fault: str | None = None  # "5xx" | "429" | "reset" | "timeout" | "drop_after_commit"
+    #                           | "delay_after_commit"
     status: int = 503
     hang_s: float = 10.0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 import pytest
@@ -199,7 +200,7 @@ def test_search_warehouse_and_courier(shared_api: Api) -> None:
     assert [r["warehouse"]["name"] for r in wh["data"]] == ["Gudang Surabaya", "Gudang Bekasi"]
     assert wh["data"][0]["destination"]["id"] == sby["id"]
 
-    def couriers(method: str, weight: int) -> list[dict[str, object]]:
+    def couriers(method: str, weight: int) -> list[dict[str, Any]]:
         return shared_api.post(
             "/v3/shipping-costs/search-courier-service",
             json={
@@ -212,7 +213,7 @@ def test_search_warehouse_and_courier(shared_api: Api) -> None:
         ).json()["data"]
 
     light = couriers("va_bca", 900)
-    names = {(c["courier_service"]["courier"]["code"], c["courier_service"]["code"]) for c in light}  # type: ignore[index]
+    names = {(c["courier_service"]["courier"]["code"], c["courier_service"]["code"]) for c in light}
     assert {
         ("jne", "REG"),
         ("jne", "YES"),
@@ -226,12 +227,12 @@ def test_search_warehouse_and_courier(shared_api: Api) -> None:
     assert all(c["shipment_provider_code"] in {"mengantar", "lincah", "ninja"} for c in light)
     assert all(re.fullmatch(r"\d+(-\d+)?", str(c["etd"])) for c in light)
     assert couriers("va_bca", 900) == light  # deterministic
-    heavy = {c["courier_service"]["id"]: c["cost"] for c in couriers("va_bca", 1001)}  # type: ignore[index]
+    heavy = {c["courier_service"]["id"]: c["cost"] for c in couriers("va_bca", 1001)}
     for c in light:
-        assert heavy[c["courier_service"]["id"]] > c["cost"]  # type: ignore[index,operator]
+        assert heavy[c["courier_service"]["id"]] > c["cost"]
     assert {c["courier_service"]["id"] for c in couriers("va_bca", 1)} == {
         c["courier_service"]["id"] for c in light
-    }  # type: ignore[index]
+    }
     cod = couriers("cod", 900)
     assert cod and all(c["is_cod"] for c in cod) and len(cod) < len(light)
 
@@ -309,6 +310,7 @@ def test_auth_401(shared_sandbox: SandboxServer, headers: dict[str, str]) -> Non
     resp = httpx.get(shared_sandbox.base_url + "/v3/stores/simplified", headers=headers)
     assert resp.status_code == 401
     assert resp.json() == {"error": "Invalid API key"}
+    assert resp.headers["X-Ratelimit-Limit"] == "100"
     openapi.validate_response("GET", "/v3/stores/simplified", 401, resp.json())
 
 

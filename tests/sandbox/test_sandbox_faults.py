@@ -88,6 +88,23 @@ def test_drop_after_commit_persists_order_but_client_sees_error(
         api.close()
 
 
+def test_delay_after_commit_commits_then_holds_the_reply(
+    sandbox: SandboxServer, sandbox_ctl: SandboxControl
+) -> None:
+    api = Api(sandbox, timeout=0.3)
+    try:
+        body = api.digital_order(metadata={"pos_ref": "slow-reply"})
+        sandbox_ctl.set_faults(
+            hang_s=1.0,
+            next=[{"fault": "delay_after_commit", "path": "/v3/orders", "method": "POST"}],
+        )
+        with pytest.raises(httpx.ReadTimeout):
+            api.http.post("/v3/orders", json=body)
+        assert len(sandbox_ctl.orders(pos_ref="slow-reply")) == 1
+    finally:
+        api.close()
+
+
 def test_5xx_fault_before_processing(sandbox: SandboxServer, sandbox_ctl: SandboxControl) -> None:
     api = Api(sandbox)
     try:

@@ -111,7 +111,7 @@ def test_create_bundle_order_physical(api: Api) -> None:
     ],
 )
 def test_payment_method_variants(api: Api, method: str, extra: dict[str, str], stored: str) -> None:
-    body = api.digital_order(payment_method=method, **extra)
+    body = api.digital_order(payment_method=method) | extra
     resp = api.http.post("/v3/orders", json=body)
     assert resp.status_code == 200, resp.text
     openapi.validate_response("POST", "/v3/orders", 200, resp.json())
