@@ -18,6 +18,7 @@ import httpx
 import pytest
 import pytest_asyncio
 
+import pos.sandbox as sandbox_mod
 from pos.api import (
     AuthenticationError,
     BadRequestError,
@@ -30,10 +31,6 @@ from pos.api import (
     ValidationFailed,
 )
 from pos.api.models import StoreProduct
-
-sandbox_mod = pytest.importorskip("pos.sandbox")
-if not hasattr(sandbox_mod, "SandboxServer"):  # pragma: no cover - while pos/sandbox is built
-    pytest.skip("pos.sandbox.SandboxServer is not available yet", allow_module_level=True)
 
 # tests/conftest.py puts the repo root on sys.path; imported dynamically so mypy checks this
 # file without type-checking the contract helper.
