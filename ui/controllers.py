@@ -1,0 +1,303 @@
+"""Controllers: the UI's state and the only code that calls ``pos.services``.
+
+Views emit intents (``item_activated``, ``charge_requested`` …) and render the state the
+controllers publish through signals. Every service call runs through the one
+:class:`~ui.tasks.TaskRunner`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
+
+from PySide6.QtCore import QObject, Signal
+
+from pos.api.models import Order, Store
+from pos.domain.cart import Cart
+
+from .errors import describe_error, is_auth_error, is_connection_error
+from .tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from pos.domain.catalog import CatalogItem
+    from pos.domain.sale import SaleDraft
+
+log = logging.getLogger(__name__)
+
+PAID_STATUSES = ("paid", "settled")
+CLOSED_STATUSES = ("canceled", "closed", "rts")
+
+
+class CatalogServiceLike(Protocol):
+    async def list_stores(self, search: str | None = None) -> list[Store]: ...
+    async def payment_methods(self, store: Store) -> list[str]: ...
+    def cached(self, store_id: int) -> list[CatalogItem] | None: ...
+    async def load(
+        self, store: Store, on_progress: Callable[[int, int | None], None] | None = None
+    ) -> list[CatalogItem]: ...
+
+
+class CheckoutServiceLike(Protocol):
+    async def submit(self, draft: SaleDraft) -> Any: ...
+
+
+class PaymentWatcherLike(Protocol):
+    async def watch(self, order_id: str, on_update: Callable[[Order], None]) -> Order: ...
+    async def check_now(self, order_id: str) -> Order: ...
+
+
+class SettingsLike(Protocol):
+    def get(self, key: str, default: str | None = None) -> str | None: ...
+    def set(self, key: str, value: str) -> None: ...
+
+
+class MemorySettings:
+    """A dict-backed :class:`SettingsLike` (tests, and when storage is unavailable)."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, str] = {}
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        return self._values.get(key, default)
+
+    def set(self, key: str, value: str) -> None:
+        self._values[key] = value
+
+
+class SaleController(QObject):
+    """Store, catalog, cart, checkout and payment state of the one sale on screen.
+
+    Signals:
+        stores_changed(list): the store list (``list[Store]``) was (re)loaded.
+        store_changed(object): the current ``Store`` changed.
+        catalog_changed(list): the current store's ``list[CatalogItem]``.
+        catalog_progress(int, int): items loaded, total (-1 while unknown).
+        catalog_loading(bool): a catalog refresh started / ended.
+        cart_changed(): the cart's lines or quantities changed.
+        methods_changed(list, str): the store's payment method codes and the default code.
+        submit_busy(bool): an order submit is in flight.
+        submit_failed(str): a submit was refused; the cashier text.
+        order_created(object): the ``SubmitResult`` of a created order.
+        order_updated(object): a fresh ``Order`` from the payment watcher.
+        backend_failed(str, str): ``("auth" | "network", text)`` — the backend cannot be used.
+        backend_ok(): the backend answered.
+    """
+
+    stores_changed = Signal(list)
+    store_changed = Signal(object)
+    catalog_changed = Signal(list)
+    catalog_progress = Signal(int, int)
+    catalog_loading = Signal(bool)
+    cart_changed = Signal()
+    methods_changed = Signal(list, str)
+    submit_busy = Signal(bool)
+    submit_failed = Signal(str)
+    order_created = Signal(object)
+    order_updated = Signal(object)
+    backend_failed = Signal(str, str)
+    backend_ok = Signal()
+
+    def __init__(
+        self,
+        *,
+        runner: TaskRunner,
+        catalog: CatalogServiceLike,
+        checkout: CheckoutServiceLike,
+        watcher: PaymentWatcherLike,
+        settings: SettingsLike | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.catalog = catalog
+        self.checkout = checkout
+        self.watcher = watcher
+        self.settings: SettingsLike = settings or MemorySettings()
+        self.cart = Cart()
+        self.stores: list[Store] = []
+        self.store: Store | None = None
+        self.items: list[CatalogItem] = []
+        self.methods: list[str] = []
+        self.order: Order | None = None
+        self._submitting = False
+
+    # --- stores -----------------------------------------------------------------------
+    def load_stores(self) -> None:
+        self.runner.start("stores", self._load_stores(), on_error=self._backend_error)
+
+    async def _load_stores(self) -> None:
+        stores = await self.catalog.list_stores()
+        self.backend_ok.emit()
+        self.stores = list(stores)
+        self.stores_changed.emit(self.stores)
+        if not self.stores:
+            return
+        last = self.settings.get("last_store_id")
+        chosen = next((s for s in self.stores if str(s.id) == last), self.stores[0])
+        self.select_store(chosen)
+
+    def select_store(self, store: Store) -> None:
+        if self.store is not None and self.store.id == store.id and self.items:
+            return
+        if self.store is not None and self.store.id != store.id:
+            self.cart.clear()
+            self.cart_changed.emit()
+        self.store = store
+        try:
+            self.settings.set("last_store_id", str(store.id))
+        except Exception:  # remembering is a convenience, never a failure
+            log.exception("could not remember the store")
+        self.store_changed.emit(store)
+        cached = None
+        try:
+            cached = self.catalog.cached(store.id)
+        except Exception:
+            log.exception("catalog cache unreadable")
+        self.items = list(cached or [])
+        self.catalog_changed.emit(self.items)
+        self.methods = list(store.payment_methods)
+        self._emit_methods()
+        self.runner.start("catalog", self._load_catalog(store), on_error=self._backend_error)
+        self.runner.start("methods", self._load_methods(store), on_error=lambda exc: True)
+
+    async def _load_catalog(self, store: Store) -> None:
+        self.catalog_loading.emit(True)
+        try:
+            self.catalog_progress.emit(0, -1)
+
+            def progress(loaded: int, total: int | None) -> None:
+                self.catalog_progress.emit(int(loaded), -1 if total is None else int(total))
+
+            items = await self.catalog.load(store, on_progress=progress)
+            self.items = list(items)
+            self.catalog_changed.emit(self.items)
+            self._prune_cart()
+        finally:
+            self.catalog_loading.emit(False)
+
+    async def _load_methods(self, store: Store) -> None:
+        methods = await self.catalog.payment_methods(store)
+        if methods:
+            self.methods = list(methods)
+            self._emit_methods()
+
+    def _emit_methods(self) -> None:
+        from pos.domain.payment_methods import default_method
+
+        self.methods_changed.emit(self.methods, default_method(self.methods) or "")
+
+    def refresh_catalog(self) -> None:
+        if self.store is not None:
+            self.runner.start(
+                "catalog", self._load_catalog(self.store), on_error=self._backend_error
+            )
+
+    def _prune_cart(self) -> None:
+        """Drop cart lines whose item vanished from the refreshed catalog."""
+        keys = {i.key for i in self.items}
+        gone = [line.item.key for line in self.cart.lines if line.item.key not in keys]
+        for key in gone:
+            self.cart.remove(key)
+        if gone:
+            self.cart_changed.emit()
+
+    def _backend_error(self, exc: BaseException) -> bool:
+        if is_auth_error(exc):
+            self.backend_failed.emit("auth", describe_error(exc))
+            return True
+        if is_connection_error(exc) and not self.items:
+            self.backend_failed.emit("network", describe_error(exc))
+            return True
+        return False
+
+    # --- cart -------------------------------------------------------------------------
+    def add_item(self, item: CatalogItem, quantity: int = 1) -> None:
+        self.cart.add(item, quantity)
+        self.cart_changed.emit()
+
+    def set_quantity(self, key: str, quantity: int) -> None:
+        self.cart.set_quantity(key, quantity)
+        self.cart_changed.emit()
+
+    def change_quantity(self, key: str, delta: int) -> None:
+        line = next((ln for ln in self.cart.lines if ln.item.key == key), None)
+        if line is not None:
+            self.set_quantity(key, line.quantity + delta)
+
+    def remove_line(self, key: str) -> None:
+        self.cart.remove(key)
+        self.cart_changed.emit()
+
+    def clear_cart(self) -> None:
+        self.cart.clear()
+        self.cart_changed.emit()
+
+    # --- checkout ---------------------------------------------------------------------
+    @property
+    def submitting(self) -> bool:
+        return self._submitting
+
+    def submit(self, draft: SaleDraft) -> bool:
+        """Send the order once. Returns False (and does nothing) while one is in flight."""
+        if self._submitting:
+            return False
+        self._submitting = True
+        self.submit_busy.emit(True)
+        self.runner.start("submit", self._submit(draft), on_error=self._submit_error)
+        return True
+
+    async def _submit(self, draft: SaleDraft) -> None:
+        try:
+            result = await self.checkout.submit(draft)
+        finally:
+            self._submitting = False
+            self.submit_busy.emit(False)
+        self.order = result.order
+        self.order_created.emit(result)
+
+    def _submit_error(self, exc: BaseException) -> bool:
+        if is_auth_error(exc):
+            self.backend_failed.emit("auth", describe_error(exc))
+        self.submit_failed.emit(describe_error(exc))
+        return True
+
+    # --- payment ----------------------------------------------------------------------
+    def watch_payment(self) -> None:
+        order = self.order
+        if (
+            order is None
+            or order.payment_status in PAID_STATUSES
+            or order.status in CLOSED_STATUSES
+        ):
+            return
+        self.runner.start("payment-watch", self.watcher.watch(order.id, self._on_order))
+
+    def stop_watching(self) -> None:
+        self.runner.cancel("payment-watch")
+        self.runner.cancel("payment-check")
+
+    def check_now(self) -> None:
+        if self.order is None:
+            return
+        self.runner.start("payment-check", self._check_now(self.order.id))
+
+    async def _check_now(self, order_id: str) -> None:
+        order = await self.watcher.check_now(order_id)
+        self._on_order(order)
+
+    def _on_order(self, order: Order) -> None:
+        if self.order is not None and order.id != self.order.id:
+            return
+        self.order = order
+        self.order_updated.emit(order)
+        finished = order.payment_status in PAID_STATUSES or order.status in CLOSED_STATUSES
+        watch = self.runner.task("payment-watch")
+        if finished and watch is not None and watch is not asyncio.current_task():
+            self.runner.cancel("payment-watch")  # the watcher itself returns on its own
+
+    def new_sale(self) -> None:
+        self.stop_watching()
+        self.order = None
+        self.clear_cart()

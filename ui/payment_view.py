@@ -1,0 +1,316 @@
+"""The payment screen: a large QR of the order's ``payment_url``, amount, order number,
+method, the URL with a copy button and the live payment status.
+
+The QR is drawn only for an ``https`` URL, or — in demo mode — for the embedded sandbox's own
+loopback origin; any other URL shows a warning instead of a code the customer might trust.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import qrcode
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos.api.models import Order
+
+from .checkout_view import method_label
+from .controllers import CLOSED_STATUSES, PAID_STATUSES
+from .i18n import tr
+from .money import format_idr
+
+QR_SIZE = 380
+
+
+def qr_image(data: str, size: int = QR_SIZE) -> QImage:
+    """``data`` as a QR code, black on white with a quiet zone, about ``size`` pixels wide."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
+    code.add_data(data)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    n = len(matrix)
+    scale = max(1, size // n)
+    image = QImage(n * scale, n * scale, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    black = QColor("black")
+    for y, row in enumerate(matrix):
+        for x, dark in enumerate(row):
+            if dark:
+                painter.fillRect(QRect(x * scale, y * scale, scale, scale), black)
+    painter.end()
+    return image
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
+def qr_allowed(url: str | None, sandbox_origin: str | None = None) -> bool:
+    """True for an https URL with a host, or for the demo sandbox's own loopback origin."""
+    if not url:
+        return False
+    try:
+        scheme, host, _port = origin(url)
+    except ValueError:
+        return False
+    if scheme == "https" and host:
+        return True
+    if sandbox_origin:
+        try:
+            own = origin(sandbox_origin)
+        except ValueError:
+            return False
+        loopback = own[1] in ("127.0.0.1", "localhost", "::1")
+        return loopback and origin(url) == own
+    return False
+
+
+def status_text(order: Order) -> tuple[str, str]:
+    """``(state, text)``; state is ``"paid"``, ``"closed"``, ``"conflict"`` or ``"waiting"``."""
+    if order.payment_status in PAID_STATUSES:
+        return "paid", tr("LUNAS", "PAID")
+    if order.status in CLOSED_STATUSES:
+        if order.status == "canceled":
+            return "closed", tr("DIBATALKAN", "CANCELED")
+        return "closed", tr("DITUTUP", "CLOSED")
+    if order.payment_status == "conflict":
+        return "conflict", tr(
+            "Pembayaran bermasalah — cek di Scalev", "Payment conflict — check in Scalev"
+        )
+    return "waiting", tr("Menunggu pembayaran…", "Waiting for payment…")
+
+
+class PaymentView(QWidget):
+    """The payment page.
+
+    Signals:
+        new_sale_requested(): clear the cart and go back to the catalog.
+        check_requested(): ask the server now (check-payment).
+    """
+
+    new_sale_requested = Signal()
+    check_requested = Signal()
+
+    def __init__(self, sandbox_origin: str | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("paymentPage")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setProperty("state", "waiting")
+        self._sandbox_origin = sandbox_origin
+        self._order: Order | None = None
+
+        self.qr = QLabel(self)
+        self.qr.setObjectName("paymentQr")
+        self.qr.setAccessibleName(tr("Kode QR pembayaran", "Payment QR code"))
+        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr.setMinimumSize(QR_SIZE + 16, QR_SIZE + 16)
+        self.qr.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        self.qr.setWordWrap(True)
+        self.scan_hint = scan = QLabel(tr("Pindai untuk membayar", "Scan to pay"), self)
+        scan.setObjectName("scanHint")
+        scan.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        scan.setWordWrap(True)
+        self._qr_pixmap: QPixmap | None = None
+
+        self.status = QLabel(self)
+        self.status.setObjectName("paymentStatus")
+        self.status.setAccessibleName(tr("Status pembayaran", "Payment status"))
+        self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.status.setWordWrap(True)
+        self.status.setProperty("status", "")
+
+        self.amount = QLabel(self)
+        self.amount.setObjectName("paymentAmount")
+        self.amount.setAccessibleName(tr("Jumlah", "Amount"))
+        self.order_number = QLabel(self)
+        self.order_number.setObjectName("orderNumber")
+        self.order_number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.method = QLabel(self)
+        self.method.setObjectName("paymentMethodLabel")
+        self.customer = QLabel(self)
+        self.customer.setObjectName("paymentCustomer")
+
+        self.url = QLineEdit(self)
+        self.url.setObjectName("paymentUrl")
+        self.url.setAccessibleName(tr("Tautan pembayaran", "Payment link"))
+        self.url.setReadOnly(True)
+        self.url.setMinimumHeight(44)
+        self.copy_button = QPushButton(tr("Salin", "Copy"), self)
+        self.copy_button.setObjectName("copyUrlButton")
+        self.copy_button.setAccessibleName(tr("Salin tautan pembayaran", "Copy payment link"))
+        self.copy_button.setMinimumHeight(44)
+        self.copy_button.clicked.connect(self.copy_url)
+
+        self.check_button = QPushButton(tr("Cek sekarang", "Check now") + "  (F5)", self)
+        self.check_button.setObjectName("checkNowButton")
+        self.check_button.setAccessibleName(tr("Cek pembayaran sekarang", "Check payment now"))
+        self.check_button.setMinimumHeight(52)
+        self.check_button.clicked.connect(self.check_requested)
+        self.new_sale_button = QPushButton(tr("Penjualan baru", "New sale") + "  (Ctrl+N)", self)
+        self.new_sale_button.setObjectName("newSaleButton")
+        self.new_sale_button.setAccessibleName(tr("Penjualan baru", "New sale"))
+        self.new_sale_button.setProperty("role", "primary")
+        self.new_sale_button.setMinimumHeight(52)
+        self.new_sale_button.clicked.connect(self.new_sale_requested)
+
+        left = QVBoxLayout()
+        left.addStretch(1)
+        left.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
+        left.addWidget(scan)
+        left.addStretch(1)
+
+        details = QGridLayout()
+        details.setVerticalSpacing(6)
+        for r, (caption, widget) in enumerate(
+            [
+                (tr("No. pesanan", "Order no."), self.order_number),
+                (tr("Metode", "Method"), self.method),
+                (tr("Pelanggan", "Customer"), self.customer),
+            ]
+        ):
+            cap = QLabel(caption, self)
+            cap.setObjectName("fieldLabel")
+            details.addWidget(cap, r, 0)
+            details.addWidget(widget, r, 1)
+        details.setColumnStretch(1, 1)
+        url_row = QHBoxLayout()
+        url_row.addWidget(self.url, 1)
+        url_row.addWidget(self.copy_button)
+
+        card = QFrame(self)
+        card.setObjectName("paymentCard")
+        right = QVBoxLayout(card)
+        right.setSpacing(10)
+        amount_caption = QLabel(tr("Total tagihan", "Amount due"), self)
+        amount_caption.setObjectName("fieldLabel")
+        right.addWidget(self.status)
+        right.addSpacing(8)
+        right.addWidget(amount_caption)
+        right.addWidget(self.amount)
+        right.addLayout(details)
+        right.addWidget(QLabel(tr("Tautan pembayaran", "Payment link"), self))
+        right.addLayout(url_row)
+        right.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.check_button)
+        buttons.addWidget(self.new_sale_button, 1)
+        right.addLayout(buttons)
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.setSpacing(24)
+        layout.addLayout(left, 1)
+        layout.addWidget(card, 1)
+
+    # --- state ------------------------------------------------------------------------
+    @property
+    def order(self) -> Order | None:
+        return self._order
+
+    def show_order(self, order: Order, customer_name: str = "") -> None:
+        """A new order: draw the QR and all fields."""
+        self._order = order
+        url = order.payment_url or ""
+        self.url.setText(url)
+        self.url.setCursorPosition(0)
+        self.copy_button.setEnabled(bool(url))
+        if qr_allowed(url, self._sandbox_origin):
+            self._qr_pixmap = QPixmap.fromImage(qr_image(url))
+        else:
+            self._qr_pixmap = None
+        self.amount.setText(format_idr(order.gross_revenue))
+        self.order_number.setText(order.order_id or order.id)
+        self.method.setText(
+            method_label(order.payment_method or "") if order.payment_method else "—"
+        )
+        name = customer_name or (
+            order.customer.name if order.customer and order.customer.name else ""
+        )
+        self.customer.setText(name or "—")
+        self.update_order(order)
+
+    def update_order(self, order: Order) -> None:
+        """A fresh status of the same order."""
+        if self._order is not None and order.id != self._order.id:
+            return
+        self._order = order
+        state, text = status_text(order)
+        self.status.setText(text)
+        self.status.setProperty("status", order.payment_status or "")
+        self.status.setProperty("state", state)
+        self.setProperty("state", state)
+        if order.payment_method:
+            self.method.setText(method_label(order.payment_method))
+        self.check_button.setEnabled(state in ("waiting", "conflict"))
+        self._show_qr(state)
+        self._repolish(self.status)
+        self._repolish(self)
+
+    def _show_qr(self, state: str) -> None:
+        """The QR while the order can be paid; a clear mark once it is paid or closed."""
+        self.qr.setProperty("warning", False)
+        self.qr.setProperty("done", state if state in ("paid", "closed") else "")
+        if state == "paid":
+            self.qr.clear()
+            self.qr.setText("✓")
+            self.scan_hint.setText(tr("Pembayaran diterima", "Payment received"))
+        elif state == "closed":
+            self.qr.clear()
+            self.qr.setText("✕")
+            self.scan_hint.setText(tr("Jangan bayar pesanan ini", "Do not pay this order"))
+        elif self._qr_pixmap is not None:
+            self.qr.setPixmap(self._qr_pixmap)
+            self.scan_hint.setText(tr("Pindai untuk membayar", "Scan to pay"))
+        else:
+            self.qr.clear()
+            self.qr.setText(
+                tr(
+                    "⚠ Tautan pembayaran tidak aman atau kosong — QR tidak ditampilkan. "
+                    "Periksa pesanan di Scalev.",
+                    "⚠ The payment link is missing or not secure — no QR shown. "
+                    "Check the order in Scalev.",
+                )
+            )
+            self.qr.setProperty("warning", True)
+            self.scan_hint.setText("")
+        self._repolish(self.qr)
+        self._repolish(self.scan_hint)
+
+    def state(self) -> str:
+        return str(self.property("state"))
+
+    def copy_url(self) -> None:
+        clipboard = QGuiApplication.clipboard()
+        if clipboard is not None and self.url.text():
+            clipboard.setText(self.url.text())
+            self.copy_button.setText(tr("Tersalin ✓", "Copied ✓"))
+
+    def reset(self) -> None:
+        self._order = None
+        self._qr_pixmap = None
+        self.qr.clear()
+        self.url.clear()
+        self.copy_button.setText(tr("Salin", "Copy"))
+        self.setProperty("state", "waiting")
+        self._repolish(self)
+
+    def _repolish(self, widget: QWidget) -> None:
+        style = widget.style()
+        style.unpolish(widget)
+        style.polish(widget)
+        widget.update()
