@@ -14,6 +14,11 @@ itself:
 5. 400/422 is final (``rejected``); other refusals (401/403/404/409) are ``failed``.
 
 A pos_ref in flight is never driven twice at once: concurrent callers join the running attempt.
+
+``hooks`` (tests only) is called as ``hooks(point, pos_ref)`` at ``"before_send"`` (journaled
+``sending``, request not yet made), ``"after_reply_before_journal"`` (the order exists, the
+journal does not know yet) and ``"after_journal"`` (``created`` recorded) — the crash tests
+kill the process there.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from pos.api.errors import (
 from pos.api.models import Order, OrderListItem
 from pos.domain.sale import SaleDraft, build_order_body, short_ref
 from pos.storage.db import StorageError
-from pos.storage.journal import DONE, SaleJournal, SaleRecord, SaleState
+from pos.storage.journal import DONE, JournalStateError, SaleJournal, SaleRecord, SaleState
 
 from .errors import BackendUnavailable, SaleRejected, rejection_details
 
@@ -80,8 +85,10 @@ class CheckoutService:
         lookup_limit: int = 50,
         backoff: Sequence[float] = (0.5, 1.0, 2.0, 4.0),
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        hooks: Callable[[str, str], None] | None = None,
     ) -> None:
         self._client = client
+        self._hooks = hooks
         self._journal = journal
         self.terminal = terminal
         self._max_sends = max_sends
@@ -135,6 +142,31 @@ class CheckoutService:
     def in_flight(self, pos_ref: str) -> bool:
         return pos_ref in self._inflight
 
+    async def find(self, pos_ref: str) -> SubmitResult | None:
+        """Look a journaled sale's order up WITHOUT ever sending it; adopt it when found.
+
+        Returns the stored result for a sale already created, the adopted order, or None when
+        the server has no order with this pos_ref. Raises :class:`BackendUnavailable` when the
+        lookup itself fails.
+        """
+        rec = self._journal.get(pos_ref)
+        if rec is None:
+            raise KeyError(pos_ref)
+        if rec.state in DONE:
+            return self._stored_result(rec)
+        try:
+            found = await self._lookup(rec)
+        except (APIConnectionError, ServerError, InvalidResponseError, RateLimitedError) as e:
+            raise BackendUnavailable("order lookup failed", pos_ref=pos_ref, cause=e) from e
+        if found is None:
+            return None
+        self._journal.mark_created(pos_ref, found, adopted=True)
+        return SubmitResult(pos_ref=pos_ref, order=found, adopted=True)
+
+    def _hook(self, point: str, pos_ref: str) -> None:
+        if self._hooks is not None:
+            self._hooks(point, pos_ref)
+
     # --- the state machine -----------------------------------------------------------
 
     async def _run(self, pos_ref: str) -> SubmitResult:
@@ -171,6 +203,8 @@ class CheckoutService:
             return self._stored_result(rec)
         if rec.state == SaleState.REJECTED:
             raise SaleRejected(rec.last_error or "", None, pos_ref=pos_ref)
+        if rec.state == SaleState.ABANDONED:
+            raise JournalStateError(pos_ref, rec.state.value, SaleState.SENDING.value)
         body = rec.body
         # Anything that may have left the machine must be looked up before a resend.
         need_lookup = rec.attempts > 0
@@ -200,6 +234,7 @@ class CheckoutService:
                 raise BackendUnavailable("gave up for now", pos_ref=pos_ref, queued=queued)
             self._journal.mark_sending(pos_ref)
             sends += 1
+            self._hook("before_send", pos_ref)
             try:
                 order = await self._client.create_order(body)
             except BadRequestError as e:  # 400/422: final
@@ -239,12 +274,14 @@ class CheckoutService:
                 # The request may be on the wire: never leave the sale looking unsent.
                 self._safe_mark_unknown(pos_ref, "cancelled")
                 raise
+            self._hook("after_reply_before_journal", pos_ref)
             try:
                 self._journal.mark_created(pos_ref, order)
             except StorageError:
                 # The order exists; the sale stays "sending" in the journal, so the next
                 # reconcile looks it up and adopts it. The cashier can still take payment.
                 log.exception("order %s created but the journal could not record it", order.id)
+            self._hook("after_journal", pos_ref)
             return SubmitResult(pos_ref=pos_ref, order=order, adopted=False)
 
     def _safe_mark_unknown(self, pos_ref: str, err: BaseException | str) -> None:

@@ -1,9 +1,13 @@
 """A store's catalog, cached as one compressed row per store.
 
-Loading 50k items must feel instant, so the row is a zlib-compressed :mod:`marshal` dump of
-plain tuples (several times faster to read than JSON) and the cyclic GC is paused while the
-items are built. zlib's checksum rejects a damaged row before marshal sees it, and the format
-tag (marshal version + Python version) makes a row written by another Python a cache miss.
+Loading 50k items must feel instant. The row is a zlib-compressed :mod:`marshal` dump of the
+items' fields stored column by column (one list per field), and the items are rebuilt without
+running ``CatalogItem.__init__`` per item: the instances are allocated and each slot column is
+filled through its slot descriptor by ``map`` — all in C, about twice as fast as calling the
+frozen dataclass's ``__init__`` (13 ``object.__setattr__`` calls per item) 50k times. The cyclic
+GC is paused while the objects are built. zlib's checksum rejects a damaged row before marshal
+sees it, and the format tag (marshal version + Python version + layout) makes a row written by
+another Python or an older Kasir a cache miss.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ import logging
 import marshal
 import sys
 import zlib
+from collections import deque
 from datetime import UTC, datetime
+from itertools import repeat
 
 from pos.domain.catalog import CatalogItem
 
@@ -21,29 +27,39 @@ from .db import Database
 
 log = logging.getLogger(__name__)
 
-FORMAT = f"marshal{marshal.version}-py{sys.version_info[0]}.{sys.version_info[1]}-item1"
+FORMAT = f"marshal{marshal.version}-py{sys.version_info[0]}.{sys.version_info[1]}-cols1"
+
+# The stored columns, in this order (CatalogItem's fields; a new field changes FORMAT's tag).
+_FIELDS: tuple[str, ...] = (
+    "key",
+    "kind",
+    "unique_id",
+    "id",
+    "parent_id",
+    "name",
+    "sku",
+    "price",
+    "item_type",
+    "weight",
+    "image_url",
+    "lines",
+    "search_key",
+)
+if set(_FIELDS) != set(CatalogItem.__dataclass_fields__):  # pragma: no cover - guards edits
+    raise ImportError("catalog_cache._FIELDS is out of step with CatalogItem")
+# The slot descriptors' setters: they write a slot without going through the frozen
+# dataclass's __setattr__ (which refuses every assignment).
+_SETTERS = tuple(getattr(CatalogItem, name).__set__ for name in _FIELDS)
 
 
 def _encode(items: list[CatalogItem]) -> bytes:
-    rows = [
-        (
-            it.key,
-            it.kind,
-            it.unique_id,
-            it.id,
-            it.parent_id,
-            it.name,
-            it.sku,
-            it.price,
-            it.item_type,
-            it.weight,
-            it.image_url,
-            tuple((int(a), int(b)) for a, b in it.lines),
-            it.search_key,
-        )
-        for it in items
+    columns: list[list[object]] = [
+        [tuple((int(a), int(b)) for a, b in it.lines) for it in items]
+        if name == "lines"
+        else [getattr(it, name) for it in items]
+        for name in _FIELDS
     ]
-    return zlib.compress(marshal.dumps(rows), 1)
+    return zlib.compress(marshal.dumps(columns), 1)
 
 
 def _decode(blob: bytes) -> list[CatalogItem]:
@@ -51,10 +67,21 @@ def _decode(blob: bytes) -> list[CatalogItem]:
     was_enabled = gc.isenabled()
     gc.disable()  # 50k small objects: the GC's young-generation passes would double the time
     try:
-        rows = marshal.loads(raw)
-        if not isinstance(rows, list):
-            raise TypeError("catalog cache row is not a list")
-        return [CatalogItem(*row) for row in rows]
+        columns = marshal.loads(raw)
+        if (
+            not isinstance(columns, list)
+            or len(columns) != len(_FIELDS)
+            or not all(isinstance(col, list) for col in columns)
+        ):
+            raise TypeError("catalog cache row is not a list of columns")
+        count = len(columns[0])
+        if any(len(col) != count for col in columns):
+            raise TypeError("catalog cache columns differ in length")
+        new = object.__new__
+        items: list[CatalogItem] = list(map(new, repeat(CatalogItem, count)))
+        for setter, column in zip(_SETTERS, columns, strict=True):
+            deque(map(setter, items, column), maxlen=0)  # run the C-level loop, keep nothing
+        return items
     finally:
         if was_enabled:
             gc.enable()

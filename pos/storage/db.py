@@ -32,6 +32,10 @@ class StorageError(Exception):
 def classify(exc: sqlite3.Error) -> str:
     """Map a sqlite3 error to a message id."""
     text = str(exc).lower()
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    if name in ("SQLITE_FULL", "SQLITE_IOERR_WRITE", "SQLITE_IOERR_FSYNC", "SQLITE_IOERR_TRUNCATE"):
+        # A write that could not complete: no space (ENOSPC) or a file-size limit.
+        return "storage_full"
     if "readonly" in text or "read-only" in text or "read only" in text:
         return "storage_readonly"
     if "disk is full" in text or "database or disk is full" in text:

@@ -8,14 +8,21 @@ States::
                  │  ├──> rejected (400/422, final)
                  │  └──> failed  (401/403/…: fix the setup, then resend)
 
-``created``, ``reconciled`` and ``rejected`` are final. Every transition is one transaction and
-checks the current state, so a stale caller can never move a finished sale.
+    any open state ──> needs_decision (pending > 24 h: no longer sent automatically;
+                                       a human retries it or abandons it)
+    any open state ──> abandoned (the cashier gave the sale up; only while not created)
+
+``created``, ``reconciled``, ``rejected`` and ``abandoned`` are final. ``draft`` is open too: a
+sale journaled just before a crash is picked up by the outbox like ``queued``. Every transition
+is one transaction and checks the current state, so a stale caller can never move a finished
+sale.
 """
 
 from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -33,18 +40,20 @@ class SaleState(StrEnum):
     REJECTED = "rejected"
     FAILED = "failed"
     QUEUED = "queued"
+    NEEDS_DECISION = "needs_decision"
+    ABANDONED = "abandoned"
 
 
-FINAL = frozenset({SaleState.CREATED, SaleState.RECONCILED, SaleState.REJECTED})
+FINAL = frozenset(
+    {SaleState.CREATED, SaleState.RECONCILED, SaleState.REJECTED, SaleState.ABANDONED}
+)
 DONE = frozenset({SaleState.CREATED, SaleState.RECONCILED})
 UNFINISHED = (SaleState.SENDING, SaleState.UNKNOWN, SaleState.QUEUED)
-_OPEN = (
-    SaleState.DRAFT,
-    SaleState.SENDING,
-    SaleState.UNKNOWN,
-    SaleState.QUEUED,
-    SaleState.FAILED,
-)
+#: States the outbox drives automatically (``draft``: journaled, then the process died).
+DRAINABLE = (SaleState.DRAFT, SaleState.SENDING, SaleState.UNKNOWN, SaleState.QUEUED)
+#: Not created and not final: what the "pending" badge counts.
+PENDING = (*DRAINABLE, SaleState.FAILED, SaleState.NEEDS_DECISION)
+_OPEN = PENDING
 
 
 class JournalStateError(StorageError):
@@ -243,6 +252,20 @@ class SaleJournal:
     def mark_failed(self, pos_ref: str, err: BaseException | str | None = None) -> None:
         self._transition(pos_ref, SaleState.FAILED, _OPEN, ", last_error = ?", (_err(err),))
 
+    def mark_needs_decision(self, pos_ref: str, err: BaseException | str | None = None) -> None:
+        """Pending too long: stop sending it automatically and ask the cashier."""
+        self._transition(
+            pos_ref, SaleState.NEEDS_DECISION, _OPEN, ", last_error = COALESCE(?, last_error)",
+            (_err(err),),
+        )  # fmt: skip
+
+    def mark_abandoned(self, pos_ref: str, reason: str | None = None) -> None:
+        """The cashier gave the sale up (only while it is not created; final)."""
+        self._transition(
+            pos_ref, SaleState.ABANDONED, _OPEN, ", last_error = COALESCE(?, last_error)",
+            (_err(reason),),
+        )  # fmt: skip
+
     def update_order(self, pos_ref: str, order: OrderLike) -> None:
         """Refresh a finished sale's order snapshot (payment status changes)."""
         with self._db.transaction() as c:
@@ -282,10 +305,66 @@ class SaleJournal:
             ).fetchall()
         return [_row(r) for r in rows]
 
-    def recent(self, search: str | None = None, limit: int = 200) -> list[SaleRecord]:
-        """Newest first; ``search`` matches customer name, phone or order number."""
+    def in_states(self, states: Iterable[SaleState]) -> list[SaleRecord]:
+        """Sales in any of ``states``, oldest first."""
+        wanted = tuple(SaleState(s).value for s in states)
+        if not wanted:
+            return []
+        marks = ",".join("?" * len(wanted))
+        with self._db.reading() as c:
+            rows = c.execute(
+                f"SELECT {_COLUMNS} FROM sales WHERE state IN ({marks}) ORDER BY created_at, rowid",
+                wanted,
+            ).fetchall()
+        return [_row(r) for r in rows]
+
+    def changed_since(
+        self, since: str, states: Iterable[SaleState] | None = None
+    ) -> list[SaleRecord]:
+        """Sales updated at or after ``since`` (UTC ISO), optionally only in ``states``; oldest
+        change first."""
+        sql = f"SELECT {_COLUMNS} FROM sales WHERE updated_at >= ?"
+        params: list[Any] = [since]
+        if states is not None:
+            wanted = [SaleState(s).value for s in states]
+            sql += f" AND state IN ({','.join('?' * len(wanted))})" if wanted else " AND 0"
+            params += wanted
+        with self._db.reading() as c:
+            rows = c.execute(sql + " ORDER BY updated_at, rowid", params).fetchall()
+        return [_row(r) for r in rows]
+
+    def count_in_states(self, states: Iterable[SaleState]) -> int:
+        wanted = tuple(SaleState(s).value for s in states)
+        if not wanted:
+            return 0
+        marks = ",".join("?" * len(wanted))
+        with self._db.reading() as c:
+            row = c.execute(f"SELECT COUNT(*) FROM sales WHERE state IN ({marks})", wanted)
+            return int(row.fetchone()[0])
+
+    def recent(
+        self,
+        search: str | None = None,
+        limit: int = 200,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        phone_digits: str | None = None,
+    ) -> list[SaleRecord]:
+        """Newest first; ``search`` matches customer name, phone or order number.
+
+        ``since``/``until`` bound ``created_at`` (UTC ISO strings, ``since <= t < until``);
+        ``phone_digits`` (a normalised ``62…`` fragment) also matches the phone.
+        """
         sql = f"SELECT {_COLUMNS} FROM sales"
         params: list[Any] = []
+        where: list[str] = []
+        if since is not None:
+            where.append("created_at >= ?")
+            params.append(since)
+        if until is not None:
+            where.append("created_at < ?")
+            params.append(until)
         text = (search or "").strip()
         if text:
             like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -299,7 +378,12 @@ class SaleJournal:
             if digits and digits.startswith("0"):
                 clauses.append("customer_phone LIKE ?")
                 params.append("%" + digits[1:] + "%")
-            sql += " WHERE " + " OR ".join(clauses)
+            if phone_digits:
+                clauses.append("customer_phone LIKE ?")
+                params.append("%" + "".join(ch for ch in phone_digits if ch.isdigit()) + "%")
+            where.append("(" + " OR ".join(clauses) + ")")
+        if where:
+            sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY created_at DESC, rowid DESC LIMIT ?"
         params.append(int(limit))
         with self._db.reading() as c:

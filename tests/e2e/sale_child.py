@@ -1,0 +1,59 @@
+"""A minimal Kasir process for the kill -9 tests: one sale through CheckoutService.
+
+    python tests/e2e/sale_child.py DATA_DIR BASE_URL API_KEY SPEC_JSON N
+    python tests/e2e/sale_child.py DATA_DIR BASE_URL API_KEY recover
+
+The second form is an app restart: OutboxService.reconcile_at_start() (killable the same way).
+Prints ``SENDING <pos_ref>`` right before the request and ``DONE <pos_ref> <order id>`` at the
+end. With ``KASIR_TEST_KILL_AT=<hook point>`` it SIGKILLs itself at that point of the checkout
+(``before_send``, ``after_reply_before_journal``, ``after_journal``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+from e2e_support import KILL_ENV, make_draft
+
+from pos.api.client import ScalevClient
+from pos.services.checkout import CheckoutService
+from pos.services.outbox import OutboxService
+from pos.storage import Database, DataDirLock, SaleJournal
+
+
+def main() -> None:
+    data_dir, base_url, api_key, spec_json = sys.argv[1:5]
+    kill_at = os.environ.get(KILL_ENV, "")
+    lock = DataDirLock(data_dir)
+    lock.acquire()  # one Kasir per data dir, as the app does
+    db = Database.open(Path(data_dir) / "kasir.db")
+    journal = SaleJournal(db)
+
+    def hook(point: str, pos_ref: str) -> None:
+        if point == "before_send":
+            print("SENDING", pos_ref, flush=True)
+        if point == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    async def run() -> None:
+        async with ScalevClient(base_url, api_key, read_timeout=30.0, max_retries=0) as client:
+            checkout = CheckoutService(client, journal, terminal="KASIR-E2E", hooks=hook)
+            if spec_json == "recover":
+                report = await OutboxService(checkout, journal).reconcile_at_start()
+                print("RECOVERED", len(report.created), flush=True)
+                return
+            result = await checkout.submit(make_draft(json.loads(spec_json), int(sys.argv[5])))
+            print("DONE", result.pos_ref, result.order.id, flush=True)
+
+    asyncio.run(run())
+    db.close()
+    lock.release()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""The fault soak: N sales through the sandbox's random fault injection, the outbox draining.
+
+Used by tests/e2e/test_fault_soak.py and bench/soak_orders.py. Every sale goes through the
+real client and CheckoutService (journal first, lookup before any resend); the sale screen's
+``BackendUnavailable`` hands the sale to a running OutboxService. At the end every journaled
+sale must have exactly one order on the sandbox (counted by ``metadata.pos_ref``) and the
+journal must hold that order id.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from e2e_support import count_by_pos_ref, make_draft
+
+from pos.api import ScalevClient
+from pos.services import BackendUnavailable, CheckoutService, OutboxService, SaleRejected
+from pos.storage import Database, SaleJournal, SaleState
+
+#: Random fault rates per /v3 request (drop_after_commit: POST /v3/orders only).
+DEFAULT_RATES: dict[str, float] = {
+    "5xx": 0.04,
+    "429": 0.02,
+    "reset": 0.04,
+    "timeout": 0.03,
+    "drop_after_commit": 0.05,
+}
+#: The sandbox holds a "timeout" request this long before processing it; the client gives up
+#: after READ_TIMEOUT. The first lookup comes CHECKOUT_BACKOFF later, after the late commit.
+HANG_S = 0.35
+READ_TIMEOUT = 0.25
+CHECKOUT_BACKOFF = (0.8, 0.8, 1.0)
+
+
+class Control(Protocol):
+    def set_faults(self, config: dict[str, Any] | None = None, **kw: Any) -> dict[str, Any]: ...
+    def orders(self, pos_ref: str | None = None) -> list[dict[str, Any]]: ...
+    def requests(self) -> list[dict[str, Any]]: ...
+    def clear_requests(self) -> None: ...
+
+
+@dataclass
+class SoakFigures:
+    sales: int = 0
+    requests: int = 0
+    faults: Counter[str] = field(default_factory=Counter)
+    created_first_try: int = 0
+    adopted: int = 0
+    queued_for_outbox: int = 0
+    rejected: int = 0
+    lost: int = 0
+    duplicated: int = 0
+    strangers: int = 0  # orders whose pos_ref no journal row has
+    journal_mismatch: int = 0
+    pending_left: int = 0
+    seconds: float = 0.0
+
+    @property
+    def faults_injected(self) -> int:
+        return sum(self.faults.values())
+
+    def lines(self) -> list[str]:
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(self.faults.items()))
+        return [
+            f"sales run          {self.sales}",
+            f"requests           {self.requests}",
+            f"faults injected    {self.faults_injected} ({kinds})",
+            f"created first try  {self.created_first_try}",
+            f"adopted by lookup  {self.adopted}",
+            f"left to the outbox {self.queued_for_outbox}",
+            f"rejected           {self.rejected}",
+            f"orders lost        {self.lost}",
+            f"orders duplicated  {self.duplicated}",
+            f"stray orders       {self.strangers}",
+            f"journal mismatches {self.journal_mismatch}",
+            f"still pending      {self.pending_left}",
+            f"seconds            {self.seconds:.1f}",
+        ]
+
+
+async def run_soak(
+    base_url: str,
+    api_key: str,
+    ctl: Control,
+    spec: dict[str, Any],
+    data_dir: Path,
+    *,
+    sales: int,
+    seed: int = 1,
+    workers: int = 4,
+    rates: dict[str, float] | None = None,
+    drain_deadline_s: float = 300.0,
+) -> SoakFigures:
+    figures = SoakFigures(sales=sales)
+    started = time.monotonic()
+    ctl.clear_requests()
+    before = count_by_pos_ref(ctl.orders())
+    ctl.set_faults({**(rates or DEFAULT_RATES), "seed": seed, "hang_s": HANG_S, "burst_s": 0.2})
+    db = Database.open(data_dir / "kasir.db")
+    journal = SaleJournal(db)
+    try:
+        async with ScalevClient(
+            base_url, api_key, read_timeout=READ_TIMEOUT, connect_timeout=2.0, max_retries=3,
+            backoff_base=0.05, backoff_max=0.3, max_retry_wait=5.0,
+            rate_limit=(10_000, 10.0),  # the sandbox runs with its rate limit off
+        ) as client:  # fmt: skip
+            # One attempt per submit on the sale screen: whatever is left goes to the outbox.
+            checkout = CheckoutService(
+                client, journal, terminal="KASIR-SOAK", backoff=CHECKOUT_BACKOFF,
+                max_sends=1, max_reconcile_rounds=1,
+            )  # fmt: skip
+            drained = asyncio.Event()
+            outbox = OutboxService(
+                checkout, journal, base_delay=0.05, max_delay=0.5, offline_max_delay=0.2,
+                on_change=lambda e: drained.set() if e.pending == 0 else drained.clear(),
+            )  # fmt: skip
+            drainer = asyncio.create_task(outbox.run())
+            numbers: asyncio.Queue[int] = asyncio.Queue()
+            for n in range(sales):
+                numbers.put_nowait(seed * 1_000_000 + n)
+
+            async def cashier() -> None:
+                while not numbers.empty():
+                    n = numbers.get_nowait()
+                    try:
+                        result = await checkout.submit(make_draft(spec, n))
+                    except BackendUnavailable as e:
+                        figures.queued_for_outbox += 1
+                        if e.pos_ref:
+                            outbox.note_queued(e.pos_ref)
+                    except SaleRejected:
+                        figures.rejected += 1
+                    else:
+                        if result.adopted:
+                            figures.adopted += 1
+                        else:
+                            figures.created_first_try += 1
+
+            try:
+                await asyncio.gather(*(cashier() for _ in range(workers)))
+                if outbox.pending_count():
+                    outbox.poke()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(drained.wait(), drain_deadline_s)
+            finally:
+                drainer.cancel()
+                await asyncio.gather(drainer, return_exceptions=True)
+            figures.pending_left = outbox.pending_count()
+        ctl.set_faults()
+        log = ctl.requests()
+        figures.requests = len(log)
+        figures.faults = Counter(str(r["fault"]) for r in log if r.get("fault"))
+        orders = ctl.orders()
+        counts = count_by_pos_ref(orders) - before
+        by_ref = {str((o.get("metadata") or {}).get("pos_ref")): o for o in orders}
+        records = journal.recent(limit=sales + 10)
+        refs = {r.pos_ref for r in records}
+        for rec in records:
+            n = counts[rec.pos_ref]
+            if n == 0 and rec.state != SaleState.REJECTED:
+                figures.lost += 1
+            figures.duplicated += max(0, n - 1)
+            if n and (
+                rec.state not in (SaleState.CREATED, SaleState.RECONCILED)
+                or rec.order_id != by_ref[rec.pos_ref]["id"]
+            ):
+                figures.journal_mismatch += 1
+        figures.lost += max(0, sales - len(records))  # a sale that never reached the journal
+        figures.strangers = sum(1 for ref in counts if ref not in refs and counts[ref] > 0)
+    finally:
+        db.close()
+        figures.seconds = time.monotonic() - started
+    return figures
