@@ -74,7 +74,7 @@ def share_on_whatsapp(share: PaymentShare, language: str | None = None) -> tuple
 
 
 class WhatsAppButton(QPushButton):
-    """"Kirim via WhatsApp" for the payment screen and history.
+    """The "Kirim via WhatsApp" button for the payment screen and history.
 
     Disabled until :meth:`set_payment` gets a phone and a payment URL.
 

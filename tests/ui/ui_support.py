@@ -43,6 +43,9 @@ def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
         while any(not t.done() for t in pending) and loop.time() < deadline:
             qapp.processEvents()
     asyncio.set_event_loop(None)
+    # already_running=True registers the loop as the running one; unregister it so later
+    # tests (e.g. asyncio.run in other modules) don't see a loop that no longer runs.
+    asyncio.events._set_running_loop(None)
 
 
 def variant(
