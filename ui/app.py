@@ -22,6 +22,7 @@ import httpx
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .controllers import SaleController, SettingsLike
+from .history_view import OutboxBridge, reconcile_with_progress
 from .i18n import tr
 from .main_window import MainWindow
 from .notifier import Notifier
@@ -159,7 +160,10 @@ def build_window(
     """
     from pos.services.catalog import CatalogService
     from pos.services.checkout import CheckoutService
+    from pos.services.history import HistoryService
+    from pos.services.outbox import OutboxService
     from pos.services.payment import PaymentWatcher
+    from pos.services.shipping import ShippingService
     from pos.storage import CatalogCache, Database, SaleJournal, Settings
 
     if db is None:
@@ -170,22 +174,62 @@ def build_window(
         settings = StoredSettings(Settings(db))
     notifier = Notifier()
     runner = TaskRunner(notifier)
+    # ONE CheckoutService for the sale screen and the outbox (it never drives a sale twice).
+    # A timed-out send is looked up only after the client's read timeout (settle delay).
+    checkout = CheckoutService(
+        client, journal, terminal=terminal, settle_delay=_read_timeout(client)
+    )
     controller = SaleController(
         runner=runner,
         catalog=CatalogService(client, cache),
-        checkout=CheckoutService(client, journal, terminal=terminal),
+        checkout=checkout,
         watcher=PaymentWatcher(client, interval=poll_interval),
         settings=settings,
+        shipping=ShippingService(client),
     )
     thumbnails = ThumbnailCache(runner, fetch_image)
-    window = MainWindow(
-        controller, notifier, demo=demo, sandbox_origin=sandbox_origin, thumbnails=thumbnails
+    outbox = OutboxBridge(
+        OutboxService(checkout, journal), HistoryService(journal, client), runner, notifier
     )
+    _poke_on_success(client, outbox.poke)
+    window = MainWindow(
+        controller,
+        notifier,
+        demo=demo,
+        sandbox_origin=sandbox_origin,
+        thumbnails=thumbnails,
+        outbox=outbox,
+    )
+    outbox.setParent(window)
     thumbnails.setParent(window)
     runner.setParent(window)
     notifier.setParent(window)
     controller.setParent(window)
     return window, controller, runner, notifier
+
+
+def _read_timeout(client: Any) -> float:
+    """The HTTP client's read timeout (the settle delay of a timed-out order send)."""
+    http = getattr(client, "_http", None)
+    timeout = getattr(http, "timeout", None)
+    read = getattr(timeout, "read", None)
+    return float(read) if isinstance(read, int | float) and read > 0 else 15.0
+
+
+def _poke_on_success(client: Any, poke: Any) -> None:
+    """Every successful API response pokes the outbox: the queue drains as soon as the
+    network is back (the outbox also retries by itself every ≤ 4 s while offline)."""
+    http = getattr(client, "_http", None)
+    if not isinstance(http, httpx.AsyncClient):
+        return
+
+    async def on_response(response: httpx.Response) -> None:
+        if response.status_code < 400:
+            poke()
+
+    hooks = http.event_hooks
+    hooks.setdefault("response", []).append(on_response)
+    http.event_hooks = hooks
 
 
 def acquire_data_dir(config: Config) -> Any:
@@ -252,7 +296,11 @@ async def start_session(config: Config, *, lock: Any = None, sandbox: Any = None
         fetch_image=None if image_client is None else fetch_image,
     )
     window.resize(1366, 768)
+    # Unfinished sales first (crash recovery), before anything else talks to the server.
+    assert window.outbox is not None
+    await reconcile_with_progress(window.outbox)
     window.show()
+    window.outbox.start()  # the offline queue, for the life of the app
     controller.load_stores()
     return Session(window, controller, runner, notifier, client, db, sandbox, lock, image_client)
 
@@ -270,16 +318,32 @@ async def _run(config: Config, lock: Any, sandbox: Any) -> int:
     return 0
 
 
+#: exit code of a second Kasir on the same data folder
+EXIT_ALREADY_RUNNING = 2
+
+
 def _startup_failure(exc: BaseException) -> int:
-    """Storage/lock failures before the window exists: a plain message box (not in a coroutine)."""
+    """Storage/lock failures before the window exists: a plain message box (not in a coroutine).
+    A second Kasir on the same data folder exits with :data:`EXIT_ALREADY_RUNNING`."""
+    from pos.storage import AlreadyRunning
+
     from .errors import describe_error
 
-    log.error("start-up failed", exc_info=exc)
     text = describe_error(exc)
+    code = 1
+    if isinstance(exc, AlreadyRunning):
+        code = EXIT_ALREADY_RUNNING
+        text += "\n" + tr(
+            f"Tutup Kasir yang sedang berjalan, atau pakai folder data lain. ({exc.path.parent})",
+            f"Close the running Kasir, or use another data folder. ({exc.path.parent})",
+        )
+        log.error("start-up refused: another Kasir holds %s", exc.path)
+    else:
+        log.error("start-up failed", exc_info=exc)
     print(f"Kasir: {text}", file=sys.stderr)
     if QApplication.instance() is not None and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
         QMessageBox.critical(None, tr("Kasir tidak bisa mulai", "Kasir cannot start"), text)
-    return 1
+    return code
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,9 +7,11 @@ second one, so a double click or a repeated Enter never creates two orders.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -28,6 +31,8 @@ from PySide6.QtWidgets import (
 
 from .i18n import message, tr
 from .money import format_idr
+from .shipping_models import ShippingController
+from .shipping_panel import ShippingPanel
 
 
 def method_label(code: str) -> str:
@@ -69,9 +74,10 @@ class CheckoutView(QWidget):
         self.note.setMaxLength(500)
 
         self.errors: dict[str, QLabel] = {}
+        # captions above their fields: the bilingual captions stay readable in a narrow column
         form = QGridLayout()
         form.setHorizontalSpacing(12)
-        form.setVerticalSpacing(4)
+        form.setVerticalSpacing(2)
         rows = [
             ("name", tr("Nama", "Name"), self.name),
             ("phone", tr("No. HP", "Phone"), self.phone),
@@ -89,10 +95,11 @@ class CheckoutView(QWidget):
             err.setWordWrap(True)
             err.hide()
             self.errors[field] = err
-            form.addWidget(label, r * 2, 0, Qt.AlignmentFlag.AlignVCenter)
-            form.addWidget(widget, r * 2, 1)
-            form.addWidget(err, r * 2 + 1, 1)
-        form.setColumnStretch(1, 1)
+            form.addWidget(label, r * 3, 0)
+            form.addWidget(widget, r * 3 + 1, 0)
+            form.addWidget(err, r * 3 + 2, 0)
+            form.setRowMinimumHeight(r * 3 + 2, 6)
+        form.setColumnStretch(0, 1)
 
         self.error = QLabel(self)
         self.error.setObjectName("checkoutError")
@@ -131,6 +138,8 @@ class CheckoutView(QWidget):
         self.summary.setHeaderHidden(True)
         self.summary.setRootIsDecorated(False)
         self.summary.setSelectionMode(QTreeWidget.SelectionMode.NoSelection)
+        self.summary.setWordWrap(True)
+        self.summary.setUniformRowHeights(False)
         header = self.summary.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -144,19 +153,31 @@ class CheckoutView(QWidget):
         self.total.setObjectName("checkoutTotal")
         self.total.setAlignment(Qt.AlignmentFlag.AlignRight)
 
+        # shipping (issue 4): shown only when the cart holds physical goods
+        self.shipping = ShippingController(
+            controller, getattr(controller, "shipping", None), controller.runner, self
+        )
+        self.shipping_panel = ShippingPanel(self.shipping, self)
+        self.shipping_scroll = QScrollArea(self)
+        self.shipping_scroll.setObjectName("shippingScroll")
+        self.shipping_scroll.setWidgetResizable(True)
+        self.shipping_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.shipping_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.shipping_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.shipping_scroll.setWidget(self.shipping_panel)
+        self.shipping_scroll.setMinimumWidth(440)
+        self.shipping_scroll.setMaximumWidth(720)
+        self.shipping_scroll.hide()
+
         left = QVBoxLayout()
-        left.addWidget(title)
-        left.addSpacing(8)
+        left.setContentsMargins(0, 0, 0, 0)
         left.addLayout(form)
-        left.addSpacing(8)
-        left.addWidget(self.error)
         left.addStretch(1)
-        left.addWidget(self.busy)
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
         buttons.addStretch(1)
-        buttons.addWidget(self.submit_button, 2)
-        left.addLayout(buttons)
+        self.submit_button.setMinimumWidth(380)
+        buttons.addWidget(self.submit_button)
 
         right_box = QFrame(self)
         right_box.setObjectName("summaryPanel")
@@ -166,15 +187,38 @@ class CheckoutView(QWidget):
         right.addWidget(self.shipping_notice)
         right.addWidget(self.total)
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(24, 16, 24, 16)
-        layout.setSpacing(24)
+        # title; form | shipping (only for physical goods) | summary; error; Back … Submit
+        columns = QHBoxLayout()
+        columns.setSpacing(20)
         left_box = QWidget(self)
         left_box.setLayout(left)
         left_box.setMaximumWidth(880)
-        layout.addWidget(left_box, 3)
+        left_box.setMinimumWidth(360)
+        columns.addWidget(left_box, 2)
+        columns.addWidget(self.shipping_scroll, 3)
         right_box.setMaximumWidth(640)
-        layout.addWidget(right_box, 2)
+        right_box.setMinimumWidth(300)
+        columns.addWidget(right_box, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 12, 24, 16)
+        layout.setSpacing(8)
+        layout.addWidget(title)
+        layout.addLayout(columns, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.busy)
+        layout.addLayout(buttons)
+        chain = [
+            self.name,
+            self.phone,
+            self.email,
+            self.method,
+            self.note,
+            *self.shipping_panel.focus_chain(),
+            self.submit_button,
+            self.back_button,
+        ]
+        for a, b in itertools.pairwise(chain):
+            QWidget.setTabOrder(a, b)
 
         for w in (self.name, self.phone, self.email, self.note):
             w.returnPressed.connect(self.submit)
@@ -182,6 +226,13 @@ class CheckoutView(QWidget):
         self.phone.textEdited.connect(lambda _t: self._clear_error("phone"))
         self.email.textEdited.connect(lambda _t: self._clear_error("email"))
         self.method.currentIndexChanged.connect(lambda _i: self._clear_error("payment_method"))
+        self.method.currentIndexChanged.connect(lambda _i: self._method_to_shipping())
+        self.shipping.choice_changed.connect(self._on_shipping_changed)
+        self.shipping.problem_changed.connect(self._on_shipping_changed)
+        self.shipping_panel.address.textEdited.connect(lambda _t: self.error.hide())
+        controller.cart_changed.connect(self.shipping.cart_changed)
+        controller.store_changed.connect(lambda _s: self.shipping.store_changed())
+        controller.submit_failed.connect(lambda _t: self._requote_after_rejection())
 
         controller.methods_changed.connect(self.set_methods)
         controller.submit_busy.connect(self.set_busy)
@@ -209,10 +260,13 @@ class CheckoutView(QWidget):
         idx = self.method.findData(keep) if keep else -1
         self.method.setCurrentIndex(idx if idx >= 0 else (0 if codes else -1))
         self.method.blockSignals(False)
+        self._update_cod()
+        self._method_to_shipping()
 
     def set_busy(self, busy: bool) -> None:
+        self._busy = busy
         self.busy.setVisible(busy)
-        self.submit_button.setEnabled(not busy)
+        self.submit_button.setEnabled(not busy and not self._shipping_failed())
         self.back_button.setEnabled(not busy)
         label = (
             tr("Mengirim…", "Sending…") if busy else tr("Buat pesanan", "Create order") + "  (F9)"
@@ -229,15 +283,36 @@ class CheckoutView(QWidget):
             row.setTextAlignment(0, right)
             row.setTextAlignment(2, right)
             self.summary.addTopLevelItem(row)
-        self.shipping_notice.setVisible(cart.needs_shipping)
-        self.total.setText(tr("Total", "Total") + f"  {format_idr(cart.total)}")
+        needs = cart.needs_shipping
+        self.shipping_scroll.setVisible(needs)
+        cost = self.shipping.quoted_cost() if needs else None
+        if needs:
+            chosen = self.shipping.chosen_result()
+            label = tr("Ongkir", "Shipping")
+            if chosen is not None and cost is not None:
+                from .shipping_models import courier_name
+
+                label += f" — {courier_name(chosen)}"
+            row = QTreeWidgetItem(["", label, format_idr(cost) if cost is not None else "—"])
+            row.setTextAlignment(2, right)
+            row.setData(0, Qt.ItemDataRole.UserRole, "shipping")
+            self.summary.addTopLevelItem(row)
+        self.shipping_notice.setVisible(needs and cost is None)
+        total = cart.total + (cost or 0)
+        self.total.setText(tr("Total", "Total") + f"  {format_idr(total)}")
+        self.total.setProperty("includesShipping", cost is not None)
+        self._update_cod()
 
     def reset(self) -> None:
         for w in (self.name, self.phone, self.email, self.note):
             w.clear()
         self.clear_errors()
+        self.shipping_panel.reset()
+        self._method_to_shipping()
+        self.refresh_summary()
 
     def on_show(self) -> None:
+        self._method_to_shipping()
         self.refresh_summary()
         self.error.hide()
         self.name.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -261,10 +336,63 @@ class CheckoutView(QWidget):
         label = self.errors.get(field)
         return label.text() if label is not None and not label.isHidden() else ""
 
-    # --- submit -----------------------------------------------------------------------
+    # --- shipping ---------------------------------------------------------------------
+    def _method_to_shipping(self) -> None:
+        self.shipping.set_payment_method(str(self.method.currentData() or ""))
+
+    def _shipping_failed(self) -> bool:
+        return bool(self._controller.cart.needs_shipping and self.shipping.failed())
+
+    def _on_shipping_changed(self) -> None:
+        self.refresh_summary()
+        busy = getattr(self, "_busy", False)
+        self.submit_button.setEnabled(not busy and not self._shipping_failed())
+        self.submit_button.setProperty("blocked", self._shipping_failed())
+
+    def _update_cod(self) -> None:
+        """COD is offered only for physical goods, and only when the chosen courier does COD
+        (with ``cod`` chosen the panel lists COD couriers only)."""
+        model = self.method.model()
+        if not isinstance(model, QStandardItemModel):
+            return
+        idx = self.method.findData("cod")
+        if idx < 0:
+            return
+        item = model.item(idx)
+        if item is None:
+            return
+        chosen = self.shipping.chosen_result()
+        ok = self._controller.cart.needs_shipping and (chosen is None or chosen.is_cod)
+        item.setEnabled(ok)
+        if not self._controller.cart.needs_shipping:
+            item.setToolTip(tr("COD hanya untuk barang fisik.", "COD is for physical goods only."))
+        elif not ok:
+            item.setToolTip(
+                tr("Kurir terpilih tidak melayani COD.", "The chosen courier does not do COD.")
+            )
+        else:
+            item.setToolTip("")
+        if not ok and self.method.currentData() == "cod":
+            others = [self.method.itemData(i) for i in range(self.method.count()) if i != idx]
+            from pos.domain.payment_methods import default_method
+
+            fallback = default_method([str(c) for c in others if c])
+            j = self.method.findData(fallback) if fallback else -1
+            if j >= 0:
+                self.method.setCurrentIndex(j)
+
+    def _requote_after_rejection(self) -> None:
+        """Scalev refused the order (e.g. ``shipping_cost_mismatch``): ask for a fresh quote so
+        the cashier sees the current price before sending again."""
+        if self._controller.cart.needs_shipping:
+            self.shipping.requote()
+
     def shipping_ready(self) -> bool:
-        """Physical goods need the shipping panel (issue 4); until it exists they cannot be sent."""
-        return False
+        """A fresh shipping quote for exactly the current cart, destination, warehouse and
+        payment method, with a street address and a valid postal code."""
+        return self.shipping.choice() is not None and not self.shipping_panel.postal_blocks()
+
+    # --- submit -----------------------------------------------------------------------
 
     def submit(self) -> None:
         """Validate, then hand a draft to the controller (which refuses a second one in flight)."""
@@ -282,9 +410,20 @@ class CheckoutView(QWidget):
         if controller.cart.is_empty:
             self.show_error(message("cart_empty"))
             return
-        if controller.cart.needs_shipping and not self.shipping_ready():
-            self.show_error(message("shipping_required"))
-            return
+        shipping = None
+        if controller.cart.needs_shipping:
+            if not self.shipping_panel.check_postal():
+                self.show_error(
+                    message("shipping_required") + "\n" + self.shipping_panel.postal_problem()
+                )
+                self.shipping_panel.postal.setFocus(Qt.FocusReason.OtherFocusReason)
+                return
+            shipping = self.shipping.choice()
+            if shipping is None:
+                why = self.shipping.missing() or ""
+                self.show_error(message("shipping_required") + ("\n" + why if why else ""))
+                self._focus_shipping_gap()
+                return
         if controller.store is None:
             self.show_error(tr("Pilih toko dahulu.", "Choose a store first."))
             return
@@ -309,6 +448,21 @@ class CheckoutView(QWidget):
             self.show_error(tr("Periksa isian yang ditandai.", "Check the marked fields."))
             return
         draft = draft_from_cart(
-            controller.store, controller.cart, customer, str(method), self.note.text().strip()
+            controller.store,
+            controller.cart,
+            customer,
+            str(method),
+            self.note.text().strip(),
+            shipping=shipping,
         )
         controller.submit(draft)
+
+    def _focus_shipping_gap(self) -> None:
+        p = self.shipping_panel
+        s = self.shipping
+        if not s.address.strip():
+            p.address.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif s.location is None:
+            p.search.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif s.chosen_result() is None and s.couriers:
+            p.couriers.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -83,6 +83,7 @@ class SaleController(QObject):
         order_updated(object): a fresh ``Order`` from the payment watcher.
         backend_failed(str, str): ``("auth" | "network", text)`` — the backend cannot be used.
         backend_ok(): the backend answered.
+        sale_queued(str, bool): the sale is kept for the outbox (pos_ref, queued).
     """
 
     stores_changed = Signal(list)
@@ -98,6 +99,9 @@ class SaleController(QObject):
     order_updated = Signal(object)
     backend_failed = Signal(str, str)
     backend_ok = Signal()
+    #: (pos_ref, queued): the backend could not create the order now; the sale is kept in the
+    #: journal and the outbox finishes it (queued=True: never sent; False: being confirmed)
+    sale_queued = Signal(str, bool)
 
     def __init__(
         self,
@@ -107,6 +111,7 @@ class SaleController(QObject):
         checkout: CheckoutServiceLike,
         watcher: PaymentWatcherLike,
         settings: SettingsLike | None = None,
+        shipping: Any = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -114,6 +119,8 @@ class SaleController(QObject):
         self.catalog = catalog
         self.checkout = checkout
         self.watcher = watcher
+        #: ``pos.services.shipping.ShippingService`` (None: physical goods cannot be sent)
+        self.shipping = shipping
         self.settings: SettingsLike = settings or MemorySettings()
         self.cart = Cart()
         self.stores: list[Store] = []
@@ -258,6 +265,11 @@ class SaleController(QObject):
         self.order_created.emit(result)
 
     def _submit_error(self, exc: BaseException) -> bool:
+        from pos.services.errors import BackendUnavailable
+
+        if isinstance(exc, BackendUnavailable) and exc.pos_ref:
+            self.sale_queued.emit(exc.pos_ref, bool(exc.queued))  # kept: never lost
+            return True
         if is_auth_error(exc):
             self.backend_failed.emit("auth", describe_error(exc))
         self.submit_failed.emit(describe_error(exc))
@@ -273,6 +285,12 @@ class SaleController(QObject):
         ):
             return
         self.runner.start("payment-watch", self.watcher.watch(order.id, self._on_order))
+
+    def open_order(self, order: Order) -> None:
+        """Show an earlier sale's order (from the history) and watch its payment live."""
+        self.stop_watching()
+        self.order = order
+        self.watch_payment()
 
     def stop_watching(self) -> None:
         self.runner.cancel("payment-watch")

@@ -26,6 +26,17 @@ def shortcut_rows() -> list[tuple[str, str]]:
         ("Del", tr("Hapus baris keranjang", "Remove the cart line")),
         ("F9", tr("Bayar; di checkout: buat pesanan", "Charge; on checkout: create the order")),
         ("Tab / Shift+Tab", tr("Pindah kolom isian", "Move between fields")),
+        (
+            "↓ / ↑, Enter",
+            tr(
+                "Pengiriman: dari kecamatan ke hasil, pilih dengan Enter",
+                "Shipping: from the kecamatan box into the results, Enter picks",
+            ),
+        ),
+        (
+            "↑ / ↓, Enter / Spasi",
+            tr("Pengiriman: pilih kurir", "Shipping: choose the courier"),
+        ),
         ("F5", tr("Cek status pembayaran sekarang", "Check the payment status now")),
         ("Ctrl+N", tr("Penjualan baru (di layar pembayaran)", "New sale (on the payment screen)")),
         ("Esc", tr("Kembali", "Back")),
