@@ -5,12 +5,28 @@ Scalev allows a burst of 100 requests per 10 seconds per key (plus 10,000 per ho
 (any ``period`` seconds hold at most ``max_requests`` sends) and additionally pauses when the
 server says so (``X-Ratelimit-Remaining: 0`` with ``X-Ratelimit-Reset``, or a ``429``).
 
+Each slot of the window is held from the send until ``period`` after the request was ANSWERED
+when the answer is known (the server counted the request by then), not after it was sent: the
+client's window can then never run ahead of the server's by the network latency. The answer is
+tied to its slot through a context variable set by :meth:`acquire` and read by :meth:`observe`
+in the same task (the client calls both around one request).
+
+That also lets a server pause end on time. ``X-Ratelimit-Reset`` comes in whole seconds, so
+honouring it blindly after every burst of ``max_requests`` waits up to a second too long per
+window — and since the next window then starts just after a whole second, the next reset is
+rounded up by almost a full second again: a long catalog sync converged on 10/11 of the rate
+the limit allows. When the limiter's own window is full of answered requests (nobody else is
+using the key), the server's oldest counted request is one of them, so a slot provably frees
+``period`` after the earliest of their answers; the pause ends then if that is sooner (never
+earlier than one second before the announced reset).
+
 The clock and the sleep function are injected so tests run without waiting.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
@@ -23,6 +39,24 @@ Sleep = Callable[[float], Awaitable[None]]
 _EPOCH_THRESHOLD = 1_000_000_000
 # Smallest pause when the window is full (guards against float rounding loops).
 _MIN_WAIT = 1e-6
+# X-Ratelimit-Reset is whole seconds (rounded up): the real reset is at most this much sooner.
+_RESET_RESOLUTION = 1.0
+
+
+class _Slot:
+    """One request in the window: counts until ``period`` after ``since`` (send, then answer)."""
+
+    __slots__ = ("answered", "since")
+
+    def __init__(self, now: float) -> None:
+        self.since = now
+        self.answered = False
+
+
+# The slot the current task acquired last (its request is the one observe() hears about).
+_current_slot: contextvars.ContextVar[_Slot | None] = contextvars.ContextVar(
+    "kasir_ratelimit_slot", default=None
+)
 
 
 class RateLimiter:
@@ -51,7 +85,7 @@ class RateLimiter:
         self._sleep = sleep
         self._wall_clock = wall_clock
         self._max_server_wait = max_server_wait
-        self._sent: deque[float] = deque()
+        self._sent: deque[_Slot] = deque()
         self._blocked_until = 0.0
         self._lock = asyncio.Lock()
 
@@ -70,14 +104,18 @@ class RateLimiter:
                 now = self._clock()
                 # Compare differences (not now - period) so float rounding cannot let a
                 # request in a hair early.
-                while self._sent and now - self._sent[0] >= self.period:
-                    self._sent.popleft()
+                if any(now - slot.since >= self.period for slot in self._sent):
+                    # Answers can come out of order: drop every expired slot, not just the first.
+                    self._sent = deque(s for s in self._sent if now - s.since < self.period)
                 wait = 0.0
                 if len(self._sent) >= self.max_requests:
-                    wait = max(self._sent[0] + self.period - now, _MIN_WAIT)
+                    oldest = min(slot.since for slot in self._sent)
+                    wait = max(oldest + self.period - now, _MIN_WAIT)
                 wait = max(wait, self._blocked_until - now)
                 if wait <= 0:
-                    self._sent.append(now)
+                    slot = _Slot(now)
+                    self._sent.append(slot)
+                    _current_slot.set(slot)
                     return
                 await self._sleep(wait)
 
@@ -115,15 +153,35 @@ class RateLimiter:
 
         Returns the remaining count (or ``None`` when the header is absent).
         """
+        slot = _current_slot.get()
+        if slot is not None and not slot.answered:
+            # The server has counted this task's request by now.
+            slot.since = max(slot.since, self._clock())
+            slot.answered = True
+            _current_slot.set(None)
         remaining_f = _parse_float(headers.get("x-ratelimit-remaining"))
         if remaining_f is None:
             return None
         remaining = int(remaining_f)
         if remaining <= 0:
             delay = self.reset_delay(headers.get("x-ratelimit-reset"))
-            # No usable reset: assume the burst window.
-            self.block_for(self.period if delay is None else delay)
+            if delay is None:
+                delay = self.period  # no usable reset: assume the burst window
+            else:
+                delay = min(delay, max(self._own_free_delay(), delay - _RESET_RESOLUTION))
+            self.block_for(delay)
         return remaining
+
+    def _own_free_delay(self) -> float:
+        """Seconds until the own window proves a slot free at the server; inf if it cannot.
+
+        Only when the window holds ``max_requests`` answered requests: then they are the ones
+        the server counted (a key shared with another client makes the server say 0 sooner),
+        and the oldest it counted had arrived by the earliest of their answers."""
+        if len(self._sent) < self.max_requests or not all(s.answered for s in self._sent):
+            return float("inf")
+        earliest = min(s.since for s in self._sent)
+        return max(earliest + self.period - self._clock(), 0.0)
 
 
 def _parse_float(value: str | None) -> float | None:
