@@ -1,5 +1,6 @@
-"""The main window: top bar (title, DEMO badge, store picker), message banner and the stacked
-pages — sale (catalog + cart), checkout, payment, and a full-window problem screen."""
+"""The main window: top bar (title, DEMO badge, store picker, pending badge, history), message
+banner and the stacked pages — sale (catalog + cart), checkout, payment, a full-window problem
+screen, the "saved, will be sent" page after an offline checkout, and the sales history."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -21,19 +23,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos.api.models import Store
+from pos.api.models import Order, Store
 
 from .cart_view import CartPanel
 from .catalog_view import CatalogPanel
 from .checkout_view import CheckoutView
 from .controllers import SaleController
+from .history_view import HistoryView, OutboxBridge, PendingBadge, QueuedPage, created_message
 from .i18n import tr
 from .notifier import MessageBanner, Notifier
 from .payment_view import PaymentView
 from .shortcuts import ShortcutSheet
 from .thumbnails import ThumbnailCache
 
-PAGE_SALE, PAGE_CHECKOUT, PAGE_PAYMENT, PAGE_PROBLEM = range(4)
+PAGE_SALE, PAGE_CHECKOUT, PAGE_PAYMENT, PAGE_PROBLEM, PAGE_QUEUED, PAGE_HISTORY = range(6)
 
 
 class ProblemScreen(QWidget):
@@ -128,6 +131,7 @@ class MainWindow(QMainWindow):
         demo: bool = False,
         sandbox_origin: str | None = None,
         thumbnails: ThumbnailCache | None = None,
+        outbox: OutboxBridge | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -138,6 +142,12 @@ class MainWindow(QMainWindow):
         self.notifier = notifier
         self._stores: list[Store] = []
         self._sheet: ShortcutSheet | None = None
+        #: the offline queue and history (None: tests of the sale screen alone)
+        self.outbox = outbox
+        self._quit_confirmed = False
+        self._quit_box: QMessageBox | None = None
+        self._return_page = PAGE_SALE
+        self._sale_order: tuple[Order, str] | None = None
 
         # --- top bar ---
         bar = QFrame(self)
@@ -179,6 +189,15 @@ class MainWindow(QMainWindow):
         help_button.setMinimumHeight(44)
         help_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         help_button.clicked.connect(self.show_shortcuts)
+        self.pending_badge = PendingBadge(bar)
+        self.pending_badge.clicked.connect(self.show_pending)
+        self.history_button = QPushButton("F4 " + tr("Riwayat", "History"), bar)
+        self.history_button.setObjectName("historyButton")
+        self.history_button.setAccessibleName(tr("Riwayat penjualan", "Sales history"))
+        self.history_button.setMinimumHeight(44)
+        self.history_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.history_button.clicked.connect(lambda: self.show_history())
+        self.history_button.setVisible(outbox is not None)
         bar_layout = QHBoxLayout(bar)
         bar_layout.setContentsMargins(16, 6, 16, 6)
         bar_layout.addWidget(title)
@@ -187,6 +206,8 @@ class MainWindow(QMainWindow):
         bar_layout.addWidget(store_caption)
         bar_layout.addWidget(self.store_selector)
         bar_layout.addStretch(1)
+        bar_layout.addWidget(self.pending_badge)
+        bar_layout.addWidget(self.history_button)
         bar_layout.addWidget(help_button)
 
         self.banner = MessageBanner(notifier, self)
@@ -207,9 +228,18 @@ class MainWindow(QMainWindow):
         self.checkout = CheckoutView(controller, self)
         self.payment = PaymentView(sandbox_origin, self)
         self.problem = ProblemScreen(self)
+        self.queued = QueuedPage(self)
+        self.history: HistoryView | None = HistoryView(outbox, self) if outbox else None
         self.pages = QStackedWidget(self)
         self.pages.setObjectName("pages")
-        for page in (sale, self.checkout, self.payment, self.problem):
+        for page in (
+            sale,
+            self.checkout,
+            self.payment,
+            self.problem,
+            self.queued,
+            self.history or QWidget(self),
+        ):
             self.pages.addWidget(page)
 
         central = QWidget(self)
@@ -226,7 +256,18 @@ class MainWindow(QMainWindow):
         self.catalog.item_activated.connect(self._add_item)
         self.cart.charge_requested.connect(self.go_checkout)
         self.checkout.back_requested.connect(self.go_sale)
-        self.payment.new_sale_requested.connect(self.new_sale)
+        self.payment.new_sale_requested.connect(self._payment_done)
+        self.queued.new_sale_requested.connect(self.new_sale)
+        self.queued.history_requested.connect(lambda: self.show_history(self.queued.pos_ref))
+        self.queued.show_qr_requested.connect(self.open_sale)
+        controller.sale_queued.connect(self._on_sale_queued)
+        notifier.link_activated.connect(self._on_link)
+        if outbox is not None and self.history is not None:
+            outbox.counts_changed.connect(self.pending_badge.set_counts)
+            outbox.sale_created.connect(self._on_outbox_created)
+            self.history.open_requested.connect(lambda row: self.open_sale(row.pos_ref))
+            self.history.back_requested.connect(self.leave_history)
+            self.pending_badge.set_counts(outbox.pending, outbox.attention)
         self.payment.check_requested.connect(controller.check_now)
         self.problem.retry_requested.connect(self.retry)
         controller.stores_changed.connect(self._set_stores)
@@ -248,6 +289,8 @@ class MainWindow(QMainWindow):
         self._shortcut("Ctrl+N", self._new_sale_shortcut)
         self._shortcut("Ctrl+Shift+Del", self._clear_cart_shortcut)
         self._shortcut("Esc", self.back)
+        self._shortcut("F4", self.show_history)
+        self._shortcut("Ctrl+H", self.show_history)
 
         self.pages.setCurrentIndex(PAGE_SALE)
         self.catalog.search.setFocus()
@@ -288,7 +331,15 @@ class MainWindow(QMainWindow):
         if self._sheet is not None and self._sheet.isVisible():
             self._sheet.close()
             return
-        if self.page() == PAGE_CHECKOUT:
+        if self._quit_box is not None:
+            return
+        if self.page() == PAGE_HISTORY:
+            if self.history is not None and self.history.current_dialog() is not None:
+                return
+            self.leave_history()
+        elif self.page() == PAGE_PAYMENT and self.payment.from_history():
+            self._payment_done()
+        elif self.page() == PAGE_CHECKOUT:
             self.go_sale()
         elif self.page() == PAGE_SALE:
             if self.catalog.search.text():
@@ -310,9 +361,12 @@ class MainWindow(QMainWindow):
     def _check_now(self) -> None:
         if self.page() == PAGE_PAYMENT and self.payment.check_button.isEnabled():
             self.controller.check_now()
+        elif self.page() == PAGE_HISTORY and self.history is not None:
+            self.history.refresh_selected()
 
     def _new_sale_shortcut(self) -> None:
-        if self.page() == PAGE_PAYMENT:
+        page = self.page()
+        if (page == PAGE_PAYMENT and not self.payment.from_history()) or page == PAGE_QUEUED:
             self.new_sale()
 
     def _clear_cart_shortcut(self) -> None:
@@ -323,6 +377,8 @@ class MainWindow(QMainWindow):
         self.controller.new_sale()
         self.checkout.reset()
         self.payment.reset()
+        self.payment.set_from_history(False)
+        self._sale_order = None
         self.pages.setCurrentIndex(PAGE_SALE)
         self.catalog.search.clear()
         self.catalog.apply_filter()
@@ -389,7 +445,152 @@ class MainWindow(QMainWindow):
         self.retry_requested.emit()
         self.controller.load_stores()
 
+    # --- offline queue and history ------------------------------------------------------
+    def show_history(self, select: str | None = None) -> None:
+        """F4 / Ctrl+H / the top-bar button: today's sales (or every day with ``select``)."""
+        if self.history is None or self.controller.submitting:
+            return
+        page = self.page()
+        if page != PAGE_HISTORY:
+            if not (page == PAGE_PAYMENT and self.payment.from_history()):
+                # (from a history sale's payment screen the page before the history stays)
+                self._return_page = page if page != PAGE_PROBLEM else PAGE_SALE
+                order = self.payment.order
+                self._sale_order = (
+                    (order, self.payment.customer.text())
+                    if page == PAGE_PAYMENT and order is not None
+                    else None
+                )
+            self.controller.stop_watching()
+            self.payment.set_from_history(False)
+            self.pages.setCurrentIndex(PAGE_HISTORY)
+        if select:
+            self.history.show_all(select)
+        else:
+            self.history.reload()
+        self.history.table.setFocus()
+
+    def show_pending(self) -> None:
+        """The badge: the history on pending sales only."""
+        if self.history is None:
+            return
+        self.show_history()
+        self.history.show_pending()
+
+    def leave_history(self) -> None:
+        if self.history is not None:
+            self.history.close_dialog()
+        back = self._return_page
+        if back == PAGE_PAYMENT and self._sale_order is not None:
+            order, name = self._sale_order
+            self.payment.show_order(order, name)
+            self.payment.set_from_history(False)
+            self.pages.setCurrentIndex(PAGE_PAYMENT)
+            self.controller.open_order(order)
+        elif back in (PAGE_CHECKOUT, PAGE_QUEUED):
+            self.pages.setCurrentIndex(back)
+        else:
+            self.go_sale()
+
+    def open_sale(self, pos_ref: str) -> None:
+        """An earlier sale's payment screen again: its QR and live status."""
+        if self.outbox is None or self.controller.submitting:
+            return
+        row = self.outbox.history.get(pos_ref)
+        if row is None or not row.can_show_payment:
+            return
+        if self.page() not in (PAGE_HISTORY, PAGE_PAYMENT):
+            self.show_history(pos_ref)
+        data = dict(row.record.order or {})
+        data.setdefault("id", row.order_id)
+        data.setdefault("payment_url", row.payment_url)
+        data.setdefault("gross_revenue", row.total)
+        order = Order.model_validate(data)
+        self.payment.reset()
+        self.payment.show_order(order, row.customer_name)
+        self.payment.set_from_history(True)
+        self.pages.setCurrentIndex(PAGE_PAYMENT)
+        self.payment.new_sale_button.setFocus()
+        self.controller.open_order(order)
+
+    def _payment_done(self) -> None:
+        if self.payment.from_history():
+            self.controller.stop_watching()
+            self.payment.reset()
+            self.payment.set_from_history(False)
+            self.pages.setCurrentIndex(PAGE_HISTORY)
+            if self.history is not None:
+                self.history.reload()
+                self.history.table.setFocus()
+        else:
+            self.new_sale()
+
+    def _on_sale_queued(self, pos_ref: str, queued: bool) -> None:
+        total = self.controller.cart.total
+        if self.outbox is not None:
+            self.outbox.note_queued(pos_ref)
+            row = self.outbox.history.get(pos_ref)
+            if row is not None:
+                total = row.total
+        self.queued.show_sale(pos_ref, queued, self.checkout.name.text().strip(), total)
+        self.pages.setCurrentIndex(PAGE_QUEUED)
+        self.queued.new_sale_button.setFocus()
+
+    def _on_outbox_created(self, record: Any) -> None:
+        self.notifier.info_with_link(created_message(record))
+        self.queued.mark_created(record.pos_ref)
+
+    def _on_link(self, href: str) -> None:
+        if href.startswith("history:"):
+            self.show_history(href.split(":", 1)[1])
+
+    def quit_warning(self) -> QMessageBox | None:
+        """The open quit warning, if any (tests)."""
+        return self._quit_box
+
+    def _warn_quit(self, pending: int) -> None:
+        if self._quit_box is not None:
+            self._quit_box.raise_()
+            return
+        box = QMessageBox(self)
+        box.setObjectName("quitWarning")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(tr("Keluar dari Kasir?", "Quit Kasir?"))
+        box.setText(
+            tr(
+                f"{pending} penjualan belum terkirim ke Scalev. Penjualan itu tetap tersimpan "
+                "dan dikirim saat Kasir dibuka lagi.",
+                f"{pending} sales not sent yet — they will be sent next time Kasir starts.",
+                "\n\n",
+            )
+        )
+        quit_button = box.addButton(
+            tr("Keluar saja", "Quit anyway"), QMessageBox.ButtonRole.DestructiveRole
+        )
+        quit_button.setObjectName("quitAnyway")
+        cancel = box.addButton(tr("Batal", "Cancel"), QMessageBox.ButtonRole.RejectRole)
+        cancel.setObjectName("quitCancel")
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+
+        def finished(_result: int) -> None:
+            self._quit_box = None
+            box.deleteLater()
+            if box.clickedButton() is quit_button:
+                self._quit_confirmed = True
+                self.close()
+
+        box.finished.connect(finished)
+        self._quit_box = box
+        box.open()
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.outbox is not None and not self._quit_confirmed:
+            pending = self.outbox.safe_pending_count()
+            if pending > 0:
+                event.ignore()
+                self._warn_quit(pending)
+                return
         self.controller.stop_watching()
         if self._sheet is not None:
             self._sheet.close()

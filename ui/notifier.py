@@ -18,10 +18,15 @@ class Notifier(QObject):
 
     Signals:
         message(str, str): ``(level, text)``; level is ``"info"``, ``"warning"`` or ``"error"``.
+        notice(str, str): ``(level, rich_text)`` — a message with links (``<a href>``); it stays
+            until dismissed or replaced.
+        link_activated(str): a link in a notice was clicked (its ``href``).
         cleared(): the current message is no longer relevant.
     """
 
     message = Signal(str, str)
+    notice = Signal(str, str)
+    link_activated = Signal(str)
     cleared = Signal()
 
     def info(self, text: str) -> None:
@@ -32,6 +37,10 @@ class Notifier(QObject):
 
     def error(self, text: str) -> None:
         self.message.emit("error", text)
+
+    def info_with_link(self, rich_text: str) -> None:
+        """An info message with a link (escape any outside text with ``html.escape``)."""
+        self.notice.emit("info", rich_text)
 
     def clear(self) -> None:
         self.cleared.emit()
@@ -61,6 +70,8 @@ class MessageBanner(QWidget):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.hide)
         notifier.message.connect(self.show_message)
+        notifier.notice.connect(self.show_notice)
+        self._label.linkActivated.connect(notifier.link_activated)
         notifier.cleared.connect(self.hide)
         self.setProperty("level", "info")
         self.hide()
@@ -69,6 +80,8 @@ class MessageBanner(QWidget):
         return self._label.text()
 
     def show_message(self, level: str, text: str) -> None:
+        self._label.setTextFormat(Qt.TextFormat.PlainText)
+        self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._label.setText(text)
         self.setAccessibleName(text)
         self.setProperty("level", level)
@@ -78,3 +91,13 @@ class MessageBanner(QWidget):
         self._timer.stop()
         if level == "info":
             self._timer.start(5000)
+
+    def show_notice(self, level: str, rich_text: str) -> None:
+        """A message with links; it stays until dismissed or replaced."""
+        self.show_message(level, rich_text)
+        self._timer.stop()
+        self._label.setTextFormat(Qt.TextFormat.RichText)
+        self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self._label.setOpenExternalLinks(False)
+        self._label.setText(rich_text)
+        self.setAccessibleName(self._label.text())

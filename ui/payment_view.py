@@ -294,6 +294,20 @@ class PaymentView(QWidget):
     def state(self) -> str:
         return str(self.property("state"))
 
+    def set_from_history(self, from_history: bool) -> None:
+        """An earlier sale opened from the history: the bottom button goes back there (the
+        cart in progress is kept) instead of starting a new sale."""
+        self.setProperty("fromHistory", from_history)
+        if from_history:
+            self.new_sale_button.setText(tr("Kembali ke riwayat", "Back to history") + "  (Esc)")
+            self.new_sale_button.setAccessibleName(tr("Kembali ke riwayat", "Back to history"))
+        else:
+            self.new_sale_button.setText(tr("Penjualan baru", "New sale") + "  (Ctrl+N)")
+            self.new_sale_button.setAccessibleName(tr("Penjualan baru", "New sale"))
+
+    def from_history(self) -> bool:
+        return bool(self.property("fromHistory"))
+
     def copy_url(self) -> None:
         clipboard = QGuiApplication.clipboard()
         if clipboard is not None and self.url.text():

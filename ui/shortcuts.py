@@ -37,6 +37,7 @@ def shortcut_rows() -> list[tuple[str, str]]:
             "↑ / ↓, Enter / Spasi",
             tr("Pengiriman: pilih kurir", "Shipping: choose the courier"),
         ),
+        ("F4 / Ctrl+H", tr("Riwayat penjualan", "Sales history")),
         ("F5", tr("Cek status pembayaran sekarang", "Check the payment status now")),
         ("Ctrl+N", tr("Penjualan baru (di layar pembayaran)", "New sale (on the payment screen)")),
         ("Esc", tr("Kembali", "Back")),

@@ -15,6 +15,18 @@ itself:
 
 A pos_ref in flight is never driven twice at once: concurrent callers join the running attempt.
 
+Settle delay after a timeout
+    A send that TIMED OUT may still be committed by the server later (it was slow, not lost):
+    a lookup right after the timeout can miss it, and the resend that follows would create a
+    second order. So after an outcome-unknown caused by a timeout the lookup waits until
+    ``settle_delay`` seconds after that attempt STARTED (the app passes at least the client's
+    read timeout; 0 turns it off). When the remaining wait is longer than ``settle_wait_limit``
+    the sale screen does not block: :meth:`submit` raises :class:`SaleSettling` (a
+    :class:`BackendUnavailable`, sale ``unknown``) and the outbox (:meth:`resume`) waits the rest
+    out in the background, then looks up, then resends only if absent. The cashier sees
+    "Sedang dipastikan… / Confirming…". The wait is kept in memory: a restarted app has been
+    down for a while, and its start-up reconcile looks up at once.
+
 ``hooks`` (tests only) is called as ``hooks(point, pos_ref)`` at ``"before_send"`` (journaled
 ``sending``, request not yet made), ``"after_reply_before_journal"`` (the order exists, the
 journal does not know yet) and ``"after_journal"`` (``created`` recorded) — the crash tests
@@ -25,6 +37,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -33,6 +46,7 @@ from typing import Any
 from pos.api.errors import (
     APIConnectionError,
     APIStatusError,
+    APITimeoutError,
     BadRequestError,
     InvalidResponseError,
     OrderOutcomeUnknown,
@@ -64,6 +78,26 @@ LOOKUP_COLUMNS = [
 ]
 
 
+class SaleSettling(BackendUnavailable):
+    """A send timed out; the order is looked up only after the settle delay (see the module
+    docstring). The sale is ``unknown`` in the journal and the outbox finishes it;
+    ``settle_until`` is on the service's clock."""
+
+    def __init__(self, pos_ref: str, settle_until: float, cause: BaseException | None) -> None:
+        super().__init__(
+            "waiting for a timed-out send to settle", pos_ref=pos_ref, queued=False, cause=cause
+        )
+        self.settle_until = settle_until
+
+
+def _timed_out(exc: BaseException) -> bool:
+    """A send that timed out (as opposed to a reset or a 5xx): the server may commit later."""
+    if isinstance(exc, APITimeoutError):
+        return True
+    cause = getattr(exc, "cause", None)
+    return isinstance(cause, APITimeoutError)
+
+
 @dataclass
 class SubmitResult:
     pos_ref: str
@@ -86,6 +120,9 @@ class CheckoutService:
         backoff: Sequence[float] = (0.5, 1.0, 2.0, 4.0),
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         hooks: Callable[[str, str], None] | None = None,
+        settle_delay: float = 0.0,
+        settle_wait_limit: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
         self._hooks = hooks
@@ -98,6 +135,12 @@ class CheckoutService:
         self._sleep = sleep
         self._inflight: dict[str, asyncio.Future[SubmitResult]] = {}
         self._inflight_drafts: dict[SaleDraft, str] = {}
+        #: seconds after a timed-out attempt started before its lookup (0: off)
+        self.settle_delay = settle_delay
+        #: longest settle wait the sale screen sits through; longer → the outbox finishes it
+        self.settle_wait_limit = settle_wait_limit
+        self._clock = clock
+        self._settle_until: dict[str, float] = {}
 
     # --- public ----------------------------------------------------------------------
 
@@ -116,13 +159,18 @@ class CheckoutService:
         self._journal.new_sale(draft, body)
         self._inflight_drafts[draft] = pos_ref
         try:
-            return await self._run(pos_ref)
+            return await self._run(pos_ref, interactive=True)
         finally:
             self._inflight_drafts.pop(draft, None)
 
     async def resume(self, pos_ref: str) -> SubmitResult:
-        """Drive a journaled sale to an outcome (lookup first if it may have been sent)."""
+        """Drive a journaled sale to an outcome (lookup first if it may have been sent;
+        after a timed-out send, not before the settle delay has passed)."""
         return await self._run(pos_ref)
+
+    def settling(self, pos_ref: str) -> float:
+        """Seconds before ``pos_ref``'s timed-out send may be looked up (0: now)."""
+        return max(0.0, self._settle_until.get(pos_ref, 0.0) - self._clock())
 
     async def reconcile_unfinished(self) -> dict[str, SubmitResult | BaseException]:
         """Crash/offline recovery: every sending/unknown/queued sale is looked up first and
@@ -169,7 +217,7 @@ class CheckoutService:
 
     # --- the state machine -----------------------------------------------------------
 
-    async def _run(self, pos_ref: str) -> SubmitResult:
+    async def _run(self, pos_ref: str, *, interactive: bool = False) -> SubmitResult:
         fut = self._inflight.get(pos_ref)
         if fut is not None:
             return await asyncio.shield(fut)
@@ -177,7 +225,7 @@ class CheckoutService:
         fut = loop.create_future()
         self._inflight[pos_ref] = fut
         try:
-            result = await self._drive(pos_ref)
+            result = await self._drive(pos_ref, interactive)
         except BaseException as e:
             if not fut.done():
                 if isinstance(e, asyncio.CancelledError):
@@ -195,7 +243,22 @@ class CheckoutService:
     def _delay(self, n: int) -> float:
         return self._backoff[min(n, len(self._backoff) - 1)]
 
-    async def _drive(self, pos_ref: str) -> SubmitResult:
+    async def _settle(self, pos_ref: str, interactive: bool) -> None:
+        """Wait out the settle delay of a timed-out send before its lookup."""
+        wait = self.settling(pos_ref)
+        if wait <= 0:
+            self._settle_until.pop(pos_ref, None)
+            return
+        if interactive and wait > self.settle_wait_limit:
+            raise SaleSettling(pos_ref, self._settle_until[pos_ref], None)
+        await self._sleep(wait)
+        self._settle_until.pop(pos_ref, None)
+
+    def _note_unknown(self, pos_ref: str, exc: BaseException, started: float) -> None:
+        if self.settle_delay > 0 and _timed_out(exc):
+            self._settle_until[pos_ref] = started + self.settle_delay
+
+    async def _drive(self, pos_ref: str, interactive: bool = False) -> SubmitResult:
         rec = self._journal.get(pos_ref)
         if rec is None:
             raise KeyError(pos_ref)
@@ -213,6 +276,7 @@ class CheckoutService:
         unsent_failures = 0
         while True:
             if need_lookup:
+                await self._settle(pos_ref, interactive)
                 try:
                     found = await self._lookup(rec)
                 except (APIConnectionError, ServerError, InvalidResponseError,
@@ -235,6 +299,7 @@ class CheckoutService:
             self._journal.mark_sending(pos_ref)
             sends += 1
             self._hook("before_send", pos_ref)
+            started = self._clock()
             try:
                 order = await self._client.create_order(body)
             except BadRequestError as e:  # 400/422: final
@@ -247,13 +312,19 @@ class CheckoutService:
                 continue
             except (OrderOutcomeUnknown, ServerError, InvalidResponseError) as e:
                 self._journal.mark_unknown(pos_ref, e)
+                self._note_unknown(pos_ref, e, started)
                 need_lookup = True
+                if self.settling(pos_ref) > 0:
+                    continue  # the settle wait replaces the backoff
                 await self._sleep(self._delay(rounds))
                 continue
             except APIConnectionError as e:
                 if e.may_have_sent:
                     self._journal.mark_unknown(pos_ref, e)
+                    self._note_unknown(pos_ref, e, started)
                     need_lookup = True
+                    if self.settling(pos_ref) > 0:
+                        continue
                     await self._sleep(self._delay(rounds))
                     continue
                 unsent_failures += 1

@@ -43,7 +43,6 @@ One CheckoutService, one OutboxService per running app (the data-dir lock guaran
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 import time
@@ -411,8 +410,9 @@ class OutboxService:
             for t in (sleeper, waker):
                 if not t.done():
                     t.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await t
+            # gather, not ``suppress(CancelledError): await t``: that would also swallow a
+            # cancel of THIS task arriving meanwhile, and run() would never stop.
+            await asyncio.gather(sleeper, waker, return_exceptions=True)
 
     def _emit(self, kind: str, record: SaleRecord | None) -> None:
         count = self._safe_count()

@@ -1,0 +1,1037 @@
+"""Offline queue and sales history in the UI (issue 5).
+
+- :class:`OutboxBridge` — the Qt face of :class:`pos.services.outbox.OutboxService` and
+  :class:`pos.services.history.HistoryService`: runs the outbox as one background task of the
+  :class:`~ui.tasks.TaskRunner`, turns its ``on_change`` events into signals, keeps the pending
+  and attention counts for the badge.
+- :class:`PendingBadge` — ``pendingBadge`` in the top bar (dynamic properties ``count`` and
+  ``level`` = ``none`` / ``pending`` / ``attention``); a click opens the history on pending
+  sales.
+- :class:`HistoryModel` / :class:`HistoryView` — ``historyView``: one row per journaled sale
+  with local and remote status, day filter, debounced search, open / retry / abandon /
+  refresh / WhatsApp.
+- :class:`QueuedPage` — "Tersimpan, akan dikirim otomatis" after an offline checkout, and
+  "Sedang dipastikan…" when a timed-out send is being confirmed.
+- :func:`reconcile_with_progress` — the start-up reconcile, with a progress window when it
+  takes longer than 300 ms.
+
+Dialogs are opened with ``open()`` (never ``exec()``): nothing here blocks the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import logging
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QDate,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDateEdit,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos.storage.journal import PENDING
+
+from .errors import describe_error
+from .i18n import tr
+from .money import format_idr
+from .notifier import Notifier
+from .share_buttons import WhatsAppButton
+from .tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+#: the progress window appears only when the start-up reconcile takes longer than this
+RECONCILE_PROGRESS_DELAY_S = 0.3
+#: search-as-you-type debounce of the history screen
+SEARCH_DEBOUNCE_MS = 250
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the HistoryRow
+POS_REF_ROLE = Qt.ItemDataRole.UserRole + 2
+STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
+
+_MONTHS_ID = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+
+
+def indonesian_datetime(value: datetime) -> str:
+    """``26 Nov 2026 14.05`` (Indonesian month abbreviations, ``HH.MM``)."""
+    return f"{value.day} {_MONTHS_ID[value.month - 1]} {value.year} {value:%H.%M}"
+
+
+def local_phone(phone: str | None) -> str:
+    """``6281234567890`` → ``0812-3456-7890`` (how cashiers write it)."""
+    if not phone:
+        return ""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    if digits.startswith("62"):
+        digits = "0" + digits[2:]
+    if len(digits) >= 10:
+        return f"{digits[:4]}-{digits[4:8]}-{digits[8:]}"
+    return digits
+
+
+def status_label(status: str) -> str:
+    labels = {
+        "pending": ("Belum terkirim", "Pending"),
+        "created": ("Menunggu bayar", "Unpaid"),
+        "paid": ("Lunas", "Paid"),
+        "canceled": ("Dibatalkan", "Canceled"),
+        "failed": ("Gagal", "Failed"),
+        "rejected": ("Ditolak", "Rejected"),
+        "needs_decision": ("Perlu keputusan", "Needs decision"),
+        "abandoned": ("Dibatalkan kasir", "Abandoned"),
+    }
+    pair = labels.get(status)
+    return tr(*pair) if pair else status
+
+
+def local_state_label(state: str) -> str:
+    labels = {
+        "draft": ("draf", "draft"),
+        "sending": ("mengirim", "sending"),
+        "created": ("dibuat", "created"),
+        "unknown": ("dipastikan", "confirming"),
+        "reconciled": ("dibuat (dicocokkan)", "created (matched)"),
+        "rejected": ("ditolak", "rejected"),
+        "failed": ("gagal", "failed"),
+        "queued": ("antre", "queued"),
+        "needs_decision": ("perlu keputusan", "needs decision"),
+        "abandoned": ("dibatalkan", "abandoned"),
+    }
+    pair = labels.get(state)
+    return tr(*pair) if pair else state
+
+
+#: foreground / background colours of the status cell
+STATUS_COLOURS: dict[str, tuple[str, str]] = {
+    "pending": ("#9a3412", "#ffedd5"),
+    "created": ("#1e40af", "#dbeafe"),
+    "paid": ("#166534", "#dcfce7"),
+    "canceled": ("#374151", "#e5e7eb"),
+    "failed": ("#991b1b", "#fee2e2"),
+    "rejected": ("#991b1b", "#fee2e2"),
+    "needs_decision": ("#991b1b", "#fecaca"),
+    "abandoned": ("#6b7280", "#f3f4f6"),
+}
+
+
+# --- the outbox, seen from Qt ------------------------------------------------------------
+
+
+class OutboxBridge(QObject):
+    """Outbox + history services for the widgets.
+
+    Signals:
+        counts_changed(int, int): ``(pending, attention)`` — the badge.
+        sale_created(object): a pending sale got its order (the ``SaleRecord``).
+        sale_changed(str): any sale's local state changed (``pos_ref``; the history reloads).
+    """
+
+    counts_changed = Signal(int, int)
+    sale_created = Signal(object)
+    sale_changed = Signal(str)
+
+    def __init__(
+        self,
+        outbox: Any,
+        history: Any,
+        runner: TaskRunner,
+        notifier: Notifier,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.outbox = outbox
+        self.history = history
+        self.runner = runner
+        self.notifier = notifier
+        self.pending = 0
+        self.attention = 0
+        outbox.on_change = self._on_change
+
+    # --- lifecycle ---
+    async def reconcile_at_start(self) -> Any:
+        try:
+            return await self.outbox.reconcile_at_start()
+        finally:
+            self.update_counts()
+
+    def start(self) -> None:
+        """Run the outbox for the life of the app (task key ``outbox``)."""
+        self.update_counts()
+        self.runner.start("outbox", self.outbox.run())
+
+    def stop(self) -> None:
+        self.runner.cancel("outbox")
+
+    def poke(self) -> None:
+        self.outbox.poke()
+
+    def note_queued(self, pos_ref: str) -> None:
+        self.outbox.note_queued(pos_ref)
+        self.update_counts()
+
+    # --- counts ---
+    def update_counts(self) -> tuple[int, int]:
+        try:
+            pending = int(self.outbox.pending_count())
+            attention = int(self.outbox.attention_count())
+        except Exception:  # a closed or broken database must never take the UI down
+            log.warning("could not count pending sales", exc_info=True)
+            return self.pending, self.attention
+        if (pending, attention) != (self.pending, self.attention):
+            self.pending, self.attention = pending, attention
+            self.counts_changed.emit(pending, attention)
+        return pending, attention
+
+    def safe_pending_count(self) -> int:
+        try:
+            return int(self.outbox.pending_count())
+        except Exception:
+            return 0
+
+    def _on_change(self, event: Any) -> None:
+        self.update_counts()
+        record = getattr(event, "record", None)
+        if record is not None:
+            self.sale_changed.emit(record.pos_ref)
+        if event.kind == "created" and record is not None:
+            self.sale_created.emit(record)
+        elif event.kind == "needs_decision" and record is not None:
+            self.notifier.warning(
+                tr(
+                    f"Penjualan {record.customer_name} belum terkirim lebih dari 24 jam — "
+                    "pilih Coba lagi atau Batalkan di Riwayat (F4).",
+                    f"The sale for {record.customer_name} has been pending for over 24 h — "
+                    "choose Retry or Abandon in History (F4).",
+                )
+            )
+        elif event.kind in ("rejected", "failed") and record is not None:
+            reason = f": {record.last_error}" if record.last_error else "."
+            self.notifier.error(
+                tr(
+                    f"Penjualan {record.customer_name} tidak bisa dibuat",
+                    f"the sale for {record.customer_name} could not be created",
+                )
+                + reason
+                + "\n"
+                + tr("Lihat Riwayat (F4).", "See History (F4).")
+            )
+
+
+async def reconcile_with_progress(
+    bridge: OutboxBridge, delay: float = RECONCILE_PROGRESS_DELAY_S
+) -> QProgressDialog | None:
+    """Start-up reconcile; a progress window appears when it takes longer than ``delay``.
+    Never raises (the background outbox retries whatever is left). Returns the progress
+    window it showed (already closed), for tests."""
+    task = asyncio.ensure_future(bridge.reconcile_at_start())
+    progress: QProgressDialog | None = None
+    try:
+        done, _ = await asyncio.wait({task}, timeout=delay)
+        if not done:
+            progress = QProgressDialog(
+                tr("Memeriksa penjualan yang belum selesai…", "Checking unfinished sales…"),
+                "",
+                0,
+                0,
+            )
+            progress.setObjectName("reconcileProgress")
+            progress.setWindowTitle("Kasir")
+            progress.setCancelButton(None)
+            progress.setMinimumDuration(0)
+            progress.setAccessibleName(tr("Memeriksa penjualan", "Checking sales"))
+            progress.show()
+        await task
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    except Exception:
+        log.exception("start-up reconcile failed; the outbox will retry")
+    finally:
+        if progress is not None:
+            progress.close()
+            progress.deleteLater()
+    return progress
+
+
+# --- the badge -----------------------------------------------------------------------------
+
+
+class PendingBadge(QToolButton):
+    """``pendingBadge``: hidden at 0, orange with the number, red when a sale needs the cashier.
+
+    Dynamic properties: ``count`` (pending sales), ``attention``, ``level``."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pendingBadge")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setMinimumHeight(36)
+        self.set_counts(0, 0)
+
+    def count(self) -> int:
+        return int(self.property("count") or 0)
+
+    def set_counts(self, pending: int, attention: int) -> None:
+        level = "attention" if attention > 0 else ("pending" if pending > 0 else "none")
+        self.setProperty("count", int(pending))
+        self.setProperty("attention", int(attention))
+        self.setProperty("level", level)
+        self.setText(tr(f"{pending} belum terkirim", f"{pending} pending") if pending else "0")
+        tip = tr(
+            f"{pending} penjualan belum terkirim ke Scalev; dikirim otomatis saat online. "
+            "Klik untuk melihat.",
+            f"{pending} sales not sent to Scalev yet; sent automatically when online. "
+            "Click to see them.",
+        )
+        if attention:
+            tip += "\n" + tr(
+                f"{attention} perlu keputusan Anda (Coba lagi / Batalkan).",
+                f"{attention} need your decision (Retry / Abandon).",
+            )
+        self.setToolTip(tip)
+        self.setAccessibleName(tr(f"{pending} penjualan tertunda", f"{pending} pending sales"))
+        self.setVisible(pending > 0)
+        style = self.style()
+        style.unpolish(self)
+        style.polish(self)
+        self.update()
+
+
+# --- the history table ---------------------------------------------------------------------
+
+COLUMNS = (
+    ("Waktu", "Time"),
+    ("Pelanggan", "Customer"),
+    ("No. HP", "Phone"),
+    ("No. pesanan", "Order no."),
+    ("Total", "Total"),
+    ("Status", "Status"),
+    ("Lokal", "Local"),
+)
+COL_TIME, COL_CUSTOMER, COL_PHONE, COL_ORDER, COL_TOTAL, COL_STATUS, COL_LOCAL = range(7)
+
+
+class HistoryModel(QAbstractTableModel):
+    """One row per sale (``HistoryRow``), newest first.
+
+    ``DisplayRole`` per column (see :data:`COLUMNS`); ``ROW_ROLE`` = the ``HistoryRow``;
+    ``POS_REF_ROLE`` = its pos_ref; ``STATUS_ROLE`` = its status (``pending``, ``created``,
+    ``paid``, ``canceled``, ``failed``, ``rejected``, ``needs_decision``, ``abandoned``)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+
+    def set_rows(self, rows: list[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def replace_row(self, row: Any) -> None:
+        for i, old in enumerate(self._rows):
+            if old.pos_ref == row.pos_ref:
+                self._rows[i] = row
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
+                return
+
+    def row_at(self, index: int) -> Any:
+        return self._rows[index]
+
+    def rows(self) -> list[Any]:
+        return list(self._rows)
+
+    def find(self, pos_ref: str) -> int:
+        return next((i for i, r in enumerate(self._rows) if r.pos_ref == pos_ref), -1)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return tr(*COLUMNS[section])
+        return None
+
+    def data(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        col = index.column()
+        if role == ROW_ROLE:
+            return row
+        if role == POS_REF_ROLE:
+            return row.pos_ref
+        if role == STATUS_ROLE:
+            return row.status
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == COL_TIME:
+                return indonesian_datetime(row.created_at)
+            if col == COL_CUSTOMER:
+                return row.customer_name
+            if col == COL_PHONE:
+                return local_phone(row.customer_phone)
+            if col == COL_ORDER:
+                return row.order_number or row.order_id or "—"
+            if col == COL_TOTAL:
+                return format_idr(row.total)
+            if col == COL_STATUS:
+                return status_label(row.status)
+            if col == COL_LOCAL:
+                return local_state_label(row.state.value)
+        if (
+            role == Qt.ItemDataRole.ToolTipRole
+            and row.last_error
+            and col in (COL_STATUS, COL_LOCAL)
+        ):
+            return row.last_error
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_TOTAL:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if col == COL_STATUS and role in (
+            Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.BackgroundRole,
+        ):
+            fg, bg = STATUS_COLOURS.get(row.status, ("#111827", "#ffffff"))
+            return QBrush(QColor(fg if role == Qt.ItemDataRole.ForegroundRole else bg))
+        return None
+
+
+class HistoryView(QWidget):
+    """The history page (``historyPage``) around the ``historyView`` table.
+
+    Signals:
+        open_requested(object): show this ``HistoryRow``'s payment screen (QR + live status).
+        back_requested(): leave the history (Esc).
+    """
+
+    open_requested = Signal(object)
+    back_requested = Signal()
+
+    def __init__(self, bridge: OutboxBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("historyPage")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.bridge = bridge
+        self.runner = bridge.runner
+        self.notifier = bridge.notifier
+        self._dialog: QMessageBox | None = None
+
+        title = QLabel(tr("Riwayat penjualan", "Sales history"), self)
+        title.setObjectName("pageTitle")
+
+        self.search = QLineEdit(self)
+        self.search.setObjectName("historySearch")
+        self.search.setAccessibleName(
+            tr("Cari nama, no. HP atau no. pesanan", "Search name, phone or order number")
+        )
+        self.search.setPlaceholderText(
+            tr("Cari nama, no. HP, no. pesanan…", "Search name, phone, order no.…")
+        )
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumHeight(44)
+        self.day = QDateEdit(self)
+        self.day.setObjectName("historyDate")
+        self.day.setAccessibleName(tr("Tanggal", "Date"))
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("dd-MM-yyyy")
+        self.day.setDate(QDate.currentDate())
+        self.day.setMaximumDate(QDate.currentDate().addDays(1))
+        self.day.setMinimumHeight(44)
+        self.today_button = QPushButton(tr("Hari ini", "Today"), self)
+        self.today_button.setObjectName("historyToday")
+        self.today_button.setAccessibleName(tr("Penjualan hari ini", "Today's sales"))
+        self.today_button.setMinimumHeight(44)
+        self.all_days = QCheckBox(tr("Semua", "All"), self)
+        self.all_days.setObjectName("historyAllDays")
+        self.all_days.setAccessibleName(tr("Semua tanggal", "All days"))
+        self.pending_only = QCheckBox(tr("Belum terkirim saja", "Pending only"), self)
+        self.pending_only.setObjectName("historyPendingOnly")
+        self.pending_only.setAccessibleName(
+            tr("Hanya penjualan belum terkirim", "Only sales not sent yet")
+        )
+
+        self.model = HistoryModel(self)
+        self.table = QTableView(self)
+        self.table.setObjectName("historyView")
+        self.table.setAccessibleName(tr("Daftar penjualan", "Sales list"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(40)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_CUSTOMER, QHeaderView.ResizeMode.Stretch)
+        self.empty = QLabel(self)
+        self.empty.setObjectName("historyEmpty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.hide()
+        self.detail = QLabel(self)
+        self.detail.setObjectName("historyDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+
+        def button(name: str, text: str, accessible: str) -> QPushButton:
+            b = QPushButton(text, self)
+            b.setObjectName(name)
+            b.setAccessibleName(accessible)
+            b.setMinimumHeight(48)
+            return b
+
+        self.open_button = button(
+            "historyOpen",
+            tr("Tampilkan QR", "Show QR") + "  (Enter)",
+            tr("Tampilkan QR dan status pembayaran", "Show the QR and payment status"),
+        )
+        self.open_button.setProperty("role", "primary")
+        self.retry_button = button(
+            "historyRetry", tr("Coba lagi", "Retry"), tr("Kirim ulang sekarang", "Send again now")
+        )
+        self.abandon_button = button(
+            "historyAbandon",
+            tr("Batalkan penjualan", "Abandon sale"),
+            tr("Batalkan penjualan ini", "Abandon this sale"),
+        )
+        self.refresh_button = button(
+            "historyRefresh",
+            tr("Perbarui status", "Refresh status") + "  (F5)",
+            tr("Perbarui status dari Scalev", "Refresh the status from Scalev"),
+        )
+        self.whatsapp = WhatsAppButton(self.notifier, self)
+        self.whatsapp.setObjectName("historyWhatsApp")
+        self.back_button = button(
+            "historyBack", tr("Kembali", "Back") + "  (Esc)", tr("Kembali", "Back")
+        )
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.day)
+        filters.addWidget(self.today_button)
+        filters.addWidget(self.all_days)
+        filters.addWidget(self.pending_only)
+        # per-sale actions in two rows beside the detail text; Back on its own at the left
+        actions = QGridLayout()
+        actions.setHorizontalSpacing(8)
+        actions.setVerticalSpacing(8)
+        actions.addWidget(self.refresh_button, 0, 0)
+        actions.addWidget(self.abandon_button, 0, 1)
+        actions.addWidget(self.retry_button, 0, 2)
+        actions.addWidget(self.whatsapp, 1, 0, 1, 2)
+        actions.addWidget(self.open_button, 1, 2)
+        left = QVBoxLayout()
+        left.addWidget(self.detail, 1)
+        left.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
+        bottom = QHBoxLayout()
+        bottom.addLayout(left, 3)
+        bottom.addLayout(actions, 2)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 12, 24, 16)
+        layout.setSpacing(8)
+        layout.addWidget(title)
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
+        layout.addLayout(bottom)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.reload)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self._search_enter)
+        self.day.dateChanged.connect(lambda _d: self._day_changed())
+        self.today_button.clicked.connect(self.show_today)
+        self.all_days.toggled.connect(lambda _on: self._all_days_toggled())
+        self.pending_only.toggled.connect(lambda _on: self.reload())
+        self.table.activated.connect(lambda _i: self.open_selected())
+        self.table.doubleClicked.connect(lambda _i: self.open_selected())
+        selection = self.table.selectionModel()
+        selection.currentRowChanged.connect(lambda _c, _p: self._update_actions())
+        self.open_button.clicked.connect(self.open_selected)
+        self.retry_button.clicked.connect(self.ask_retry)
+        self.abandon_button.clicked.connect(self.ask_abandon)
+        self.refresh_button.clicked.connect(self.refresh_selected)
+        self.back_button.clicked.connect(self.back_requested)
+        bridge.sale_changed.connect(lambda _ref: self._reload_if_visible())
+        self.runner.busy_changed.connect(self._on_busy)
+        self._update_actions()
+
+    # --- filters ---------------------------------------------------------------------
+    def selected_day(self) -> date | None:
+        if self.all_days.isChecked():
+            return None
+        d = self.day.date()
+        return date(d.year(), d.month(), d.day())
+
+    def show_today(self) -> None:
+        self.all_days.setChecked(False)
+        self.day.setDate(QDate.currentDate())
+        self.reload()
+
+    def show_pending(self) -> None:
+        """What the badge opens: every pending sale, whatever its day."""
+        self.search.clear()
+        self._debounce.stop()
+        self.all_days.setChecked(True)
+        self.pending_only.setChecked(True)
+        self.reload()
+
+    def show_all(self, pos_ref: str | None = None) -> None:
+        """Every day, no filter; select ``pos_ref`` when given."""
+        self.search.clear()
+        self._debounce.stop()
+        self.pending_only.setChecked(False)
+        self.all_days.setChecked(True)
+        self.reload()
+        if pos_ref:
+            self.select(pos_ref)
+
+    def _day_changed(self) -> None:
+        if self.all_days.isChecked():
+            self.all_days.setChecked(False)  # picking a day means that day
+        self.reload()
+
+    def _all_days_toggled(self) -> None:
+        self.day.setEnabled(not self.all_days.isChecked())
+        self.reload()
+
+    def _search_enter(self) -> None:
+        self._debounce.stop()
+        self.reload()
+        if self.model.rowCount() > 0:
+            self.table.setFocus()
+            self.table.selectRow(0)
+
+    def _reload_if_visible(self) -> None:
+        if self.isVisible():
+            self.reload()
+
+    # --- data ------------------------------------------------------------------------
+    def reload(self) -> None:
+        """Re-read the journal (local, instant) with the current filters; keep the selection."""
+        self._debounce.stop()
+        current = self.selected_row()
+        keep = current.pos_ref if current is not None else None
+        try:
+            rows = self.bridge.history.list(self.search.text(), self.selected_day())
+        except Exception as exc:
+            log.exception("history list failed")
+            self.notifier.error(describe_error(exc))
+            rows = []
+        if self.pending_only.isChecked():
+            rows = [r for r in rows if r.state in PENDING]
+        self.model.set_rows(rows)
+        self._show_empty()
+        if (keep is None or not self.select(keep)) and rows:
+            self.table.selectRow(0)
+        self._update_actions()
+
+    def _show_empty(self) -> None:
+        empty = self.model.rowCount() == 0
+        if empty:
+            if self.search.text().strip():
+                text = tr("Tidak ada penjualan yang cocok.", "No matching sales.")
+            elif self.pending_only.isChecked():
+                text = tr("Semua penjualan sudah terkirim.", "Every sale has been sent.")
+            else:
+                text = tr("Belum ada penjualan.", "No sales yet.")
+            self.empty.setText(text)
+        self.empty.setVisible(empty)
+
+    def select(self, pos_ref: str) -> bool:
+        row = self.model.find(pos_ref)
+        if row < 0:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        self._update_actions()
+        return True
+
+    def selected_row(self) -> Any:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.row_at(index.row())
+
+    def _on_busy(self, key: str, _busy: bool) -> None:
+        if key.startswith("history-"):
+            self._update_actions()
+
+    def _update_actions(self) -> None:
+        row = self.selected_row()
+        busy = any(
+            self.runner.is_busy(k) for k in ("history-retry", "history-abandon", "history-refresh")
+        )
+        self.open_button.setEnabled(row is not None and row.can_show_payment)
+        self.retry_button.setEnabled(row is not None and row.can_retry and not busy)
+        self.abandon_button.setEnabled(row is not None and row.can_abandon and not busy)
+        self.refresh_button.setEnabled(not busy)
+        if row is not None and row.can_show_payment and row.payment_url and row.customer_phone:
+            self.whatsapp.set_payment(
+                row.customer_phone,
+                row.customer_name,
+                row.store_name,
+                row.order_number or row.order_id or "",
+                row.total,
+                row.payment_url,
+            )
+        else:
+            self.whatsapp.clear()
+        self.detail.setText(self._detail_text(row))
+
+    def _detail_text(self, row: Any) -> str:
+        if row is None:
+            return ""
+        parts = [f"{row.store_name} · {row.customer_name} · {format_idr(row.total)}"]
+        if row.status == "pending":
+            parts.append(
+                tr(
+                    "Belum terkirim — dikirim otomatis saat server bisa dihubungi.",
+                    "Not sent yet — sent automatically when the server can be reached.",
+                )
+            )
+        elif row.status == "needs_decision":
+            parts.append(
+                tr(
+                    "Lebih dari 24 jam belum terkirim: pilih Coba lagi atau Batalkan.",
+                    "Pending for more than 24 h: choose Retry or Abandon.",
+                )
+            )
+        if row.last_error and row.status in ("pending", "failed", "rejected", "needs_decision"):
+            parts.append(tr("Kesalahan terakhir", "Last error") + f": {row.last_error}")
+        return "\n".join(parts)
+
+    # --- actions ---------------------------------------------------------------------
+    def open_selected(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        if row.can_show_payment:
+            self.open_requested.emit(row)
+        elif row.can_retry:
+            self.notifier.info(
+                tr(
+                    "Pesanan ini belum dibuat di Scalev, jadi belum ada QR.",
+                    "This order is not created in Scalev yet, so there is no QR.",
+                )
+            )
+
+    def refresh_selected(self) -> None:
+        """Re-read the selected order's status from Scalev; for a pending one, drain now."""
+        row = self.selected_row()
+        self.bridge.poke()
+        if row is None or not row.can_show_payment:
+            self.reload()
+            return
+        self.runner.start(
+            "history-refresh",
+            self.bridge.history.refresh(row.pos_ref),
+            on_success=self._refreshed,
+        )
+
+    def _refreshed(self, row: Any) -> None:
+        self.model.replace_row(row)
+        self._update_actions()
+
+    def _confirm(self, name: str, title: str, text: str, yes: str, on_yes: Any) -> QMessageBox:
+        box = QMessageBox(self)
+        box.setObjectName(name)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(title)
+        box.setText(text)
+        ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+        ok.setObjectName(name + "Yes")
+        no = box.addButton(tr("Batal", "Cancel"), QMessageBox.ButtonRole.RejectRole)
+        no.setObjectName(name + "No")
+        box.setDefaultButton(no)
+        box.setEscapeButton(no)
+
+        def finished(_result: int) -> None:
+            if box.clickedButton() is ok:
+                on_yes()
+            box.deleteLater()
+            if self._dialog is box:
+                self._dialog = None
+
+        box.finished.connect(finished)
+        self._dialog = box
+        box.open()
+        return box
+
+    def ask_retry(self) -> QMessageBox | None:
+        row = self.selected_row()
+        if row is None or not row.can_retry:
+            return None
+        pos_ref = row.pos_ref
+        return self._confirm(
+            "retryConfirm",
+            tr("Coba lagi", "Retry"),
+            tr(
+                f"Kirim penjualan {row.customer_name} ({format_idr(row.total)}) ke Scalev "
+                "sekarang? Kasir memeriksa dulu apakah pesanan sudah ada, jadi tidak akan dobel.",
+                f"Send the sale for {row.customer_name} ({format_idr(row.total)}) to Scalev "
+                "now? Kasir checks first whether the order exists, so it is never doubled.",
+                "\n\n",
+            ),
+            tr("Coba lagi", "Retry"),
+            lambda: self.runner.start(
+                "history-retry",
+                self._retry(pos_ref),
+                on_error=lambda exc: self._action_failed(pos_ref, exc),
+            ),
+        )
+
+    async def _retry(self, pos_ref: str) -> None:
+        await self.bridge.outbox.retry(pos_ref)
+        self.reload()
+        self.select(pos_ref)
+
+    def ask_abandon(self) -> QMessageBox | None:
+        row = self.selected_row()
+        if row is None or not row.can_abandon:
+            return None
+        pos_ref = row.pos_ref
+        return self._confirm(
+            "abandonConfirm",
+            tr("Batalkan penjualan", "Abandon sale"),
+            tr(
+                f"Batalkan penjualan {row.customer_name} ({format_idr(row.total)})? "
+                "Penjualan ini tidak akan dikirim lagi. Bila ternyata pesanannya sudah ada di "
+                "Scalev, penjualan tetap dipakai.",
+                f"Abandon the sale for {row.customer_name} ({format_idr(row.total)})? "
+                "It will not be sent again. If the order turns out to exist in Scalev, "
+                "the sale is kept.",
+                "\n\n",
+            ),
+            tr("Batalkan penjualan", "Abandon sale"),
+            lambda: self.runner.start(
+                "history-abandon",
+                self._abandon(pos_ref),
+                on_error=lambda exc: self._action_failed(pos_ref, exc),
+            ),
+        )
+
+    async def _abandon(self, pos_ref: str) -> None:
+        await self.bridge.outbox.abandon(pos_ref)
+        self.notifier.info(tr("Penjualan dibatalkan.", "Sale abandoned."))
+        self.reload()
+        self.select(pos_ref)
+
+    def _action_failed(self, pos_ref: str, exc: BaseException) -> bool:
+        from pos.services.outbox import SaleAlreadyCreated
+
+        self.bridge.update_counts()
+        self.reload()
+        self.select(pos_ref)
+        if isinstance(exc, SaleAlreadyCreated):
+            self.notifier.warning(
+                tr(
+                    "Pesanan ini ternyata sudah ada di Scalev, jadi tidak dibatalkan. "
+                    "Tampilkan QR-nya untuk menagih.",
+                    "This order already exists in Scalev, so it was not abandoned. "
+                    "Show its QR to collect payment.",
+                )
+            )
+            return True
+        return False  # the runner shows describe_error(exc)
+
+    def current_dialog(self) -> QMessageBox | None:
+        return self._dialog
+
+    def close_dialog(self) -> None:
+        if self._dialog is not None:
+            with contextlib.suppress(RuntimeError):
+                self._dialog.reject()
+
+
+# --- after an offline checkout -------------------------------------------------------------
+
+
+class QueuedPage(QWidget):
+    """``queuedPage``: the sale is kept; the cashier can start the next one.
+
+    ``state`` property: ``queued`` (will be sent automatically), ``confirming`` (a timed-out
+    send is being confirmed) or ``created`` (the outbox created it meanwhile: show its QR).
+
+    Signals:
+        new_sale_requested(), history_requested(), show_qr_requested(str pos_ref).
+    """
+
+    new_sale_requested = Signal()
+    history_requested = Signal()
+    show_qr_requested = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("queuedPage")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.pos_ref: str | None = None
+        self.title = QLabel(self)
+        self.title.setObjectName("queuedTitle")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.title.setWordWrap(True)
+        self.body = QLabel(self)
+        self.body.setObjectName("queuedBody")
+        self.body.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.body.setWordWrap(True)
+        self.new_sale_button = QPushButton(tr("Penjualan baru", "New sale") + "  (Ctrl+N)", self)
+        self.new_sale_button.setObjectName("queuedNewSale")
+        self.new_sale_button.setAccessibleName(tr("Penjualan baru", "New sale"))
+        self.new_sale_button.setProperty("role", "primary")
+        self.new_sale_button.setMinimumSize(260, 52)
+        self.qr_button = QPushButton(tr("Tampilkan QR", "Show QR"), self)
+        self.qr_button.setObjectName("queuedShowQr")
+        self.qr_button.setAccessibleName(tr("Tampilkan QR pembayaran", "Show the payment QR"))
+        self.qr_button.setMinimumSize(220, 52)
+        self.qr_button.hide()
+        self.history_button = QPushButton(tr("Riwayat", "History") + "  (F4)", self)
+        self.history_button.setObjectName("queuedHistory")
+        self.history_button.setAccessibleName(tr("Buka riwayat", "Open history"))
+        self.history_button.setMinimumSize(200, 52)
+        self.new_sale_button.clicked.connect(self.new_sale_requested)
+        self.history_button.clicked.connect(self.history_requested)
+        self.qr_button.clicked.connect(self._show_qr)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.history_button)
+        buttons.addWidget(self.qr_button)
+        buttons.addWidget(self.new_sale_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.title)
+        layout.addWidget(self.body)
+        layout.addSpacing(24)
+        layout.addLayout(buttons)
+        layout.addStretch(2)
+        self.setProperty("state", "queued")
+
+    def show_sale(self, pos_ref: str, queued: bool, customer: str, total: int) -> None:
+        self.pos_ref = pos_ref
+        who = f"{customer} · {format_idr(total)}" if customer else format_idr(total)
+        if queued:
+            self._set_state(
+                "queued",
+                tr("Tersimpan, akan dikirim otomatis", "Saved, will be sent automatically"),
+                tr(
+                    f"{who}\n\nServer Scalev tidak bisa dihubungi. Penjualan ini aman tersimpan "
+                    "di komputer ini dan dikirim otomatis begitu koneksi kembali. Setelah "
+                    "pesanan dibuat, kirim tautan pembayaran lewat WhatsApp dari Riwayat (F4) "
+                    "atau tampilkan QR-nya. Anda bisa lanjut ke penjualan berikutnya.",
+                    "Scalev cannot be reached. This sale is safely saved on this computer and "
+                    "is sent automatically as soon as the connection returns. Once the order "
+                    "is created, send the payment link by WhatsApp from History (F4) or show "
+                    "its QR. You can go on with the next sale.",
+                    "\n\n",
+                ),
+            )
+        else:
+            self._set_state(
+                "confirming",
+                tr("Sedang dipastikan…", "Confirming…"),
+                tr(
+                    f"{who}\n\nServer belum memastikan pesanan ini. Kasir memeriksanya "
+                    "otomatis dan tidak akan membuatnya dua kali. Anda bisa lanjut ke "
+                    "penjualan berikutnya; hasilnya muncul di Riwayat (F4).",
+                    "The server has not confirmed this order yet. Kasir checks it "
+                    "automatically and never creates it twice. You can go on with the next "
+                    "sale; the result shows in History (F4).",
+                    "\n\n",
+                ),
+            )
+
+    def mark_created(self, pos_ref: str) -> None:
+        if pos_ref != self.pos_ref:
+            return
+        self._set_state(
+            "created",
+            tr("Pesanan sudah dibuat ✓", "Order created ✓"),
+            tr(
+                "Koneksi kembali dan pesanan sudah dibuat di Scalev. Tampilkan QR-nya bila "
+                "pelanggan masih di sini, atau kirim tautannya via WhatsApp dari Riwayat.",
+                "The connection is back and the order is created in Scalev. Show its QR if "
+                "the customer is still here, or send the link by WhatsApp from History.",
+                "\n\n",
+            ),
+        )
+
+    def _set_state(self, state: str, title: str, body: str) -> None:
+        self.setProperty("state", state)
+        self.title.setText(title)
+        self.body.setText(body)
+        self.qr_button.setVisible(state == "created")
+        style = self.style()
+        style.unpolish(self)
+        style.polish(self)
+        self.update()
+
+    def state(self) -> str:
+        return str(self.property("state"))
+
+    def _show_qr(self) -> None:
+        if self.pos_ref:
+            self.show_qr_requested.emit(self.pos_ref)
+
+
+def created_message(record: Any) -> str:
+    """The notifier's rich text for a sale the outbox just created (with its history link)."""
+    name = html.escape(record.customer_name or "")
+    number = html.escape(record.order_number or record.order_id or "")
+    text = tr(
+        f"Pesanan {number} ({name}) sudah dibuat — kirim tautan pembayaran.",
+        f"Order {number} ({name}) is created — send the payment link.",
+    )
+    link = tr("Buka di riwayat", "Open in history")
+    return f'{text} <a href="history:{html.escape(record.pos_ref)}">{link}</a>'
+
+
+__all__ = [
+    "HistoryModel",
+    "HistoryView",
+    "OutboxBridge",
+    "PendingBadge",
+    "QueuedPage",
+    "created_message",
+    "indonesian_datetime",
+    "local_phone",
+    "reconcile_with_progress",
+]
