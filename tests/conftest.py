@@ -12,6 +12,15 @@ from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The suites assert the bilingual texts ("Bayar / Charge"); a Kasir started as a subprocess
+# follows this too. Its settings and logs stay out of the real user folders.
+os.environ.setdefault("KASIR_LANGUAGE", "both")
+if "KASIR_CONFIG_DIR" not in os.environ or "KASIR_LOG_DIR" not in os.environ:
+    import tempfile as _tempfile
+
+    _isolated = Path(_tempfile.mkdtemp(prefix="kasir-tests-"))
+    os.environ.setdefault("KASIR_CONFIG_DIR", str(_isolated / "config"))
+    os.environ.setdefault("KASIR_LOG_DIR", str(_isolated / "log"))
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # makes ``tests.contract.openapi`` importable from any test
@@ -80,3 +89,11 @@ def make_sandbox(tmp_path: Path) -> Iterator[Any]:
 
 
 __all__ = ["FaultConfig", "SandboxControl"]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Report how many OpenAPI contract validations the run performed."""
+    mod = sys.modules.get("tests.contract.openapi")
+    count = mod.validation_count() if mod is not None else 0
+    if count:
+        terminalreporter.write_line(f"OpenAPI contract validations: {count}")
