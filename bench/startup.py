@@ -2,10 +2,11 @@
 bare PySide6 window measured in the same run; plus a ``python -X importtime`` summary.
 
 Both are fresh processes (``QT_QPA_PLATFORM=offscreen``) timed by this process from spawn to
-the ``READY`` line the child prints after the first paint (see :mod:`bench.startup_probe`).
-Kasir starts with a data folder holding the cached catalog and the last store, against a
-sandbox (rate limit on) serving the same store; it needs one request (the store list) before
-it can show the cached catalog. Bare and Kasir runs alternate so both see the same machine.
+the ``READY`` line the child prints after the first paint: Kasir is ``python -m ui`` with
+``KASIR_BENCH_READY=1 KASIR_BENCH_EXIT=1`` (its own marker, see ``ui.app``), the bare window
+is :mod:`bench.startup_probe`. Kasir starts with a data folder holding the cached catalog and
+the last store, against a sandbox (rate limit on) serving the same store; it paints the cached
+catalog before any request. Bare and Kasir runs alternate so both see the same machine.
 """
 
 from __future__ import annotations
@@ -35,10 +36,19 @@ from bench.common import (
 
 
 def spawn(mode: str, data_dir: Path | None, env: dict[str, str], importtime: bool = False) -> Any:
+    """Seconds from spawning ``mode`` ("bare" or "app") to its ``READY`` line, and its stderr.
+
+    Kasir runs unchanged (``python -m ui``) with its own marker: ``KASIR_BENCH_READY=1`` prints
+    ``READY`` after the catalog grid's first paint with items, ``KASIR_BENCH_EXIT=1`` then
+    quits cleanly. The bare window is :mod:`bench.startup_probe`."""
     cmd = [sys.executable]
     if importtime:
         cmd += ["-X", "importtime"]
-    cmd += ["-m", "bench.startup_probe", mode]
+    if mode == "app":
+        cmd += ["-m", "ui"]
+        env = dict(env, KASIR_BENCH_READY="1", KASIR_BENCH_EXIT="1")
+    else:
+        cmd += ["-m", "bench.startup_probe", mode]
     if data_dir is not None:
         cmd += ["--data-dir", str(data_dir)]
     t0 = time.perf_counter()
@@ -51,9 +61,17 @@ def spawn(mode: str, data_dir: Path | None, env: dict[str, str], importtime: boo
         text=True,
     )
     assert proc.stdout is not None
-    line = proc.stdout.readline()
+    line = ""
+    for line in proc.stdout:  # anything printed before the marker is not the marker
+        if line.startswith("READY"):
+            break
     elapsed = time.perf_counter() - t0
-    _out, err = proc.communicate(timeout=60)
+    try:
+        _out, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _out, err = proc.communicate()
+        raise RuntimeError(f"{mode} did not quit within 60 s after READY") from None
     if not line.startswith("READY"):
         raise RuntimeError(f"{mode} never printed READY (exit {proc.returncode})")
     return elapsed, err

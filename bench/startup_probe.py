@@ -1,11 +1,12 @@
-"""Child process of :mod:`bench.startup`: start Kasir (or a bare window), print READY once the
-catalog grid (or the bare window) has painted, exit at once.
+"""Child process of :mod:`bench.startup`: the bare PySide6 window the start-up ratio divides by.
 
-``python -m bench.startup_probe app --data-dir DIR`` runs ``ui.app.main`` unchanged; the only
-addition is a ``paintEvent`` override on the catalog grid class that prints ``READY`` after the
-first paint with items. (Until ui.app exposes a ready marker of its own, see
-docs/BENCHMARKS.md.) ``python -m bench.startup_probe bare`` shows a plain 1366×768
-``QMainWindow`` with a label and prints ``READY`` after its first paint.
+``python -m bench.startup_probe bare`` shows a plain 1366×768 ``QMainWindow`` with a label,
+prints ``READY`` after its first paint and exits at once. Kasir itself needs no probe: it runs
+as ``python -m ui`` with ``KASIR_BENCH_READY=1`` (its own marker after the catalog grid's first
+paint with items) and ``KASIR_BENCH_EXIT=1`` (then quits).
+
+``KASIR_BENCH_PROFILE=file.prof python -m bench.startup_probe app --data-dir DIR`` profiles a
+Kasir start-up (cProfile, saved at its READY).
 """
 
 from __future__ import annotations
@@ -52,19 +53,16 @@ def bare() -> int:
 
 
 def kasir(argv: list[str]) -> int:
-    from ui import catalog_view
-
-    class Grid(catalog_view.CatalogListView):
-        def paintEvent(self, event: Any) -> None:
-            super().paintEvent(event)
-            model = self.model()
-            if model is not None and model.rowCount() > 0:
-                _ready()
-
-    catalog_view.CatalogListView = Grid  # type: ignore[misc]
+    """Kasir with its own READY marker; the profile (if any) is saved when it quits."""
+    os.environ.update(KASIR_BENCH_READY="1", KASIR_BENCH_EXIT="1")
     from ui.app import main
 
-    return main(argv)
+    try:
+        return main(argv)
+    finally:
+        if _PROFILER is not None:
+            _PROFILER.disable()
+            _PROFILER.dump_stats(_PROFILE_PATH)
 
 
 if __name__ == "__main__":

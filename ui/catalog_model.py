@@ -1,14 +1,21 @@
 """The catalog grid: :class:`CatalogModel` (a filtered list of ``CatalogItem``) and
 :class:`CatalogDelegate` (paints one tile). Never one widget per item.
 
-Filtering happens in Python over each item's precomputed, casefolded ``search_key``; the model
-swaps its list of visible row indices inside ``beginResetModel``/``endResetModel``.
+Filtering runs over a list of the items' precomputed, casefolded ``search_key`` with
+``itertools.compress`` over ``map`` (the per-item loop stays in C: ~3 ms for one letter over
+59k items); typing on narrows the current matches only. The names starting with the first word
+(shown first) come from a sorted index of the keys (bisect), built on the first search. The
+model swaps its list of visible row indices inside ``beginResetModel``/``endResetModel``. The
+SKU index for barcode scans is built on the first scan, not when the catalog arrives.
 """
 
 from __future__ import annotations
 
+import bisect
+import operator
 import zlib
 from collections import OrderedDict
+from itertools import compress, filterfalse, repeat
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -62,21 +69,32 @@ class CatalogModel(QAbstractListModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._items: list[CatalogItem] = []
+        self._keys: list[str] = []
         self._visible: list[int] = []
-        self._by_sku: dict[str, CatalogItem] = {}
+        self._by_sku: dict[str, CatalogItem] | None = None  # built on the first scan
+        # rows sorted by search key, and those keys: built on the first search
+        self._prefix_index: tuple[list[int], list[str]] | None = None
         self._query = ""
 
     # --- data -------------------------------------------------------------------------
     def set_items(self, items: list[CatalogItem]) -> None:
         self.beginResetModel()
         self._items = list(items)
-        self._by_sku = {}
-        for item in self._items:
-            sku = item.sku.strip().casefold()
-            if sku and sku not in self._by_sku:
-                self._by_sku[sku] = item
+        self._keys = [item.search_key for item in self._items]
+        self._by_sku = None
+        self._prefix_index = None
         self._visible = self._filter(self._query)
         self.endResetModel()
+
+    def _sku_index(self) -> dict[str, CatalogItem]:
+        if self._by_sku is None:
+            index: dict[str, CatalogItem] = {}
+            for item in self._items:
+                sku = item.sku.strip().casefold()
+                if sku and sku not in index:
+                    index[sku] = item
+            self._by_sku = index
+        return self._by_sku
 
     def image_ready(self, url: str) -> None:
         """Repaint the visible rows showing the image at ``url``."""
@@ -93,7 +111,8 @@ class CatalogModel(QAbstractListModel):
 
     def item_by_sku(self, code: str) -> CatalogItem | None:
         """The item whose SKU equals ``code`` exactly (case-insensitive), for barcode scans."""
-        return self._by_sku.get(code.strip().casefold()) if code.strip() else None
+        code = code.strip()
+        return self._sku_index().get(code.casefold()) if code else None
 
     def item_at(self, row: int) -> CatalogItem | None:
         if 0 <= row < len(self._visible):
@@ -109,28 +128,62 @@ class CatalogModel(QAbstractListModel):
         query = " ".join(text.casefold().split())
         if query == self._query:
             return
-        # typing on narrows the current matches: search only those
+        # Typing on narrows the current matches: search only those. Every word of the old
+        # query is contained in a word of the new one only when the new text extends it.
         narrowing = bool(self._query) and query.startswith(self._query)
         candidates = sorted(self._visible) if narrowing else None
+        visible = self._filter(query, candidates)
         self.beginResetModel()
         self._query = query
-        self._visible = self._filter(query, candidates)
+        self._visible = visible
         self.endResetModel()
 
     def _filter(self, query: str, candidates: list[int] | None = None) -> list[int]:
-        """Row indices matching every word; names starting with the first word come first."""
+        """Row indices matching every word; names starting with the first word come first.
+
+        Each word is one pass of ``compress(rows, map(contains, keys, repeat(word)))``: the
+        loop runs in C, no Python frame per item. ``candidates`` (ascending) must hold every
+        match (the previous query's matches when the new text extends it)."""
+        keys = self._keys
         if not query:
-            return list(range(len(self._items)))
+            return list(range(len(keys)))
         words = query.split()
-        first = words[0]
-        items = self._items
-        prefix: list[int] = []
-        rest: list[int] = []
-        for i in range(len(items)) if candidates is None else candidates:
-            key = items[i].search_key
-            if all(w in key for w in words):
-                (prefix if key.startswith(first) else rest).append(i)
-        return prefix + rest
+        rows: list[int] = list(range(len(keys))) if candidates is None else candidates
+        for word in words:
+            if not rows:
+                return rows
+            subset: Any = keys if len(rows) == len(keys) else map(keys.__getitem__, rows)
+            rows = list(compress(rows, map(operator.contains, subset, repeat(word))))
+        if not rows:
+            return rows
+        # The first word's prefix rows (ascending) from the sorted index; those matching the
+        # other words too are exactly the matches shown first.
+        prefix = self._starting_with(words[0])
+        for word in words[1:]:
+            if not prefix:
+                break
+            subset = map(keys.__getitem__, prefix)
+            prefix = list(compress(prefix, map(operator.contains, subset, repeat(word))))
+        if not prefix:
+            return rows
+        shown_first = set(prefix)
+        return prefix + list(filterfalse(shown_first.__contains__, rows))
+
+    def _starting_with(self, word: str) -> list[int]:
+        """Ascending row indices whose search key starts with ``word``."""
+        if self._prefix_index is None:
+            keys = self._keys
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+            self._prefix_index = (order, [keys[i] for i in order])
+        order, sorted_keys = self._prefix_index
+        lo = bisect.bisect_left(sorted_keys, word)
+        if ord(word[-1]) < 0x10FFFF:
+            hi = bisect.bisect_left(sorted_keys, word[:-1] + chr(ord(word[-1]) + 1), lo)
+        else:  # pragma: no cover - a search word ending in U+10FFFF
+            hi = lo
+            while hi < len(sorted_keys) and sorted_keys[hi].startswith(word):
+                hi += 1
+        return sorted(order[lo:hi])
 
     # --- Qt API -----------------------------------------------------------------------
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008

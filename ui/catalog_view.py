@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from .thumbnails import ThumbnailCache
 
 SEARCH_DEBOUNCE_MS = 150
+#: rows the grid lays out per event-loop turn (a screenful is ~40 tiles)
+LAYOUT_BATCH_SIZE = 400
 
 
 class CatalogListView(QListView):
@@ -128,6 +130,10 @@ class CatalogPanel(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setMouseTracking(True)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Lay out the first rows, paint, and place the rest in later event-loop turns: a reset
+        # of 50k rows (new catalog, a search, clearing it) never lays out every row at once.
+        self.view.setLayoutMode(QListView.LayoutMode.Batched)
+        self.view.setBatchSize(LAYOUT_BATCH_SIZE)
         self.view.activated.connect(self._on_activated)
         self.view.clicked.connect(self._on_clicked)
         self.view.installEventFilter(self)

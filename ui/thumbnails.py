@@ -2,7 +2,8 @@
 
 The fetcher is injected (``fetch(url) -> bytes``); the app passes one that uses a plain
 ``httpx.AsyncClient`` without the Scalev key (images live on a CDN). Failures are silent: the
-tile keeps its drawn placeholder.
+tile keeps its drawn placeholder, and the log gets one debug line per URL (no traceback: with
+no internet every visible tile fails).
 """
 
 from __future__ import annotations
@@ -81,13 +82,16 @@ class ThumbnailCache(QObject):
         assert self._fetch is not None
         try:
             data = await self._fetch(url)
+            if len(data) > MAX_IMAGE_BYTES:
+                raise ValueError("image too large")
+            image = QImage.fromData(data)
+            if image.isNull():
+                raise ValueError("not an image")
+        except Exception as exc:  # offline, CDN down, not an image: one quiet line, no traceback
+            self._fail(url, exc)
+            return
         finally:
             self._pending.discard(url)
-        if len(data) > MAX_IMAGE_BYTES:
-            raise ValueError("image too large")
-        image = QImage.fromData(data)
-        if image.isNull():
-            raise ValueError("not an image")
         image = image.scaled(
             THUMB_SIZE,
             Qt.AspectRatioMode.KeepAspectRatioByExpanding,
@@ -107,7 +111,7 @@ class ThumbnailCache(QObject):
     def _fail(self, url: str, exc: BaseException) -> bool:
         self._pending.discard(url)
         self._failed.add(url)
-        log.info("thumbnail %s not loaded: %s", url, type(exc).__name__)
+        log.debug("thumbnail %s not loaded: %s", url, type(exc).__name__)
         return True  # silent: the placeholder stays
 
 

@@ -65,6 +65,9 @@ from .ratelimit import Clock, RateLimiter, Sleep
 
 DEFAULT_BASE_URL = "https://api.scalev.com"
 MAX_PAGE_SIZE = 25
+#: requests of each rate-limit window catalog paging leaves to orders and payment checks;
+#: clamped to a tenth of the window (none for tiny limits)
+INTERACTIVE_RESERVE = 8
 
 logger = logging.getLogger("pos.api")
 
@@ -245,6 +248,7 @@ class ScalevClient:
         wall_clock: Clock | None = None,
         rng: random.Random | None = None,
         event_hooks: Mapping[str, list[Callable[..., Awaitable[Any]]]] | None = None,
+        interactive_reserve: int = INTERACTIVE_RESERVE,
     ) -> None:
         self.base_url = _check_base_url(base_url)
         _check_api_key(api_key)
@@ -264,6 +268,7 @@ class ScalevClient:
             sleep=self._sleep,
             wall_clock=wall_clock or time.time,
             max_server_wait=max_retry_wait,
+            reserve=min(interactive_reserve, rate_limit[0] // 10),
         )
         #: ``X-Ratelimit-Remaining`` of the last response that carried it.
         self.rate_limit_remaining: int | None = None
@@ -316,11 +321,17 @@ class ScalevClient:
         json: Any = None,
         retry: bool,
         create: bool = False,
+        interactive: bool = False,
+        bulk: bool = False,
     ) -> httpx.Response:
-        """Send one logical request (with retries if ``retry``); return a 2xx response."""
+        """Send one logical request (with retries if ``retry``); return a 2xx response.
+
+        ``interactive`` requests (orders, payment checks) may take the limiter's reserved
+        slots and never wait behind catalog paging; ``bulk`` ones (catalog paging) leave them.
+        """
         attempt = 0
         while True:
-            await self.limiter.acquire()
+            await self.limiter.acquire(interactive=interactive, bulk=bulk)
             started = self._clock()
             try:
                 response = await self._http.request(
@@ -427,9 +438,18 @@ class ScalevClient:
         json: Any = None,
         retry: bool = True,
         create: bool = False,
+        interactive: bool = False,
+        bulk: bool = False,
     ) -> tuple[Any, int]:
         response = await self._request(
-            method, path, params=params, json=json, retry=retry, create=create
+            method,
+            path,
+            params=params,
+            json=json,
+            retry=retry,
+            create=create,
+            interactive=interactive,
+            bulk=bulk,
         )
         try:
             return response.json(), response.status_code
@@ -447,9 +467,12 @@ class ScalevClient:
         json: Any = None,
         retry: bool = True,
         create: bool = False,
+        interactive: bool = False,
     ) -> M:
         what = f"{method} {path}"
-        body, status = await self._get_json(method, path, json=json, retry=retry, create=create)
+        body, status = await self._get_json(
+            method, path, json=json, retry=retry, create=create, interactive=interactive
+        )
         return _validate(
             model, _unwrap_object(body, what=what, status=status), what=what, status=status
         )
@@ -463,7 +486,13 @@ class ScalevClient:
         return [_validate(model, item, what=what, status=status) for item in items]
 
     async def _paginate(
-        self, model: type[M], path: str, filters: Mapping[str, Any], page_size: int
+        self,
+        model: type[M],
+        path: str,
+        filters: Mapping[str, Any],
+        page_size: int,
+        *,
+        bulk: bool = False,
     ) -> AsyncIterator[M]:
         what = f"GET {path}"
         base = {k: v for k, v in filters.items() if v is not None}
@@ -474,7 +503,7 @@ class ScalevClient:
             params = dict(base)
             if cursor is not None:
                 params["next_cursor"] = cursor
-            body, status = await self._get_json("GET", path, params=params)
+            body, status = await self._get_json("GET", path, params=params, bulk=bulk)
             items, has_next, next_cursor = _unwrap_list(body, what=what, status=status)
             for item in items:
                 yield _validate(model, item, what=what, status=status)
@@ -529,20 +558,26 @@ class ScalevClient:
     ) -> AsyncIterator[StoreProduct]:
         """``GET /v3/stores/{id}/products`` (numeric id or ``store_…``)."""
         sid = quote(str(store_id), safe="")
-        return self._paginate(StoreProduct, f"/v3/stores/{sid}/products", {}, page_size)
+        return self._paginate(StoreProduct, f"/v3/stores/{sid}/products", {}, page_size, bulk=True)
 
     def list_store_bundles(
         self, store_id: int, *, page_size: int = 25
     ) -> AsyncIterator[StoreBundle]:
         """``GET /v3/stores/{id}/bundles`` (numeric id)."""
-        return self._paginate(StoreBundle, f"/v3/stores/{int(store_id)}/bundles", {}, page_size)
+        return self._paginate(
+            StoreBundle, f"/v3/stores/{int(store_id)}/bundles", {}, page_size, bulk=True
+        )
 
     def list_bundles_simplified(
         self, store_id: int, *, page_size: int = 25
     ) -> AsyncIterator[SimplifiedBundle]:
         """``GET /v3/bundles/simplified?store_id=…``: price options with ``unique_id``."""
         return self._paginate(
-            SimplifiedBundle, "/v3/bundles/simplified", {"store_id": int(store_id)}, page_size
+            SimplifiedBundle,
+            "/v3/bundles/simplified",
+            {"store_id": int(store_id)},
+            page_size,
+            bulk=True,
         )
 
     async def get_bundle(self, bundle_id: int) -> Bundle:
@@ -563,7 +598,7 @@ class ScalevClient:
             "search": search,
             "item_type": item_type,
         }
-        return self._paginate(Product, "/v3/products", filters, page_size)
+        return self._paginate(Product, "/v3/products", filters, page_size, bulk=True)
 
     # --- locations and shipping ----------------------------------------------------------
 
@@ -649,7 +684,13 @@ class ScalevClient:
         """
         model = body if isinstance(body, OrderCreate) else OrderCreate.model_validate(body)
         return await self._get_object(
-            Order, "POST", "/v3/orders", json=model.to_json(), retry=False, create=True
+            Order,
+            "POST",
+            "/v3/orders",
+            json=model.to_json(),
+            retry=False,
+            create=True,
+            interactive=True,
         )
 
     def list_orders(
@@ -674,12 +715,13 @@ class ScalevClient:
 
     async def get_order(self, order_id: str) -> Order:
         """``GET /v3/orders/{id}``."""
-        return await self._get_object(Order, "GET", f"/v3/orders/{_order_path_id(order_id)}")
+        path = f"/v3/orders/{_order_path_id(order_id)}"
+        return await self._get_object(Order, "GET", path, interactive=True)
 
     async def check_payment(self, order_id: str) -> Order:
         """``POST /v3/orders/{id}/check-payment``: read-only re-check, retried like a GET."""
         path = f"/v3/orders/{_order_path_id(order_id)}/check-payment"
-        return await self._get_object(Order, "POST", path)
+        return await self._get_object(Order, "POST", path, interactive=True)
 
 
 def _order_path_id(order_id: str | int) -> str:

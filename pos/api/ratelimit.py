@@ -20,6 +20,14 @@ using the key), the server's oldest counted request is one of them, so a slot pr
 ``period`` after the earliest of their answers; the pause ends then if that is sooner (never
 earlier than one second before the announced reset).
 
+Requests come in three kinds. Bulk ones (``acquire(bulk=True)``: catalog paging) may fill
+only ``max_requests - reserve`` of the window; ordinary ones the whole window, in line with the
+bulk ones; interactive ones (``acquire(interactive=True)``: creating an order, looking one up,
+checking a payment) the whole window too, and never in line behind a waiting bulk or ordinary
+request (they have their own lock). A 50k-product catalog sync that uses the key's budget for
+minutes thus leaves ``reserve`` requests of every window to the cashier's charge and payment
+checks.
+
 The clock and the sleep function are injected so tests run without waiting.
 """
 
@@ -64,7 +72,9 @@ class RateLimiter:
 
     ``clock`` is monotonic seconds (window bookkeeping); ``wall_clock`` is Unix seconds (only to
     read the server's ``X-Ratelimit-Reset``). ``max_server_wait`` caps how long one server hint
-    can pause the client.
+    can pause the client. ``reserve`` slots of each window are kept for interactive requests
+    (bulk requests wait while the window holds ``max_requests - reserve``); it is clamped to
+    ``max_requests - 1``.
     """
 
     def __init__(
@@ -76,18 +86,21 @@ class RateLimiter:
         sleep: Sleep = asyncio.sleep,
         wall_clock: Clock = time.time,
         max_server_wait: float = 60.0,
+        reserve: int = 0,
     ) -> None:
         if max_requests < 1 or period <= 0:
             raise ValueError("rate limit must allow at least one request per positive period")
         self.max_requests = max_requests
         self.period = period
+        self.reserve = max(0, min(int(reserve), max_requests - 1))
         self._clock = clock
         self._sleep = sleep
         self._wall_clock = wall_clock
         self._max_server_wait = max_server_wait
         self._sent: deque[_Slot] = deque()
         self._blocked_until = 0.0
-        self._lock = asyncio.Lock()
+        self._lock = asyncio.Lock()  # bulk requests wait in line here
+        self._interactive_lock = asyncio.Lock()  # interactive ones here: never behind bulk
 
     def __repr__(self) -> str:
         return f"RateLimiter({self.max_requests}/{self.period:g}s)"
@@ -97,9 +110,14 @@ class RateLimiter:
         """Monotonic time before which no request is sent (server hint)."""
         return self._blocked_until
 
-    async def acquire(self) -> None:
-        """Wait until one more request fits in the window, then record it."""
-        async with self._lock:
+    async def acquire(self, *, interactive: bool = False, bulk: bool = False) -> None:
+        """Wait until one more request fits in the window, then record it.
+
+        A ``bulk`` request fits while the window holds fewer than ``max_requests - reserve``,
+        any other while it holds fewer than ``max_requests``; ``interactive`` ones wait in a
+        line of their own."""
+        limit = self.max_requests - self.reserve if bulk and not interactive else self.max_requests
+        async with self._interactive_lock if interactive else self._lock:
             while True:
                 now = self._clock()
                 # Compare differences (not now - period) so float rounding cannot let a
@@ -108,9 +126,10 @@ class RateLimiter:
                     # Answers can come out of order: drop every expired slot, not just the first.
                     self._sent = deque(s for s in self._sent if now - s.since < self.period)
                 wait = 0.0
-                if len(self._sent) >= self.max_requests:
-                    oldest = min(slot.since for slot in self._sent)
-                    wait = max(oldest + self.period - now, _MIN_WAIT)
+                if len(self._sent) >= limit:
+                    # the window fits one more once all but limit - 1 of its slots expired
+                    since = sorted(slot.since for slot in self._sent)[len(self._sent) - limit]
+                    wait = max(since + self.period - now, _MIN_WAIT)
                 wait = max(wait, self._blocked_until - now)
                 if wait <= 0:
                     slot = _Slot(now)

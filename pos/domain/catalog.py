@@ -5,19 +5,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
-
-from pos.api.models import (
-    Bundle,
-    BundlePriceOption,
-    Product,
-    SimplifiedBundle,
-    StoreBundle,
-    StoreProduct,
-    VariantSummary,
-)
+from typing import TYPE_CHECKING, Any
 
 from .money import round_rupiah
+
+if TYPE_CHECKING:
+    # Annotations only; items_from_bundles imports what it needs at run time. The cached
+    # catalog (CatalogItem) must load without pydantic.
+    from pos.api.models import (
+        Bundle,
+        BundlePriceOption,
+        Product,
+        SimplifiedBundle,
+        StoreBundle,
+        StoreProduct,
+        VariantSummary,
+    )
 
 ITEM_TYPES = ("physical", "digital", "course", "license", "subscription")
 
@@ -188,6 +191,8 @@ def items_from_bundles(
     weight_bump); ``variants_by_id`` completes item types/weights missing on bundle lines.
     Options without a ``bpo_…`` unique id anywhere cannot be ordered and are left out.
     """
+    from pos.api.models import Bundle, SimplifiedBundle
+
     details_map = details_by_id or {}
     simple_map = simplified_by_id or {}
     variants = variants_by_id or {}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scalev_mock import FakeClock, MockAPI, make_client
+from scalev_mock import FakeClock, MockAPI, load_fixture, make_client
 
 from pos.api import RateLimiter
 
@@ -104,3 +105,68 @@ def test_header_parsing() -> None:
     assert limiter.observe({}) is None
     with pytest.raises(ValueError):
         RateLimiter(0, 1.0)
+
+
+def test_bulk_requests_leave_a_reserve_for_interactive_ones() -> None:
+    """Catalog paging (bulk) fills only max - reserve of the window; orders and payment checks
+    (interactive) take the rest at once, never in line behind a waiting bulk request."""
+    clock = FakeClock()
+    released: list[asyncio.Event] = []
+
+    async def held_sleep(seconds: float) -> None:  # time passes only when the test says so
+        clock.sleeps.append(seconds)
+        await released[0].wait()
+        clock.now += seconds
+
+    limiter = RateLimiter(100, 10.0, clock=clock.monotonic, sleep=held_sleep, reserve=8)
+
+    async def run() -> None:
+        released.append(asyncio.Event())
+        for _ in range(92):
+            await limiter.acquire(bulk=True)
+        assert clock.sleeps == []
+        waiting_bulk = asyncio.ensure_future(limiter.acquire(bulk=True))
+        await asyncio.sleep(0)
+        assert not waiting_bulk.done() and clock.sleeps == [10.0]  # the bulk lane is full
+        for _ in range(8):  # the reserve: no wait, although a bulk request waits in line
+            await limiter.acquire(interactive=True)
+        assert clock.sleeps == [10.0] and clock.now == 1_000.0
+        waiting_order = asyncio.ensure_future(limiter.acquire(interactive=True))
+        await asyncio.sleep(0)
+        assert not waiting_order.done()  # the whole window is used: interactive waits too
+        released[0].set()
+        await asyncio.gather(waiting_bulk, waiting_order)
+
+    asyncio.run(run())
+
+
+def test_reserve_is_clamped() -> None:
+    assert RateLimiter(100, 10.0, reserve=8).reserve == 8
+    assert RateLimiter(3, 1.0, reserve=8).reserve == 2  # bulk keeps at least one slot
+    assert RateLimiter(5, 1.0).reserve == 0
+
+
+@pytest.mark.asyncio
+async def test_client_catalog_paging_leaves_the_reserve_to_orders(
+    api: MockAPI, clock: FakeClock
+) -> None:
+    def page(request: Any) -> Any:
+        import httpx
+
+        n = int(request.url.params.get("next_cursor") or 0)
+        body = {"data": [], "has_next": n < 91, "next_cursor": str(n + 1)}
+        return httpx.Response(200, json=body)
+
+    api.add("GET", "/v3/stores/1/products", page)
+    api.json("GET", "/v3/orders/ord-1", load_fixture("order"))
+    async with make_client(api, clock) as client:
+        assert client.limiter.reserve == 8
+        assert [p async for p in client.list_store_products(1)] == []
+        assert len(api.sent_at) == 92 and clock.sleeps == []  # the bulk share of one window
+        await client.get_order("ord-1")  # an order look-up goes at once: a reserved slot
+        assert clock.sleeps == [] and len(api.sent_at) == 93
+        assert [p async for p in client.list_store_products(1)] == []  # more paging waits
+        assert clock.sleeps and api.sent_at[93] - api.sent_at[0] >= 10.0
+
+    async with make_client(api, clock, rate_limit=(5, 1.0)) as small:
+        assert small.limiter.reserve == 0  # tiny limits keep no reserve

@@ -87,3 +87,26 @@ def test_narrowing_search_gives_the_same_rows_as_a_fresh_search(qapp: Any) -> No
         fresh.set_filter(query)
         rows = [typed.index(r, 0).data() for r in range(typed.rowCount())]
         assert rows == [fresh.index(r, 0).data() for r in range(fresh.rowCount())], query
+
+
+def test_filter_matches_the_plain_definition(qapp: Any) -> None:
+    """The C-level filter (compress/map, sorted prefix index) returns exactly: every item whose
+    key holds every word, names starting with the first word first, catalog order within."""
+    names = ["Kopi Gayo", "Teh Kopi", "kopi susu", "Gula Aren", "Kaos Kopi", "Sambal", "K", "ka"]
+    items = [
+        variant(f"variant_{i}", f"{names[i % len(names)]} {i}", 1000, f"SKU-{i:04}", vid=i)
+        for i in range(400)
+    ]
+    model = CatalogModel()
+    model.set_items(items)
+    for query in ("k", "ko", "kopi", "kopi g", "a", "su 1", "sku-01", "0", "zz", "kopi  teh", "ka"):
+        words = query.split()
+        keys = [it.search_key for it in items]
+        hits = [i for i, k in enumerate(keys) if all(w in k for w in words)]
+        expected = [i for i in hits if keys[i].startswith(words[0])]
+        expected += [i for i in hits if not keys[i].startswith(words[0])]
+        model.set_filter("")
+        model.set_filter(query)
+        got = [model.item_at(r) for r in range(model.rowCount())]
+        assert got == [items[i] for i in expected], query
+    assert model.item_by_sku(" sku-0042 ") is items[42]  # the SKU index, built on first use

@@ -73,3 +73,25 @@ def test_cache_is_bounded_by_bytes(qtbot: Any, qloop: Any) -> None:
         lambda: not any(runner.is_busy(f"thumbnail:https://img.test/{i}.png") for i in range(6))
     )
     assert 0 < thumbs.size_bytes <= 300 * 1024
+
+
+def test_offline_thumbnail_logs_one_quiet_line(qtbot: Any, qloop: Any, caplog: Any) -> None:
+    """No internet: each failed thumbnail is one debug line, never an error with a traceback."""
+    import logging
+
+    async def fetch(url: str) -> bytes:
+        raise ConnectionError("no route to the CDN")
+
+    runner = TaskRunner(Notifier())
+    thumbs = ThumbnailCache(runner, fetch)
+    urls = [f"https://img.test/{n}.png" for n in range(5)]
+    with caplog.at_level(logging.DEBUG):
+        for url in urls:
+            assert thumbs.get(url) is None
+        qtbot.waitUntil(lambda: not any(runner.is_busy(f"thumbnail:{u}") for u in urls))
+    assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert all(r.exc_info is None for r in caplog.records)
+    quiet = [r for r in caplog.records if r.name == "ui.thumbnails"]
+    assert len(quiet) == len(urls)
+    assert all(thumbs.get(u) is None for u in urls)  # not retried on every paint
+    assert not any(runner.is_busy(f"thumbnail:{u}") for u in urls)
