@@ -39,7 +39,7 @@ DEFAULT_BASE_URL = "https://api.scalev.com"
 DEFAULT_TERMINAL = "KASIR-01"
 
 Backend = Literal["demo", "scalev"]
-Language = Literal["id", "en", "system"]
+Language = Literal["id", "en", "system", "both"]  # "both": bilingual (training)
 PrinterKind = Literal["none", "network", "usb", "file"]
 PaperWidth = Literal[58, 80]
 

@@ -14,11 +14,13 @@ import inspect
 import logging
 import os
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .controllers import SaleController, SettingsLike
@@ -29,7 +31,15 @@ from .notifier import Notifier
 from .tasks import TaskRunner
 from .thumbnails import Fetch, ThumbnailCache
 
+if TYPE_CHECKING:
+    import ssl
+
 log = logging.getLogger(__name__)
+
+#: ``pos.api.client.DEFAULT_BASE_URL`` (not imported here: that pulls httpx before the paint)
+DEFAULT_BASE_URL = "https://api.scalev.com"
+#: the grid's first paint falls back to this delay before the network starts anyway (ms)
+NETWORK_START_FALLBACK_MS = 1000
 
 RESOURCES = Path(__file__).resolve().parent.parent / "resources"
 
@@ -41,6 +51,10 @@ class Config:
     data_dir: Path = Path(".")
     poll_interval: float = 3.0
     self_test: bool = False
+    #: saved ``pos.config.Settings`` (``None``: defaults) and their folder (``None``: the
+    #: platform config dir or ``KASIR_CONFIG_DIR``) — see :func:`apply_saved_settings`
+    app_settings: Any = None
+    config_dir: Path | None = None
 
     @property
     def demo(self) -> bool:
@@ -73,6 +87,24 @@ def parse_args(argv: list[str] | None, env: dict[str, str] | None = None) -> Con
     return Config(
         base_url=ns.base_url, api_key=ns.api_key, data_dir=data_dir, self_test=ns.self_test
     )
+
+
+def apply_saved_settings(config: Config, env: dict[str, str] | None = None) -> Config:
+    """Read the saved settings into ``config``: the backend and, for Scalev, the API key —
+    ``KASIR_API_KEY`` / ``--api-key`` first, else the OS keyring (never a plain file)."""
+    from pos.config import load_settings, resolve_api_key
+    from pos.logs import register_secret
+
+    settings = load_settings(config.config_dir)
+    config.app_settings = settings
+    if config.api_key is None and settings.backend == "scalev":
+        config.api_key = resolve_api_key(settings, env)
+        if config.api_key is None:
+            log.warning("backend is Scalev but no API key (keyring/KASIR_API_KEY): demo mode")
+    if config.api_key is not None and settings.backend == "scalev":
+        config.base_url = config.base_url or settings.base_url
+    register_secret(config.api_key)
+    return config
 
 
 def style_sheet() -> str:
@@ -152,6 +184,7 @@ def build_window(
     settings: SettingsLike | None = None,
     terminal: str = "KASIR-01",
     fetch_image: Fetch | None = None,
+    counter: Any = None,
 ) -> tuple[MainWindow, SaleController, TaskRunner, Notifier]:
     """Services → controller → window around an existing client (used by main and tests).
 
@@ -199,6 +232,7 @@ def build_window(
         sandbox_origin=sandbox_origin,
         thumbnails=thumbnails,
         outbox=outbox,
+        counter=counter,
     )
     outbox.setParent(window)
     thumbnails.setParent(window)
@@ -210,6 +244,8 @@ def build_window(
 
 def _read_timeout(client: Any) -> float:
     """The HTTP client's read timeout (the settle delay of a timed-out order send)."""
+    if isinstance(client, LazyClient):
+        return client.read_timeout
     http = getattr(client, "_http", None)
     timeout = getattr(http, "timeout", None)
     read = getattr(timeout, "read", None)
@@ -219,17 +255,214 @@ def _read_timeout(client: Any) -> float:
 def _poke_on_success(client: Any, poke: Any) -> None:
     """Every successful API response pokes the outbox: the queue drains as soon as the
     network is back (the outbox also retries by itself every ≤ 4 s while offline)."""
+    if isinstance(client, LazyClient):
+        client.on_create(lambda real: _poke_on_success(real, poke))
+        return
+    import httpx
+
     http = getattr(client, "_http", None)
     if not isinstance(http, httpx.AsyncClient):
         return
 
-    async def on_response(response: httpx.Response) -> None:
+    async def on_response(response: Any) -> None:
         if response.status_code < 400:
             poke()
 
     hooks = http.event_hooks
     hooks.setdefault("response", []).append(on_response)
     http.event_hooks = hooks
+
+
+_SSL_CONTEXT: ssl.SSLContext | None = None
+
+
+def shared_ssl_context() -> ssl.SSLContext:
+    """One certifi SSL context for every HTTPS client (loading the CA bundle costs 30–50 ms
+    each time), created on first use — after the first paint."""
+    global _SSL_CONTEXT
+    if _SSL_CONTEXT is None:
+        import httpx
+
+        _SSL_CONTEXT = httpx.create_ssl_context()
+    return _SSL_CONTEXT
+
+
+class LazyClient:
+    """Stands in for the ``ScalevClient`` until the first attribute is used.
+
+    The window, the services and the cached catalog come up without importing httpx/pydantic
+    or building an SSL context; the real client is made by ``factory`` on first use (after
+    the grid's first paint, when the store list is fetched). ``on_create`` callbacks run once
+    with the real client."""
+
+    def __init__(self, factory: Callable[[], Any], *, read_timeout: float = 15.0) -> None:
+        self.__dict__["_factory"] = factory
+        self.__dict__["_client"] = None
+        self.__dict__["_callbacks"] = []
+        self.__dict__["read_timeout"] = read_timeout
+
+    @property
+    def created(self) -> bool:
+        return self.__dict__["_client"] is not None
+
+    def real(self) -> Any:
+        client = self.__dict__["_client"]
+        if client is None:
+            client = self.__dict__["_client"] = self.__dict__["_factory"]()
+            for callback in self.__dict__["_callbacks"]:
+                callback(client)
+            self.__dict__["_callbacks"] = []
+        return client
+
+    def on_create(self, callback: Callable[[Any], None]) -> None:
+        if self.created:
+            callback(self.__dict__["_client"])
+        else:
+            self.__dict__["_callbacks"].append(callback)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self.real(), name, value)
+
+    def __repr__(self) -> str:
+        client = self.__dict__["_client"]
+        return f"LazyClient({client!r})" if client is not None else "LazyClient(<not created>)"
+
+    async def aclose(self) -> None:
+        client = self.__dict__["_client"]
+        if client is not None:
+            await client.aclose()
+
+
+def make_api_client(base_url: str, api_key: str) -> Any:
+    """The ``ScalevClient`` (imports httpx and pydantic); HTTPS uses the shared SSL context."""
+    from pos.api.client import ScalevClient
+
+    if base_url.lower().startswith("https:"):
+        import httpx
+
+        transport = httpx.AsyncHTTPTransport(verify=shared_ssl_context())
+        return ScalevClient(base_url, api_key, transport=transport)
+    return ScalevClient(base_url, api_key)
+
+
+class ImageFetcher:
+    """Thumbnails from the CDN: its own HTTP client (never the Scalev key), made on the first
+    image, with the shared SSL context. Fetches wait for :meth:`start` (called after the
+    grid's first paint), so the tiles of the first paint import no httpx."""
+
+    def __init__(self) -> None:
+        self._http: Any = None
+        self._started = asyncio.Event()
+
+    def start(self) -> None:
+        self._started.set()
+
+    async def __call__(self, url: str) -> bytes:
+        await self._started.wait()
+        if self._http is None:
+            import httpx
+
+            self._http = httpx.AsyncClient(
+                timeout=10.0, follow_redirects=True, verify=shared_ssl_context()
+            )
+        response = await self._http.get(url)
+        response.raise_for_status()
+        return bytes(response.content)
+
+    async def aclose(self) -> None:
+        if self._http is not None:
+            await self._http.aclose()
+
+
+def process_ms() -> float:
+    """Milliseconds since this process started (Linux: /proc; else since ui.app's import)."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        started = int(fields[19]) / os.sysconf("SC_CLK_TCK")
+        return (time.clock_gettime(time.CLOCK_BOOTTIME) - started) * 1000
+    except (OSError, ValueError, IndexError, AttributeError):
+        return (time.perf_counter() - _IMPORTED) * 1000
+
+
+_IMPORTED = time.perf_counter()
+
+
+class FirstPaint(QObject):
+    """Calls ``callback`` once, in the event-loop turn after the catalog grid's first paint
+    with items (or its first paint at all when the catalog is empty)."""
+
+    def __init__(self, window: MainWindow, callback: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._callback: Callable[[], None] | None = callback
+        self._viewport = window.catalog.view.viewport()
+        self._viewport.installEventFilter(self)
+        QTimer.singleShot(NETWORK_START_FALLBACK_MS, self._fire)  # never painted (minimised)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._callback is not None:
+            items = self._window.catalog.model.total_count()
+            if items == 0 or self._window.catalog.model.rowCount() > 0:
+                QTimer.singleShot(0, self._fire)  # after this paint reached the screen
+        return False
+
+    def _fire(self) -> None:
+        callback, self._callback = self._callback, None
+        if callback is None:
+            return
+        self._viewport.removeEventFilter(self)
+        callback()
+
+
+def _bench_ready(window: MainWindow) -> None:
+    """``KASIR_BENCH_READY=1``: print ``READY <ms since process start>`` (bench/startup.py);
+    ``KASIR_BENCH_EXIT=1``: then close the window (the app quits as after the last window)."""
+    sys.stdout.write(f"READY {process_ms():.1f}\n")
+    sys.stdout.flush()
+    if os.environ.get("KASIR_BENCH_EXIT") == "1":
+        window.close()
+
+
+def _show_cached_catalog(controller: SaleController) -> None:
+    """Paint the last store's cached catalog before any network: the store list (and the
+    catalog refresh) come after the first paint. ``select_store`` then reuses these items
+    instead of decoding the cache a second time."""
+    last = controller.settings.get("last_store_id")
+    if not last or not last.isdigit():
+        return
+    store_id = int(last)
+    try:
+        items = controller.catalog.cached(store_id)
+    except Exception:
+        log.exception("catalog cache unreadable")
+        return
+    if not items:
+        return
+    controller.items = list(items)
+    controller.catalog = _PreRead(controller.catalog, store_id, controller.items)
+    controller.catalog_changed.emit(controller.items)
+
+
+class _PreRead:
+    """The catalog service with one cache read already done (served once, then forwards)."""
+
+    def __init__(self, service: Any, store_id: int, items: list[Any]) -> None:
+        self._service = service
+        self._store_id: int | None = store_id
+        self._items = items
+
+    def cached(self, store_id: int) -> Any:
+        if store_id == self._store_id:
+            self._store_id = None
+            return self._items
+        return self._service.cached(store_id)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._service, name)
 
 
 def acquire_data_dir(config: Config) -> Any:
@@ -251,8 +484,9 @@ def start_sandbox(config: Config) -> Any:
 
 
 async def start_session(config: Config, *, lock: Any = None, sandbox: Any = None) -> Session:
-    """Open storage (and the sandbox in demo mode, unless given); build the window; load."""
-    from pos.api.client import DEFAULT_BASE_URL, ScalevClient
+    """Open storage (and the sandbox in demo mode, unless given); build the window; paint the
+    cached catalog; then, after the grid's first paint, the network: API client, store list,
+    catalog refresh, outbox (httpx, pydantic and the SSL context load only then)."""
     from pos.storage import Database
 
     own_lock = lock is None
@@ -270,7 +504,10 @@ async def start_session(config: Config, *, lock: Any = None, sandbox: Any = None
         else:
             base_url = config.base_url or DEFAULT_BASE_URL
             api_key = str(config.api_key)
-        client = ScalevClient(base_url, api_key)
+        from pos.logs import register_secret
+
+        register_secret(api_key)  # masked in every log line from here on
+        client = LazyClient(lambda: make_api_client(base_url, api_key))
     except BaseException:
         if sandbox is not None:
             await _maybe_await(sandbox.stop())
@@ -279,29 +516,58 @@ async def start_session(config: Config, *, lock: Any = None, sandbox: Any = None
         raise
     # Product images come from Scalev's CDN: a separate client that never carries the key.
     # The demo catalog's image URLs are placeholders, so demo mode draws initials instead.
-    image_client = None if config.demo else httpx.AsyncClient(timeout=10.0, follow_redirects=True)
+    image_client = None if config.demo else ImageFetcher()
 
-    async def fetch_image(url: str) -> bytes:
-        assert image_client is not None
-        response = await image_client.get(url)
-        response.raise_for_status()
-        return response.content
+    from pos.config import Settings
 
+    from .counter import Counter
+
+    app_settings = config.app_settings or Settings()
+    counter = Counter(
+        app_settings,
+        config_directory=config.config_dir,
+        data_dir=config.data_dir,
+        demo=config.demo,
+        base_url=base_url,
+    )
     window, controller, runner, notifier = build_window(
         client,
         db=db,
         demo=config.demo,
         sandbox_origin=base_url if config.demo else None,
         poll_interval=config.poll_interval,
-        fetch_image=None if image_client is None else fetch_image,
+        fetch_image=image_client,
+        terminal=app_settings.terminal_name,
+        counter=counter,
     )
     window.resize(1366, 768)
     # Unfinished sales first (crash recovery), before anything else talks to the server.
     assert window.outbox is not None
     await reconcile_with_progress(window.outbox)
+    _show_cached_catalog(controller)  # from the cache: no request before the first paint
+    outbox = window.outbox
+    bench_exit = os.environ.get("KASIR_BENCH_EXIT") == "1"
+
+    def after_first_paint() -> None:
+        if os.environ.get("KASIR_BENCH_READY") == "1":
+            _bench_ready(window)
+        if bench_exit:
+            return
+        try:
+            client.real()  # httpx, pydantic, SSL: now, after the paint
+        except ValueError as exc:  # a base URL or key the client refuses: the problem screen
+            from .errors import describe_error
+
+            log.error("API client not created: %s", exc)
+            controller.backend_failed.emit("auth", describe_error(exc))
+            return
+        if image_client is not None:
+            image_client.start()
+        outbox.start()  # the offline queue, for the life of the app
+        controller.load_stores()
+
+    FirstPaint(window, after_first_paint)
     window.show()
-    window.outbox.start()  # the offline queue, for the life of the app
-    controller.load_stores()
     return Session(window, controller, runner, notifier, client, db, sandbox, lock, image_client)
 
 
@@ -353,13 +619,25 @@ def main(argv: list[str] | None = None) -> int:
         from .selftest import run_self_test
 
         return run_self_test()
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    from pos.logs import setup_logging
+
+    setup_logging(console=True)  # platform log dir or KASIR_LOG_DIR, secrets redacted
+    apply_saved_settings(config)
+    if QApplication.instance() is None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtGui import QGuiApplication
+
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+            Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+        )
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "kasir"])
     assert isinstance(app, QApplication)
     app.setApplicationName("Kasir")
     app.setQuitOnLastWindowClosed(False)
+    from .i18n import resolve_mode, set_mode
+
+    # KASIR_LANGUAGE (system | id | en | both) overrides the saved choice (training, tests)
+    set_mode(resolve_mode(os.environ.get("KASIR_LANGUAGE") or config.app_settings.language))
     load_style(app)
     import qasync
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .i18n import message, tr
+from .i18n import message, tr, tr_short
 from .money import format_idr
 from .shipping_models import ShippingController
 from .shipping_panel import ShippingPanel
@@ -64,7 +64,9 @@ class CheckoutView(QWidget):
         )
         self.phone = self._edit("customerPhone", tr("Nomor HP", "Phone number"), "0812-3456-7890")
         self.email = self._edit(
-            "customerEmail", tr("Email (opsional)", "Email (optional)"), "nama@contoh.com"
+            "customerEmail",
+            tr("Email (opsional)", "Email (optional)"),
+            tr_short("nama@contoh.com", "name@example.com"),
         )
         self.method = QComboBox(self)
         self.method.setObjectName("paymentMethod")

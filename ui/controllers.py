@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-from pos.api.models import Order, Store
 from pos.domain.cart import Cart
 
 from .errors import describe_error, is_auth_error, is_connection_error
 from .tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from pos.api.models import Order, Store  # annotations only: no pydantic before the paint
     from pos.domain.catalog import CatalogItem
     from pos.domain.sale import SaleDraft
 
@@ -72,7 +72,7 @@ class SaleController(QObject):
     Signals:
         stores_changed(list): the store list (``list[Store]``) was (re)loaded.
         store_changed(object): the current ``Store`` changed.
-        catalog_changed(list): the current store's ``list[CatalogItem]``.
+        catalog_changed(object): the current store's ``list[CatalogItem]`` (not copied).
         catalog_progress(int, int): items loaded, total (-1 while unknown).
         catalog_loading(bool): a catalog refresh started / ended.
         cart_changed(): the cart's lines or quantities changed.
@@ -88,7 +88,7 @@ class SaleController(QObject):
 
     stores_changed = Signal(list)
     store_changed = Signal(object)
-    catalog_changed = Signal(list)
+    catalog_changed = Signal(object)  # list[CatalogItem]; "list" would copy 50k items per emit
     catalog_progress = Signal(int, int)
     catalog_loading = Signal(bool)
     cart_changed = Signal()

@@ -441,6 +441,9 @@ class HistoryView(QWidget):
 
     open_requested = Signal(object)
     back_requested = Signal()
+    #: a created sale's receipt: print it / save it as PDF (the row)
+    print_requested = Signal(object)
+    pdf_requested = Signal(object)
 
     def __init__(self, bridge: OutboxBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -538,6 +541,14 @@ class HistoryView(QWidget):
         )
         self.whatsapp = WhatsAppButton(self.notifier, self)
         self.whatsapp.setObjectName("historyWhatsApp")
+        self.print_button = button(
+            "historyPrint", tr("Cetak struk", "Print receipt"), tr("Cetak struk", "Print receipt")
+        )
+        self.pdf_button = button(
+            "historyPdf",
+            tr("Simpan PDF", "Save PDF"),
+            tr("Simpan struk sebagai PDF", "Save receipt as PDF"),
+        )
         self.back_button = button(
             "historyBack", tr("Kembali", "Back") + "  (Esc)", tr("Kembali", "Back")
         )
@@ -557,6 +568,8 @@ class HistoryView(QWidget):
         actions.addWidget(self.retry_button, 0, 2)
         actions.addWidget(self.whatsapp, 1, 0, 1, 2)
         actions.addWidget(self.open_button, 1, 2)
+        actions.addWidget(self.print_button, 2, 0, 1, 2)
+        actions.addWidget(self.pdf_button, 2, 2)
         left = QVBoxLayout()
         left.addWidget(self.detail, 1)
         left.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -587,6 +600,8 @@ class HistoryView(QWidget):
         selection = self.table.selectionModel()
         selection.currentRowChanged.connect(lambda _c, _p: self._update_actions())
         self.open_button.clicked.connect(self.open_selected)
+        self.print_button.clicked.connect(lambda: self._receipt_action(self.print_requested))
+        self.pdf_button.clicked.connect(lambda: self._receipt_action(self.pdf_requested))
         self.retry_button.clicked.connect(self.ask_retry)
         self.abandon_button.clicked.connect(self.ask_abandon)
         self.refresh_button.clicked.connect(self.refresh_selected)
@@ -702,6 +717,8 @@ class HistoryView(QWidget):
             self.runner.is_busy(k) for k in ("history-retry", "history-abandon", "history-refresh")
         )
         self.open_button.setEnabled(row is not None and row.can_show_payment)
+        self.print_button.setEnabled(row is not None and row.can_show_payment)
+        self.pdf_button.setEnabled(row is not None and row.can_show_payment)
         self.retry_button.setEnabled(row is not None and row.can_retry and not busy)
         self.abandon_button.setEnabled(row is not None and row.can_abandon and not busy)
         self.refresh_button.setEnabled(not busy)
@@ -754,6 +771,11 @@ class HistoryView(QWidget):
                     "This order is not created in Scalev yet, so there is no QR.",
                 )
             )
+
+    def _receipt_action(self, signal: Any) -> None:
+        row = self.selected_row()
+        if row is not None and row.can_show_payment:
+            signal.emit(row)
 
     def refresh_selected(self) -> None:
         """Re-read the selected order's status from Scalev; for a pending one, drain now."""

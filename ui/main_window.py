@@ -4,7 +4,9 @@ screen, the "saved, will be sent" page after an offline checkout, and the sales 
 
 from __future__ import annotations
 
-from typing import Any
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
@@ -29,12 +31,18 @@ from .cart_view import CartPanel
 from .catalog_view import CatalogPanel
 from .checkout_view import CheckoutView
 from .controllers import SaleController
+from .counter import Counter, apply_language, apply_terminal, restart_text
 from .history_view import HistoryView, OutboxBridge, PendingBadge, QueuedPage, created_message
-from .i18n import tr
+from .i18n import tr, tr_short
 from .notifier import MessageBanner, Notifier
 from .payment_view import PaymentView
+from .receipt_actions import ReceiptActions, receipt_from_order
 from .shortcuts import ShortcutSheet
 from .thumbnails import ThumbnailCache
+
+if TYPE_CHECKING:  # both built on first use, not before the first paint
+    from .customer_display import CustomerDisplay
+    from .settings_dialog import SettingsDialog
 
 PAGE_SALE, PAGE_CHECKOUT, PAGE_PAYMENT, PAGE_PROBLEM, PAGE_QUEUED, PAGE_HISTORY = range(6)
 
@@ -47,6 +55,7 @@ class ProblemScreen(QWidget):
     """
 
     retry_requested = Signal()
+    settings_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,6 +79,13 @@ class ProblemScreen(QWidget):
         self.retry.setProperty("role", "primary")
         self.retry.setMinimumSize(220, 52)
         self.retry.clicked.connect(self.retry_requested)
+        self.settings_button = QPushButton(tr("Pengaturan", "Settings") + "  (F10)", self)
+        self.settings_button.setObjectName("problemSettingsButton")
+        self.settings_button.setAccessibleName(
+            tr("Buka pengaturan server dan kunci API", "Open the server and API key settings")
+        )
+        self.settings_button.setMinimumSize(220, 52)
+        self.settings_button.clicked.connect(self.settings_requested)
         box = QFrame(self)
         box.setObjectName("problemCard")
         box.setFixedWidth(680)
@@ -78,7 +94,12 @@ class ProblemScreen(QWidget):
         inner.addWidget(self.title)
         inner.addWidget(self.body)
         inner.addWidget(self.detail)
-        inner.addWidget(self.retry, 0, Qt.AlignmentFlag.AlignHCenter)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.settings_button)
+        buttons.addWidget(self.retry)
+        buttons.addStretch(1)
+        inner.addLayout(buttons)
         row = QHBoxLayout()
         row.addStretch(1)
         row.addWidget(box)
@@ -94,9 +115,11 @@ class ProblemScreen(QWidget):
             self.body.setText(
                 tr(
                     "Scalev menolak kunci API ini (401). Buat kunci baru di Scalev → Pengaturan → "
-                    "API, lalu jalankan Kasir dengan --api-key atau KASIR_API_KEY.",
+                    "API, lalu simpan di Pengaturan Kasir (F10), atau jalankan Kasir dengan "
+                    "KASIR_API_KEY.",
                     "Scalev rejected this API key (401). Create a new key in Scalev → Settings → "
-                    "API, then start Kasir with --api-key or KASIR_API_KEY.",
+                    "API, then save it in Kasir's Settings (F10), or start Kasir with "
+                    "KASIR_API_KEY.",
                     "\n\n",
                 )
             )
@@ -104,10 +127,10 @@ class ProblemScreen(QWidget):
             self.title.setText(tr("Server tidak bisa dihubungi", "Cannot reach the server"))
             self.body.setText(
                 tr(
-                    "Periksa koneksi internet (Wi-Fi / kabel) dan alamat server (--base-url), "
-                    "lalu tekan Coba lagi.",
+                    "Periksa koneksi internet (Wi-Fi / kabel) dan alamat server (Pengaturan, "
+                    "F10), lalu tekan Coba lagi.",
                     "Check the internet connection (Wi-Fi / cable) and the server address "
-                    "(--base-url), then press Retry.",
+                    "(Settings, F10), then press Retry.",
                     "\n\n",
                 )
             )
@@ -132,10 +155,23 @@ class MainWindow(QMainWindow):
         sandbox_origin: str | None = None,
         thumbnails: ThumbnailCache | None = None,
         outbox: OutboxBridge | None = None,
+        counter: Counter | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
+        #: saved settings and what a save changes (a default, unsaved one in tests)
+        self.counter = counter or Counter(demo=demo, base_url=sandbox_origin)
+        self._sandbox_origin = sandbox_origin
+        self._settings_dialog: SettingsDialog | None = None
+        self.customer_display: CustomerDisplay | None = None
+        self.receipts = ReceiptActions(
+            controller.runner,
+            notifier,
+            settings=self.counter.settings,
+            data_dir=self.counter.data_dir or Path(tempfile.gettempdir()) / "kasir-receipts",
+            parent=self,
+        )
         self.setWindowTitle("Kasir" + (" — DEMO" if demo else ""))
         self.setAccessibleName("Kasir")
         self.controller = controller
@@ -171,7 +207,7 @@ class MainWindow(QMainWindow):
         self.store_selector.setAccessibleName(tr("Pilih toko", "Choose store"))
         self.store_selector.setEditable(True)
         self.store_selector.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.store_selector.setMinimumWidth(300)
+        self.store_selector.setMinimumWidth(240)
         self.store_selector.setMinimumHeight(44)
         line = self.store_selector.lineEdit()
         if line is not None:
@@ -183,7 +219,8 @@ class MainWindow(QMainWindow):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.store_selector.setCompleter(completer)
         self.store_selector.activated.connect(self._on_store_chosen)
-        help_button = QPushButton("F1 " + tr("Bantuan", "Help"), bar)
+        help_button = QPushButton("F1 " + tr_short("Bantuan", "Help"), bar)
+        help_button.setToolTip(tr("Pintasan keyboard", "Keyboard shortcuts") + "  (F1)")
         help_button.setObjectName("helpButton")
         help_button.setAccessibleName(tr("Pintasan keyboard", "Keyboard shortcuts"))
         help_button.setMinimumHeight(44)
@@ -191,13 +228,45 @@ class MainWindow(QMainWindow):
         help_button.clicked.connect(self.show_shortcuts)
         self.pending_badge = PendingBadge(bar)
         self.pending_badge.clicked.connect(self.show_pending)
-        self.history_button = QPushButton("F4 " + tr("Riwayat", "History"), bar)
+        self.history_button = QPushButton("F4 " + tr_short("Riwayat", "History"), bar)
+        self.history_button.setToolTip(tr("Riwayat penjualan", "Sales history") + "  (F4)")
         self.history_button.setObjectName("historyButton")
         self.history_button.setAccessibleName(tr("Riwayat penjualan", "Sales history"))
         self.history_button.setMinimumHeight(44)
         self.history_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.history_button.clicked.connect(lambda: self.show_history())
         self.history_button.setVisible(outbox is not None)
+        self.reprint_button = QPushButton(bar)
+        self.reprint_button.setObjectName("retryPrintsButton")
+        self.reprint_button.setAccessibleName(
+            tr("Cetak ulang struk yang gagal", "Retry the failed prints")
+        )
+        self.reprint_button.setMinimumHeight(44)
+        self.reprint_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.reprint_button.clicked.connect(self.receipts.retry_prints)
+        self.receipts.pending_changed.connect(self._show_reprint)
+        # top-bar buttons in one language even in bilingual mode, so the bar fits 1366 px
+        self.display_button = QPushButton(tr_short("Layar pelanggan", "Customer display"), bar)
+        self.display_button.setToolTip(tr("Layar pelanggan", "Customer display"))
+        self.display_button.setObjectName("customerDisplayButton")
+        self.display_button.setAccessibleName(
+            tr("Tampilkan layar pelanggan", "Show the customer display")
+        )
+        self.display_button.setCheckable(True)
+        self.display_button.setStyleSheet(
+            "#customerDisplayButton:checked { background: #dcfce7; color: #166534;"
+            " border: 2px solid #16a34a; }"
+        )
+        self.display_button.setMinimumHeight(44)
+        self.display_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.display_button.toggled.connect(self.set_customer_display)
+        self.settings_button = QPushButton("F10 " + tr_short("Pengaturan", "Settings"), bar)
+        self.settings_button.setToolTip(tr("Pengaturan", "Settings") + "  (F10, Ctrl+,)")
+        self.settings_button.setObjectName("settingsButton")
+        self.settings_button.setAccessibleName(tr("Pengaturan", "Settings"))
+        self.settings_button.setMinimumHeight(44)
+        self.settings_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.settings_button.clicked.connect(self.open_settings)
         bar_layout = QHBoxLayout(bar)
         bar_layout.setContentsMargins(16, 6, 16, 6)
         bar_layout.addWidget(title)
@@ -207,8 +276,12 @@ class MainWindow(QMainWindow):
         bar_layout.addWidget(self.store_selector)
         bar_layout.addStretch(1)
         bar_layout.addWidget(self.pending_badge)
+        bar_layout.addWidget(self.reprint_button)
         bar_layout.addWidget(self.history_button)
+        bar_layout.addWidget(self.display_button)
+        bar_layout.addWidget(self.settings_button)
         bar_layout.addWidget(help_button)
+        self._show_reprint(self.receipts.pending())
 
         self.banner = MessageBanner(notifier, self)
 
@@ -226,7 +299,7 @@ class MainWindow(QMainWindow):
         sale.setStretchFactor(1, 0)
         sale.setSizes([900, 420])
         self.checkout = CheckoutView(controller, self)
-        self.payment = PaymentView(sandbox_origin, self)
+        self.payment = PaymentView(sandbox_origin, self, notifier=notifier)
         self.problem = ProblemScreen(self)
         self.queued = QueuedPage(self)
         self.history: HistoryView | None = HistoryView(outbox, self) if outbox else None
@@ -267,9 +340,18 @@ class MainWindow(QMainWindow):
             outbox.sale_created.connect(self._on_outbox_created)
             self.history.open_requested.connect(lambda row: self.open_sale(row.pos_ref))
             self.history.back_requested.connect(self.leave_history)
+            self.history.print_requested.connect(
+                lambda row: self._receipt_for_row(row, self.receipts.print_receipt)
+            )
+            self.history.pdf_requested.connect(
+                lambda row: self._receipt_for_row(row, self.receipts.save_pdf)
+            )
             self.pending_badge.set_counts(outbox.pending, outbox.attention)
         self.payment.check_requested.connect(controller.check_now)
+        self.payment.print_requested.connect(self.print_receipt)
+        self.payment.pdf_requested.connect(self.save_receipt_pdf)
         self.problem.retry_requested.connect(self.retry)
+        self.problem.settings_requested.connect(self.open_settings)
         controller.stores_changed.connect(self._set_stores)
         controller.store_changed.connect(self._show_store)
         controller.catalog_changed.connect(self.catalog.set_items)
@@ -291,9 +373,22 @@ class MainWindow(QMainWindow):
         self._shortcut("Esc", self.back)
         self._shortcut("F4", self.show_history)
         self._shortcut("Ctrl+H", self.show_history)
+        self._shortcut("F10", self.open_settings)
+        self._shortcut("Ctrl+,", self.open_settings)
+        self._shortcut("Ctrl+P", self._print_shortcut)
 
         self.pages.setCurrentIndex(PAGE_SALE)
         self.catalog.search.setFocus()
+        if self.counter.settings.backend == "scalev" and self.counter.demo:
+            # saved as Scalev, but no key in the keyring nor KASIR_API_KEY: demo until fixed
+            self.notifier.warning(
+                tr(
+                    "Server Scalev dipilih, tetapi kunci API tidak ditemukan di keyring. Kasir "
+                    "berjalan dalam mode demo — simpan kunci di Pengaturan (F10).",
+                    "Scalev is chosen but no API key was found in the keyring. Kasir runs in "
+                    "demo mode — save the key in Settings (F10).",
+                )
+            )
 
     def _shortcut(self, key: str, slot: Any) -> QShortcut:
         sc = QShortcut(QKeySequence(key), self)
@@ -426,7 +521,10 @@ class MainWindow(QMainWindow):
 
     def _on_order_created(self, result: Any) -> None:
         order = result.order
-        self.payment.show_order(order, self.checkout.name.text().strip())
+        self.payment.store_name = self.controller.store.name if self.controller.store else ""
+        self.payment.show_order(
+            order, self.checkout.name.text().strip(), self.checkout.phone.text().strip()
+        )
         self.pages.setCurrentIndex(PAGE_PAYMENT)
         self.payment.new_sale_button.setFocus()
         self.controller.watch_payment()
@@ -501,13 +599,10 @@ class MainWindow(QMainWindow):
             return
         if self.page() not in (PAGE_HISTORY, PAGE_PAYMENT):
             self.show_history(pos_ref)
-        data = dict(row.record.order or {})
-        data.setdefault("id", row.order_id)
-        data.setdefault("payment_url", row.payment_url)
-        data.setdefault("gross_revenue", row.total)
-        order = Order.model_validate(data)
+        order = self._row_order(row)
         self.payment.reset()
-        self.payment.show_order(order, row.customer_name)
+        self.payment.store_name = row.store_name or ""
+        self.payment.show_order(order, row.customer_name, row.customer_phone or "")
         self.payment.set_from_history(True)
         self.pages.setCurrentIndex(PAGE_PAYMENT)
         self.payment.new_sale_button.setFocus()
@@ -594,4 +689,155 @@ class MainWindow(QMainWindow):
         self.controller.stop_watching()
         if self._sheet is not None:
             self._sheet.close()
+        if self._settings_dialog is not None:
+            self._settings_dialog.reject()
+        self.set_customer_display(False)
         super().closeEvent(event)
+
+    # --- settings -----------------------------------------------------------------------
+    def settings_dialog(self) -> SettingsDialog | None:
+        """The open settings dialog, if any (tests)."""
+        return self._settings_dialog
+
+    def open_settings(self) -> SettingsDialog:
+        """F10 / Ctrl+, / the top-bar and problem-screen buttons: the settings dialog (open(),
+        never exec())."""
+        if self._settings_dialog is not None:
+            self._settings_dialog.raise_()
+            return self._settings_dialog
+        from .settings_dialog import SettingsDialog
+
+        counter = self.counter
+        dialog = SettingsDialog(
+            counter.settings,
+            runner=self.controller.runner,
+            secret_store=counter.secret_store,
+            config_directory=counter.config_directory,
+            stores=self.controller.stores,
+            demo_base_url=self._sandbox_origin if counter.demo else None,
+            parent=self,
+        )
+        key_typed: list[bool] = [False]
+        dialog.api_key.textChanged.connect(lambda t: key_typed.__setitem__(0, bool(t.strip())))
+        dialog.settings_saved.connect(lambda s: self.apply_settings(s, key_typed=key_typed[0]))
+
+        def finished(_result: int) -> None:
+            self._settings_dialog = None
+            dialog.deleteLater()
+
+        dialog.finished.connect(finished)
+        self._settings_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def apply_settings(self, settings: Any, *, key_typed: bool = False) -> None:
+        """Put saved settings into effect (see :mod:`ui.counter`); the cart is kept."""
+        counter = self.counter
+        restart = counter.backend_changed(settings, key_typed)
+        apply_terminal(self.controller, settings.terminal_name)
+        self.receipts.set_settings(settings)
+        if settings.default_store_id and settings.default_store_id != (
+            counter.settings.default_store_id
+        ):
+            self._use_default_store(settings.default_store_id)
+        counter.settings = settings
+        if apply_language(settings.language, self.translatable_windows()) and self._sheet:
+            self._sheet.close()
+            self._sheet.deleteLater()
+            self._sheet = None
+        if restart:
+            self.notifier.warning(restart_text())
+        else:
+            self.notifier.info(tr("Pengaturan disimpan.", "Settings saved."))
+
+    def translatable_windows(self) -> list[Any]:
+        return [self, self.customer_display, self._settings_dialog]
+
+    def _use_default_store(self, store_id: int) -> None:
+        try:
+            self.controller.settings.set("last_store_id", str(store_id))
+        except Exception:  # remembering is a convenience
+            return
+        store = next((s for s in self.controller.stores if s.id == store_id), None)
+        if store is not None and self.controller.cart.is_empty and self.page() == PAGE_SALE:
+            self.controller.select_store(store)
+
+    # --- receipts -----------------------------------------------------------------------
+    def current_receipt(self) -> Any:
+        """The receipt of the order on the payment screen (``None`` without one)."""
+        order = self.payment.order
+        if order is None:
+            return None
+        cart_lines: list[tuple[str, int, int]] = []
+        if not self.payment.from_history():
+            cart_lines = [
+                (ln.item.name, ln.quantity, ln.item.price) for ln in self.controller.cart.lines
+            ]
+        customer = self.payment.customer.text()
+        return receipt_from_order(
+            order,
+            store_name=self.payment.store_name,
+            terminal=self.counter.settings.terminal_name,
+            customer_name="" if customer == "—" else customer,
+            cart_lines=cart_lines,
+            options=self.counter.settings.receipt,
+        )
+
+    def print_receipt(self) -> None:
+        receipt = self.current_receipt()
+        if receipt is not None:
+            self.receipts.print_receipt(receipt)
+
+    def save_receipt_pdf(self) -> None:
+        receipt = self.current_receipt()
+        if receipt is not None:
+            self.receipts.save_pdf(receipt)
+
+    def _print_shortcut(self) -> None:
+        if self.page() == PAGE_PAYMENT:
+            self.print_receipt()
+
+    @staticmethod
+    def _row_order(row: Any) -> Order:
+        data = dict(row.record.order or {})
+        data.setdefault("id", row.order_id)
+        data.setdefault("payment_url", row.payment_url)
+        data.setdefault("gross_revenue", row.total)
+        return Order.model_validate(data)
+
+    def _receipt_for_row(self, row: Any, action: Any) -> None:
+        """A history sale's receipt (created sales only) to print or save."""
+        if not row.can_show_payment:
+            return
+        receipt = receipt_from_order(
+            self._row_order(row),
+            store_name=row.store_name or "",
+            terminal=self.counter.settings.terminal_name,
+            customer_name=row.customer_name or "",
+            options=self.counter.settings.receipt,
+        )
+        action(receipt)
+
+    def _show_reprint(self, pending: int) -> None:
+        self.reprint_button.setText(tr_short("Cetak ulang", "Retry prints") + f" ({pending})")
+        self.reprint_button.setVisible(pending > 0)
+
+    # --- customer display ---------------------------------------------------------------
+    def set_customer_display(self, on: bool) -> None:
+        """The customer-facing window on the second screen (or a window), fed by the
+        controller; closed with the main window."""
+        if on and self.customer_display is None:
+            from .customer_display import CustomerDisplay, CustomerDisplayFeed
+
+            display = CustomerDisplay(sandbox_origin=self._sandbox_origin)
+            CustomerDisplayFeed(display, self.controller)
+            self.customer_display = display
+            display.show_on_screen(1)
+        elif not on and self.customer_display is not None:
+            display, self.customer_display = self.customer_display, None
+            display.close()
+            display.deleteLater()
+        if self.display_button.isChecked() != on:
+            self.display_button.blockSignals(True)
+            self.display_button.setChecked(on)
+            self.display_button.blockSignals(False)

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import qrcode
 from PySide6.QtCore import QRect, Qt, Signal
-from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPixmap
+from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -30,6 +30,8 @@ from .checkout_view import method_label
 from .controllers import CLOSED_STATUSES, PAID_STATUSES
 from .i18n import tr
 from .money import format_idr
+from .notifier import Notifier
+from .share_buttons import CopyLinkButton, WhatsAppButton
 
 QR_SIZE = 380
 
@@ -105,8 +107,17 @@ class PaymentView(QWidget):
 
     new_sale_requested = Signal()
     check_requested = Signal()
+    #: "Cetak struk" / "Simpan PDF" for the order on screen (``ui.receipt_actions``)
+    print_requested = Signal()
+    pdf_requested = Signal()
 
-    def __init__(self, sandbox_origin: str | None = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        sandbox_origin: str | None = None,
+        parent: QWidget | None = None,
+        *,
+        notifier: Notifier | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("paymentPage")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -150,11 +161,22 @@ class PaymentView(QWidget):
         self.url.setAccessibleName(tr("Tautan pembayaran", "Payment link"))
         self.url.setReadOnly(True)
         self.url.setMinimumHeight(44)
-        self.copy_button = QPushButton(tr("Salin", "Copy"), self)
+        self.copy_button = CopyLinkButton(self)
         self.copy_button.setObjectName("copyUrlButton")
-        self.copy_button.setAccessibleName(tr("Salin tautan pembayaran", "Copy payment link"))
-        self.copy_button.setMinimumHeight(44)
-        self.copy_button.clicked.connect(self.copy_url)
+        self.whatsapp = WhatsAppButton(notifier, self)
+        self.whatsapp.setObjectName("paymentWhatsApp")
+        self.whatsapp.setMinimumHeight(44)
+        self.store_name = ""
+        self.print_button = QPushButton(tr("Cetak struk", "Print receipt") + "  (Ctrl+P)", self)
+        self.print_button.setObjectName("printReceiptButton")
+        self.print_button.setAccessibleName(tr("Cetak struk", "Print receipt"))
+        self.print_button.setMinimumHeight(44)
+        self.print_button.clicked.connect(self.print_requested)
+        self.pdf_button = QPushButton(tr("Simpan PDF", "Save PDF"), self)
+        self.pdf_button.setObjectName("savePdfButton")
+        self.pdf_button.setAccessibleName(tr("Simpan struk sebagai PDF", "Save receipt as PDF"))
+        self.pdf_button.setMinimumHeight(44)
+        self.pdf_button.clicked.connect(self.pdf_requested)
 
         self.check_button = QPushButton(tr("Cek sekarang", "Check now") + "  (F5)", self)
         self.check_button.setObjectName("checkNowButton")
@@ -205,6 +227,13 @@ class PaymentView(QWidget):
         right.addLayout(details)
         right.addWidget(QLabel(tr("Tautan pembayaran", "Payment link"), self))
         right.addLayout(url_row)
+        share_row = QHBoxLayout()
+        share_row.addWidget(self.whatsapp, 1)
+        right.addLayout(share_row)
+        receipt_row = QHBoxLayout()
+        receipt_row.addWidget(self.print_button, 1)
+        receipt_row.addWidget(self.pdf_button, 1)
+        right.addLayout(receipt_row)
         right.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.check_button)
@@ -222,13 +251,13 @@ class PaymentView(QWidget):
     def order(self) -> Order | None:
         return self._order
 
-    def show_order(self, order: Order, customer_name: str = "") -> None:
+    def show_order(self, order: Order, customer_name: str = "", customer_phone: str = "") -> None:
         """A new order: draw the QR and all fields."""
         self._order = order
         url = order.payment_url or ""
         self.url.setText(url)
         self.url.setCursorPosition(0)
-        self.copy_button.setEnabled(bool(url))
+        self.copy_button.set_link(url)
         if qr_allowed(url, self._sandbox_origin):
             self._qr_pixmap = QPixmap.fromImage(qr_image(url))
         else:
@@ -242,6 +271,19 @@ class PaymentView(QWidget):
             order.customer.name if order.customer and order.customer.name else ""
         )
         self.customer.setText(name or "—")
+        phone = customer_phone or (
+            order.customer.phone if order.customer and order.customer.phone else ""
+        )
+        self.whatsapp.set_payment(
+            phone,
+            name,
+            self.store_name or (order.store.name if order.store and order.store.name else ""),
+            order.order_id or order.id,
+            int(order.gross_revenue or 0),
+            url,
+        )
+        self.print_button.setEnabled(True)
+        self.pdf_button.setEnabled(True)
         self.update_order(order)
 
     def update_order(self, order: Order) -> None:
@@ -309,17 +351,17 @@ class PaymentView(QWidget):
         return bool(self.property("fromHistory"))
 
     def copy_url(self) -> None:
-        clipboard = QGuiApplication.clipboard()
-        if clipboard is not None and self.url.text():
-            clipboard.setText(self.url.text())
-            self.copy_button.setText(tr("Tersalin ✓", "Copied ✓"))
+        self.copy_button.copy()
 
     def reset(self) -> None:
         self._order = None
         self._qr_pixmap = None
         self.qr.clear()
         self.url.clear()
-        self.copy_button.setText(tr("Salin", "Copy"))
+        self.copy_button.set_link(None)
+        self.whatsapp.clear()
+        self.print_button.setEnabled(False)
+        self.pdf_button.setEnabled(False)
         self.setProperty("state", "waiting")
         self._repolish(self)
 

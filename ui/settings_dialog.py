@@ -259,7 +259,12 @@ class SettingsDialog(QDialog):
         self.language = self._combo(
             "settingsLanguage",
             tr("Bahasa", "Language"),
-            [(tr("Sistem", "System"), "system"), ("Indonesia", "id"), ("English", "en")],
+            [
+                (tr("Sistem", "System"), "system"),
+                ("Indonesia", "id"),
+                ("English", "en"),
+                (tr("Dwibahasa", "Bilingual"), "both"),
+            ],
         )
         counter = QGroupBox(tr("Kasir ini", "This counter"), self)
         counter_form = self._form(counter)
@@ -274,7 +279,7 @@ class SettingsDialog(QDialog):
                 (tr("Tidak ada", "None"), "none"),
                 (tr("Jaringan (IP:port)", "Network (IP:port)"), "network"),
                 (tr("USB / perangkat", "USB / device"), "usb"),
-                ("File", "file"),
+                (tr("File", "File"), "file"),
             ],
         )
         self.printer_target = self._line("settingsPrinterTarget", tr("Alamat", "Address"))

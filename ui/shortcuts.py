@@ -34,7 +34,7 @@ def shortcut_rows() -> list[tuple[str, str]]:
             ),
         ),
         (
-            "↑ / ↓, Enter / Spasi",
+            "↑ / ↓, Enter / " + tr("Spasi", "Space"),
             tr("Pengiriman: pilih kurir", "Shipping: choose the courier"),
         ),
         ("F4 / Ctrl+H", tr("Riwayat penjualan", "Sales history")),
@@ -42,6 +42,11 @@ def shortcut_rows() -> list[tuple[str, str]]:
         ("Ctrl+N", tr("Penjualan baru (di layar pembayaran)", "New sale (on the payment screen)")),
         ("Esc", tr("Kembali", "Back")),
         ("Ctrl+Shift+Del", tr("Kosongkan keranjang", "Clear the cart")),
+        ("F10 / Ctrl+,", tr("Pengaturan", "Settings")),
+        (
+            "Ctrl+P",
+            tr("Cetak struk (di layar pembayaran)", "Print receipt (on the payment screen)"),
+        ),
     ]
 
 

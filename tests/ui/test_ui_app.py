@@ -85,3 +85,76 @@ def test_rejected_key_shows_problem_screen(
     qtbot.waitUntil(lambda: w.page() == PAGE_PROBLEM, timeout=15000)
     assert "401" in w.problem.body.text()
     _close(qtbot, qapp, session)
+
+
+def test_cached_catalog_paints_before_the_network(
+    qtbot: Any, qapp: QApplication, qloop: Any, tmp_path: Path, monkeypatch: Any, capsys: Any
+) -> None:
+    """Restart with a cached catalog: the grid paints it before the API client exists (no
+    httpx/pydantic/SSL work before the paint), prints the bench marker, then goes online."""
+    from ui_support import SAMPLE_ITEMS
+
+    import ui.app as app_module
+    from pos.storage import CatalogCache, Database, Settings
+    from ui.app import LazyClient
+
+    db = Database.open(tmp_path / "kasir.sqlite3")
+    CatalogCache(db).save(7, list(SAMPLE_ITEMS))
+    Settings(db).set("last_store_id", "7")
+    db.close()
+    order: list[str] = []
+    ready, make = app_module._bench_ready, app_module.make_api_client
+
+    def on_ready(window: Any) -> None:
+        order.append(f"painted {window.catalog.model.rowCount()}")
+        ready(window)
+
+    def on_client(base_url: str, api_key: str) -> Any:
+        order.append("client")
+        return make(base_url, api_key)
+
+    monkeypatch.setattr(app_module, "_bench_ready", on_ready)
+    monkeypatch.setattr(app_module, "make_api_client", on_client)
+    monkeypatch.setenv("KASIR_BENCH_READY", "1")
+    monkeypatch.delenv("KASIR_BENCH_EXIT", raising=False)
+    cfg = Config(base_url="http://127.0.0.1:9", api_key="sk_test_offline", data_dir=tmp_path)
+    session = _run(qtbot, start_session(cfg))
+    w = session.window
+    qtbot.addWidget(w)
+    assert isinstance(session.client, LazyClient)
+    assert w.catalog.model.total_count() == len(SAMPLE_ITEMS)  # from the cache, at once
+    qtbot.waitUntil(lambda: session.client.created, timeout=5000)  # online after the paint
+    # the grid painted the cached items before anything network-shaped was created
+    assert order == [f"painted {len(SAMPLE_ITEMS)}", "client"]
+    assert "READY" in capsys.readouterr().out
+    assert w.catalog.model.total_count() == len(SAMPLE_ITEMS)
+    _close(qtbot, qapp, session)
+
+
+def test_lazy_client_creates_once_and_runs_callbacks() -> None:
+    from ui.app import LazyClient
+
+    made: list[Any] = []
+    seen: list[Any] = []
+
+    class Real:
+        limiter = "the limiter"
+
+        async def aclose(self) -> None:
+            seen.append("closed")
+
+    def factory() -> Real:
+        made.append(Real())
+        return made[-1]
+
+    lazy = LazyClient(factory, read_timeout=9.0)
+    lazy.on_create(seen.append)
+    assert not lazy.created and made == [] and lazy.read_timeout == 9.0
+    asyncio.run(lazy.aclose())  # never created: nothing to close
+    assert lazy.limiter == "the limiter"
+    assert lazy.created and len(made) == 1 and seen == [made[0]]
+    assert lazy.real() is made[0] and len(made) == 1
+    lazy.on_create(seen.append)  # after creation: runs at once
+    assert seen == [made[0], made[0]]
+    asyncio.run(lazy.aclose())
+    assert seen[-1] == "closed"

@@ -1,0 +1,17 @@
+"""Fixtures of the wiring tests: a real Kasir session (``ui.app.start_session``) with its
+settings, data and log folders in ``tmp_path``, against a fresh sandbox over real HTTP."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+_HERE = Path(__file__).resolve().parent
+for _extra in (_HERE.parent / "ui", _HERE.parent / "e2e", _HERE.parent / "ui_history"):
+    if str(_extra) not in sys.path:
+        sys.path.insert(0, str(_extra))
+
+from ui_support import fake_app, sandbox_server  # noqa: E402
+from wiring_support import counter, qloop  # noqa: E402
+
+__all__ = ["counter", "fake_app", "qloop", "sandbox_server"]
