@@ -120,10 +120,14 @@ class Database:
         ``read_only`` opens it with ``mode=ro`` (inspection; every write raises StorageError).
         """
         p = Path(path)
+        in_memory = str(path) == ":memory:"  # tests: never a file literally named ":memory:"
         with translate_errors():
-            if not read_only:
-                p.parent.mkdir(parents=True, exist_ok=True)
-            uri = f"{p.resolve().as_uri()}?mode={'ro' if read_only else 'rwc'}"
+            if in_memory:
+                uri = "file::memory:"
+            else:
+                if not read_only:
+                    p.parent.mkdir(parents=True, exist_ok=True)
+                uri = f"{p.resolve().as_uri()}?mode={'ro' if read_only else 'rwc'}"
             conn = sqlite3.connect(
                 uri,
                 uri=True,
@@ -135,7 +139,7 @@ class Database:
                 conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 if not read_only:
                     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-                    if str(mode).lower() != "wal":
+                    if str(mode).lower() != "wal" and not in_memory:
                         log.warning("SQLite journal_mode is %s, not WAL", mode)
                 conn.execute("PRAGMA synchronous = FULL")
                 conn.execute("PRAGMA foreign_keys = ON")

@@ -239,3 +239,11 @@ def test_data_dir_lock_across_processes(tmp_path: Path) -> None:
         assert rc == 3
     rc = subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=False).returncode
     assert rc == 0
+
+
+def test_in_memory_database_writes_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with Database.open(":memory:") as db:
+        Settings(db).set("k", 1)
+        assert Settings(db).get("k") == 1
+    assert list(tmp_path.iterdir()) == []
