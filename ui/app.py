@@ -185,8 +185,13 @@ def build_window(
     terminal: str = "KASIR-01",
     fetch_image: Fetch | None = None,
     counter: Any = None,
+    lazy_pages: bool = False,
 ) -> tuple[MainWindow, SaleController, TaskRunner, Notifier]:
     """Services → controller → window around an existing client (used by main and tests).
+
+    ``lazy_pages``: the checkout, payment and history pages wait for
+    ``window.build_pages()`` (or their first use); :func:`start_session` builds them right
+    after the first paint.
 
     ``db`` is a ``pos.storage.Database``; without one the catalog cache and settings are off and
     the sale journal lives in memory (tests only).
@@ -233,6 +238,7 @@ def build_window(
         thumbnails=thumbnails,
         outbox=outbox,
         counter=counter,
+        lazy_pages=lazy_pages,
     )
     outbox.setParent(window)
     thumbnails.setParent(window)
@@ -539,6 +545,7 @@ async def start_session(config: Config, *, lock: Any = None, sandbox: Any = None
         fetch_image=image_client,
         terminal=app_settings.terminal_name,
         counter=counter,
+        lazy_pages=True,
     )
     window.resize(1366, 768)
     # Unfinished sales first (crash recovery), before anything else talks to the server.
@@ -551,8 +558,13 @@ async def start_session(config: Config, *, lock: Any = None, sandbox: Any = None
     def after_first_paint() -> None:
         if os.environ.get("KASIR_BENCH_READY") == "1":
             _bench_ready(window)
+        # checkout, payment, history: after the paint, before any network (no state missed)
+        window.build_pages()
         if bench_exit:
             return
+        from .payment_view import preload_qr
+
+        preload_qr()  # the first sale's QR, without its import
         try:
             client.real()  # httpx, pydantic, SSL: now, after the paint
         except ValueError as exc:  # a base URL or key the client refuses: the problem screen

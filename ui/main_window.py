@@ -25,20 +25,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos.api.models import Order, Store
-
 from .cart_view import CartPanel
 from .catalog_view import CatalogPanel
-from .checkout_view import CheckoutView
 from .controllers import SaleController
 from .counter import Counter, apply_language, apply_terminal, restart_text
 from .history_view import HistoryView, OutboxBridge, PendingBadge, QueuedPage, created_message
 from .i18n import tr, tr_short
 from .notifier import MessageBanner, Notifier
-from .payment_view import PaymentView
 from .receipt_actions import ReceiptActions, receipt_from_order
 from .shortcuts import ShortcutSheet
 from .thumbnails import ThumbnailCache
+
+if TYPE_CHECKING:
+    from pos.api.models import Order, Store
+
+    from .checkout_view import CheckoutView
+    from .payment_view import PaymentView
 
 if TYPE_CHECKING:  # both built on first use, not before the first paint
     from .customer_display import CustomerDisplay
@@ -156,6 +158,7 @@ class MainWindow(QMainWindow):
         thumbnails: ThumbnailCache | None = None,
         outbox: OutboxBridge | None = None,
         counter: Counter | None = None,
+        lazy_pages: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -298,20 +301,23 @@ class MainWindow(QMainWindow):
         sale.setStretchFactor(0, 1)
         sale.setStretchFactor(1, 0)
         sale.setSizes([900, 420])
-        self.checkout = CheckoutView(controller, self)
-        self.payment = PaymentView(sandbox_origin, self, notifier=notifier)
+        # Checkout, payment and history are built by build_pages(): at once, or — with
+        # ``lazy_pages`` (the app) — right after the first paint, before any network, or on
+        # first use if that comes earlier. Until then an empty placeholder holds their index.
+        self._checkout: CheckoutView | None = None
+        self._payment: PaymentView | None = None
+        self._history: HistoryView | None = None
         self.problem = ProblemScreen(self)
         self.queued = QueuedPage(self)
-        self.history: HistoryView | None = HistoryView(outbox, self) if outbox else None
         self.pages = QStackedWidget(self)
         self.pages.setObjectName("pages")
         for page in (
             sale,
-            self.checkout,
-            self.payment,
+            QWidget(self),  # PAGE_CHECKOUT, see the checkout property
+            QWidget(self),  # PAGE_PAYMENT, see the payment property
             self.problem,
             self.queued,
-            self.history or QWidget(self),
+            QWidget(self),  # PAGE_HISTORY, see the history property
         ):
             self.pages.addWidget(page)
 
@@ -328,28 +334,15 @@ class MainWindow(QMainWindow):
         # --- wiring: views emit intents, the controller publishes state ---
         self.catalog.item_activated.connect(self._add_item)
         self.cart.charge_requested.connect(self.go_checkout)
-        self.checkout.back_requested.connect(self.go_sale)
-        self.payment.new_sale_requested.connect(self._payment_done)
         self.queued.new_sale_requested.connect(self.new_sale)
         self.queued.history_requested.connect(lambda: self.show_history(self.queued.pos_ref))
         self.queued.show_qr_requested.connect(self.open_sale)
         controller.sale_queued.connect(self._on_sale_queued)
         notifier.link_activated.connect(self._on_link)
-        if outbox is not None and self.history is not None:
+        if outbox is not None:
             outbox.counts_changed.connect(self.pending_badge.set_counts)
             outbox.sale_created.connect(self._on_outbox_created)
-            self.history.open_requested.connect(lambda row: self.open_sale(row.pos_ref))
-            self.history.back_requested.connect(self.leave_history)
-            self.history.print_requested.connect(
-                lambda row: self._receipt_for_row(row, self.receipts.print_receipt)
-            )
-            self.history.pdf_requested.connect(
-                lambda row: self._receipt_for_row(row, self.receipts.save_pdf)
-            )
             self.pending_badge.set_counts(outbox.pending, outbox.attention)
-        self.payment.check_requested.connect(controller.check_now)
-        self.payment.print_requested.connect(self.print_receipt)
-        self.payment.pdf_requested.connect(self.save_receipt_pdf)
         self.problem.retry_requested.connect(self.retry)
         self.problem.settings_requested.connect(self.open_settings)
         controller.stores_changed.connect(self._set_stores)
@@ -358,7 +351,7 @@ class MainWindow(QMainWindow):
         controller.catalog_progress.connect(self.catalog.set_progress)
         controller.catalog_loading.connect(self.catalog.set_loading)
         controller.order_created.connect(self._on_order_created)
-        controller.order_updated.connect(self.payment.update_order)
+        controller.order_updated.connect(self._on_order_updated)
         controller.backend_failed.connect(self.show_problem)
         controller.backend_ok.connect(self._on_backend_ok)
 
@@ -377,6 +370,8 @@ class MainWindow(QMainWindow):
         self._shortcut("Ctrl+,", self.open_settings)
         self._shortcut("Ctrl+P", self._print_shortcut)
 
+        if not lazy_pages:
+            self.build_pages()
         self.pages.setCurrentIndex(PAGE_SALE)
         self.catalog.search.setFocus()
         if self.counter.settings.backend == "scalev" and self.counter.demo:
@@ -389,6 +384,62 @@ class MainWindow(QMainWindow):
                     "demo mode — save the key in Settings (F10).",
                 )
             )
+
+    # --- pages built after the first paint ---------------------------------------------
+    def build_pages(self) -> None:
+        """Build the checkout, payment and history pages (each once)."""
+        _ = self.checkout, self.payment, self.history
+
+    def _place_page(self, index: int, page: QWidget) -> None:
+        current = self.pages.currentIndex()
+        placeholder = self.pages.widget(index)
+        self.pages.insertWidget(index, page)
+        if placeholder is not None:
+            self.pages.removeWidget(placeholder)
+            placeholder.deleteLater()
+        self.pages.setCurrentIndex(current)
+
+    @property
+    def checkout(self) -> CheckoutView:
+        if self._checkout is None:
+            from .checkout_view import CheckoutView
+
+            page = self._checkout = CheckoutView(self.controller, self)
+            page.back_requested.connect(self.go_sale)
+            self._place_page(PAGE_CHECKOUT, page)
+        return self._checkout
+
+    @property
+    def payment(self) -> PaymentView:
+        if self._payment is None:
+            from .payment_view import PaymentView
+
+            page = self._payment = PaymentView(self._sandbox_origin, self, notifier=self.notifier)
+            page.new_sale_requested.connect(self._payment_done)
+            page.check_requested.connect(self.controller.check_now)
+            page.print_requested.connect(self.print_receipt)
+            page.pdf_requested.connect(self.save_receipt_pdf)
+            self._place_page(PAGE_PAYMENT, page)
+        return self._payment
+
+    @property
+    def history(self) -> HistoryView | None:
+        if self._history is None and self.outbox is not None:
+            page = self._history = HistoryView(self.outbox, self)
+            page.open_requested.connect(lambda row: self.open_sale(row.pos_ref))
+            page.back_requested.connect(self.leave_history)
+            page.print_requested.connect(
+                lambda row: self._receipt_for_row(row, self.receipts.print_receipt)
+            )
+            page.pdf_requested.connect(
+                lambda row: self._receipt_for_row(row, self.receipts.save_pdf)
+            )
+            self._place_page(PAGE_HISTORY, page)
+        return self._history
+
+    def _on_order_updated(self, order: Order) -> None:
+        if self._payment is not None:  # not built yet: no order on it to update
+            self._payment.update_order(order)
 
     def _shortcut(self, key: str, slot: Any) -> QShortcut:
         sc = QShortcut(QKeySequence(key), self)
@@ -803,6 +854,8 @@ class MainWindow(QMainWindow):
         data.setdefault("id", row.order_id)
         data.setdefault("payment_url", row.payment_url)
         data.setdefault("gross_revenue", row.total)
+        from pos.api.models import Order
+
         return Order.model_validate(data)
 
     def _receipt_for_row(self, row: Any, action: Any) -> None:

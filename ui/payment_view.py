@@ -7,9 +7,9 @@ loopback origin; any other URL shows a warning instead of a code the customer mi
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import qrcode
 from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
@@ -24,8 +24,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos.api.models import Order
-
 from .checkout_view import method_label
 from .controllers import CLOSED_STATUSES, PAID_STATUSES
 from .i18n import tr
@@ -33,11 +31,23 @@ from .money import format_idr
 from .notifier import Notifier
 from .share_buttons import CopyLinkButton, WhatsAppButton
 
+if TYPE_CHECKING:
+    from pos.api.models import Order
+
 QR_SIZE = 380
+
+
+def preload_qr() -> None:
+    """Import the QR encoder ahead of the first sale (the app calls this after the first
+    paint, so neither the start-up nor the first charge waits for it)."""
+    import qrcode  # noqa: F401
 
 
 def qr_image(data: str, size: int = QR_SIZE) -> QImage:
     """``data`` as a QR code, black on white with a quiet zone, about ``size`` pixels wide."""
+    import qrcode  # on the first QR (payment screen), not at start-up
+    import qrcode.constants
+
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
     code.add_data(data)
     code.make(fit=True)

@@ -27,13 +27,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from pos.api.models import CourierServiceResult, Location, WarehouseResult
-
 from .errors import describe_error, is_connection_error
 from .i18n import tr
 from .money import format_idr
 
 if TYPE_CHECKING:
+    from pos.api.models import CourierServiceResult, Location, WarehouseResult
     from pos.domain.cart import Cart
     from pos.domain.sale import ShippingChoice
 

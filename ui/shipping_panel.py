@@ -8,6 +8,8 @@ picks; ↑/↓ through the couriers, Enter or Space picks.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import (
     QEvent,
     QModelIndex,
@@ -36,8 +38,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos.api.models import CourierServiceResult, Location, WarehouseResult
-
 from .i18n import tr
 from .money import format_idr
 from .shipping_models import (
@@ -50,6 +50,9 @@ from .shipping_models import (
     valid_postal_code,
     warehouse_text,
 )
+
+if TYPE_CHECKING:
+    from pos.api.models import CourierServiceResult, Location, WarehouseResult
 
 SEARCH_DEBOUNCE_MS = 250
 COURIER_ROW_HEIGHT = 50

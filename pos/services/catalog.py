@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pos.api.errors import AuthenticationError, PermissionDeniedError, ScalevError
-from pos.api.models import Bundle, Product, SimplifiedBundle, Store, StoreBundle, StoreProduct
 from pos.domain.catalog import (
     CatalogItem,
     items_from_bundles,
@@ -17,6 +16,9 @@ from pos.domain.catalog import (
 )
 from pos.storage.catalog_cache import CatalogCache
 from pos.storage.db import StorageError
+
+if TYPE_CHECKING:
+    from pos.api.models import Bundle, Product, SimplifiedBundle, Store, StoreBundle, StoreProduct
 
 log = logging.getLogger(__name__)
 

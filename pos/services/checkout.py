@@ -41,7 +41,7 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pos.api.errors import (
     APIConnectionError,
@@ -54,12 +54,14 @@ from pos.api.errors import (
     ScalevError,
     ServerError,
 )
-from pos.api.models import Order, OrderListItem
 from pos.domain.sale import SaleDraft, build_order_body, short_ref
 from pos.storage.db import StorageError
 from pos.storage.journal import DONE, JournalStateError, SaleJournal, SaleRecord, SaleState
 
 from .errors import BackendUnavailable, SaleRejected, rejection_details
+
+if TYPE_CHECKING:
+    from pos.api.models import Order, OrderListItem
 
 log = logging.getLogger(__name__)
 
@@ -362,6 +364,8 @@ class CheckoutService:
             log.warning("could not mark %s unknown", pos_ref, exc_info=True)
 
     def _stored_result(self, rec: SaleRecord) -> SubmitResult:
+        from pos.api.models import Order
+
         order = Order.model_validate(rec.order or {"id": rec.order_id})
         return SubmitResult(
             pos_ref=rec.pos_ref, order=order, adopted=rec.state == SaleState.RECONCILED
@@ -396,6 +400,8 @@ class CheckoutService:
             return await self._client.get_order(match.id)
         except (APIConnectionError, ServerError, InvalidResponseError, RateLimitedError):
             log.info("get_order after lookup failed; adopting the list item")
+            from pos.api.models import Order
+
             return Order.model_validate(match.model_dump())
 
     async def _scan(

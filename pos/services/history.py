@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pos.api.models import Order
 from pos.storage.journal import DONE, PENDING, SaleJournal, SaleRecord, SaleState
 
 from .outbox import payment_link_for
@@ -28,6 +27,9 @@ STATUSES = (
     "needs_decision",  # pending > 24 h
     "abandoned",
 )
+
+if TYPE_CHECKING:
+    from pos.api.models import Order
 
 _PAID = frozenset({"paid", "settled"})
 _CANCELED_ORDER = frozenset({"canceled", "cancelled", "closed", "rts"})

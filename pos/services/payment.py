@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pos.api.errors import (
     APIConnectionError,
@@ -13,7 +13,9 @@ from pos.api.errors import (
     RateLimitedError,
     ServerError,
 )
-from pos.api.models import Order
+
+if TYPE_CHECKING:
+    from pos.api.models import Order
 
 log = logging.getLogger(__name__)
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pos.api.models import CourierServiceResult, Location, WarehouseResult
 from pos.domain.cart import Cart
 from pos.domain.money import round_rupiah
 from pos.domain.sale import ShippingChoice
+
+if TYPE_CHECKING:
+    from pos.api.models import CourierServiceResult, Location, WarehouseResult
 
 MAX_LOCATIONS = 25
 _DAYS = re.compile(r"\d+")
