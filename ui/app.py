@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from .controllers import SaleController, SettingsLike
 from .history_view import OutboxBridge, reconcile_with_progress
@@ -172,6 +172,22 @@ async def _maybe_await(value: Any) -> Any:
     if inspect.isawaitable(value):
         return await value
     return value
+
+
+def _fit_to_screen(window: QWidget) -> None:
+    """1366×768 by default, never larger than the screen's available area (a window manager's
+    title bar and panels would otherwise push the Charge button off a 1366×768 screen)."""
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is None:
+        window.resize(1366, 768)
+        return
+    avail = screen.availableGeometry()
+    window.resize(min(1366, avail.width()), min(768, avail.height()))
+    if QApplication.platformName() != "offscreen" and (
+        avail.width() <= 1366 or avail.height() <= 800
+    ):
+        # A small screen: let the window manager fit the frame (a till runs full screen anyway).
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
 
 
 def build_window(
@@ -547,7 +563,7 @@ async def start_session(config: Config, *, lock: Any = None, sandbox: Any = None
         counter=counter,
         lazy_pages=True,
     )
-    window.resize(1366, 768)
+    _fit_to_screen(window)
     # Unfinished sales first (crash recovery), before anything else talks to the server.
     assert window.outbox is not None
     await reconcile_with_progress(window.outbox)
