@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+import keyring
+import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
@@ -26,3 +30,26 @@ class MemoryKeyring(KeyringBackend):
             del self.store[(service, username)]
         except KeyError:
             raise PasswordDeleteError(username) from None
+
+
+def _use(backend: KeyringBackend) -> Iterator[KeyringBackend]:
+    previous = keyring.get_keyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[KeyringBackend]:
+    """A secure in-memory keyring for the test (a :class:`MemoryKeyring`)."""
+    yield from _use(MemoryKeyring())
+
+
+@pytest.fixture
+def fail_keyring() -> Iterator[KeyringBackend]:
+    """No secure backend at all (``keyring.backends.fail``)."""
+    from keyring.backends import fail
+
+    yield from _use(fail.Keyring())

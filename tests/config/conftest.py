@@ -6,36 +6,10 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
-import keyring
 import pytest
-from config_keyring import MemoryKeyring
-from keyring.backend import KeyringBackend
+from config_keyring import fail_keyring, memory_keyring
 
 from pos.logs import forget_secrets, teardown_logging
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
-
-
-@pytest.fixture
-def fail_keyring() -> Iterator[KeyringBackend]:
-    from keyring.backends import fail
-
-    previous = keyring.get_keyring()
-    backend = fail.Keyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
 
 
 @pytest.fixture
@@ -56,3 +30,6 @@ def _clean_logging() -> Iterator[None]:
     teardown_logging()
     root.setLevel(level)
     forget_secrets()
+
+
+__all__ = ["fail_keyring", "memory_keyring"]

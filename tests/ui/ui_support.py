@@ -28,11 +28,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    """A qasync loop driven by Qt's event loop (``qtbot.waitUntil`` spins it)."""
+    """A qasync loop driven by Qt's event loop (``qtbot.waitUntil`` spins it). It owns the
+    executor of ``asyncio.to_thread`` (printing, settings checks) so its threads end with the
+    test."""
     from ui.app import style_sheet
 
     qapp.setStyleSheet(style_sheet())
     loop = qasync.QEventLoop(qapp, already_running=True)
+    executor = qasync.QThreadExecutor(2)
+    loop.set_default_executor(executor)
     asyncio.set_event_loop(loop)
     yield loop
     pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
@@ -42,6 +46,7 @@ def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
         deadline = loop.time() + 3
         while any(not t.done() for t in pending) and loop.time() < deadline:
             qapp.processEvents()
+    executor.shutdown(wait=True)
     asyncio.set_event_loop(None)
     # already_running=True registers the loop as the running one; unregister it so later
     # tests (e.g. asyncio.run in other modules) don't see a loop that no longer runs.

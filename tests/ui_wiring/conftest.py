@@ -11,7 +11,7 @@ for _extra in (_HERE.parent / "ui", _HERE.parent / "e2e", _HERE.parent / "ui_his
     if str(_extra) not in sys.path:
         sys.path.insert(0, str(_extra))
 
-from ui_support import fake_app, sandbox_server  # noqa: E402
-from wiring_support import counter, qloop  # noqa: E402
+from ui_support import fake_app, qloop, sandbox_server  # noqa: E402
+from wiring_support import counter  # noqa: E402
 
 __all__ = ["counter", "fake_app", "qloop", "sandbox_server"]

@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 import pytest
-import qasync
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
@@ -121,30 +120,6 @@ class Counter:
         session.window.close()
         session.window.deleteLater()
         QTest.qWait(0)
-
-
-@pytest.fixture
-def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    """tests/ui's qasync loop, owning the executor of ``asyncio.to_thread`` (printing, the
-    settings checks) so its threads end with the test."""
-    from ui.app import style_sheet
-
-    qapp.setStyleSheet(style_sheet())
-    loop = qasync.QEventLoop(qapp, already_running=True)
-    executor = qasync.QThreadExecutor(2)
-    loop.set_default_executor(executor)
-    asyncio.set_event_loop(loop)
-    yield loop
-    pending = [t for t in asyncio.all_tasks(loop) if not t.done()]
-    for t in pending:
-        t.cancel()
-    if pending:
-        deadline = loop.time() + 3
-        while any(not t.done() for t in pending) and loop.time() < deadline:
-            qapp.processEvents()
-    executor.shutdown(wait=True)
-    asyncio.events._set_running_loop(None)
-    asyncio.set_event_loop(None)
 
 
 def file_printer(path: Path, width: int = 58) -> PrinterSettings:
