@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import inspect
 import logging
 import os
@@ -21,13 +22,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 
 from .controllers import SaleController, SettingsLike
-from .history_view import OutboxBridge, reconcile_with_progress
 from .i18n import tr
 from .main_window import MainWindow
 from .notifier import Notifier
+from .outbox_ui import OutboxBridge, reconcile_with_progress
 from .tasks import TaskRunner
 from .thumbnails import Fetch, ThumbnailCache
 
@@ -440,6 +441,17 @@ class FirstPaint(QObject):
         callback()
 
 
+def resume_gc() -> None:
+    """After the first paint: collect start-up garbage once, freeze what survives (modules,
+    classes, the catalog: later collections skip them, so they stay short) and turn the
+    collector back on — ``kasir`` (``ui.cli``) pauses it for the start-up."""
+    if gc.isenabled():
+        return
+    gc.collect()
+    gc.freeze()
+    gc.enable()
+
+
 def _bench_ready(window: MainWindow) -> None:
     """``KASIR_BENCH_READY=1``: print ``READY <ms since process start>`` (bench/startup.py);
     ``KASIR_BENCH_EXIT=1``: then close the window (the app quits as after the last window)."""
@@ -576,6 +588,7 @@ async def start_session(config: Config, *, lock: Any = None, sandbox: Any = None
             _bench_ready(window)
         # checkout, payment, history: after the paint, before any network (no state missed)
         window.build_pages()
+        resume_gc()
         if bench_exit:
             return
         from .payment_view import preload_qr
@@ -636,6 +649,8 @@ def _startup_failure(exc: BaseException) -> int:
         log.error("start-up failed", exc_info=exc)
     print(f"Kasir: {text}", file=sys.stderr)
     if QApplication.instance() is not None and os.environ.get("QT_QPA_PLATFORM") != "offscreen":
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, tr("Kasir tidak bisa mulai", "Kasir cannot start"), text)
     return code
 

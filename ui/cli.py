@@ -9,6 +9,7 @@ Lives in ui/ because the app entry point depends on Qt; pos/ never imports ui.
 
 from __future__ import annotations
 
+import gc
 import sys
 
 
@@ -22,9 +23,16 @@ def main(argv: list[str] | None = None) -> int:
         from pos.doctor import main as doctor_main
 
         return doctor_main(args[1:])
+    # Start-up allocates ~80k long-lived objects (modules, classes, the cached catalog); the
+    # cyclic GC's passes over them would cost 15-30 ms before the first paint. ui.app turns
+    # it back on right after the first paint (``resume_gc``), with those objects frozen.
+    gc.disable()
     from ui.app import main as app_main
 
-    return app_main(args)
+    try:
+        return app_main(args)
+    finally:
+        gc.enable()
 
 
 if __name__ == "__main__":

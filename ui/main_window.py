@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -29,17 +28,20 @@ from .cart_view import CartPanel
 from .catalog_view import CatalogPanel
 from .controllers import SaleController
 from .counter import Counter, apply_language, apply_terminal, restart_text
-from .history_view import HistoryView, OutboxBridge, PendingBadge, QueuedPage, created_message
 from .i18n import tr, tr_short
 from .notifier import MessageBanner, Notifier
+from .outbox_ui import OutboxBridge, PendingBadge, QueuedPage, created_message
 from .receipt_actions import ReceiptActions, receipt_from_order
 from .shortcuts import ShortcutSheet
 from .thumbnails import ThumbnailCache
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QMessageBox
+
     from pos.api.models import Order, Store
 
     from .checkout_view import CheckoutView
+    from .history_view import HistoryView
     from .payment_view import PaymentView
 
 if TYPE_CHECKING:  # both built on first use, not before the first paint
@@ -188,8 +190,12 @@ class MainWindow(QMainWindow):
         self._return_page = PAGE_SALE
         self._sale_order: tuple[Order, str] | None = None
 
+        # Every widget is created in its final parent (never moved later): with the app's style
+        # sheet, moving a built subtree into another parent polishes all of it again.
+        central = QWidget(self)
+
         # --- top bar ---
-        bar = QFrame(self)
+        bar = QFrame(central)
         bar.setObjectName("topBar")
         title = QLabel("Kasir", bar)
         title.setObjectName("appTitle")
@@ -208,19 +214,10 @@ class MainWindow(QMainWindow):
         self.store_selector = QComboBox(bar)
         self.store_selector.setObjectName("storeSelector")
         self.store_selector.setAccessibleName(tr("Pilih toko", "Choose store"))
-        self.store_selector.setEditable(True)
         self.store_selector.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.store_selector.setMinimumWidth(240)
         self.store_selector.setMinimumHeight(44)
-        line = self.store_selector.lineEdit()
-        if line is not None:
-            line.setPlaceholderText(tr("Cari toko…", "Search store…"))
-        self._store_names = QStringListModel(self)
-        completer = QCompleter(self._store_names, self.store_selector)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.store_selector.setCompleter(completer)
+        self._store_names = QStringListModel(self)  # the search box comes with the stores
         self.store_selector.activated.connect(self._on_store_chosen)
         help_button = QPushButton("F1 " + tr_short("Bantuan", "Help"), bar)
         help_button.setToolTip(tr("Pintasan keyboard", "Keyboard shortcuts") + "  (F1)")
@@ -284,17 +281,19 @@ class MainWindow(QMainWindow):
         bar_layout.addWidget(self.display_button)
         bar_layout.addWidget(self.settings_button)
         bar_layout.addWidget(help_button)
-        self._show_reprint(self.receipts.pending())
+        self.reprint_button.hide()  # shown by build_pages() when receipts wait for a retry
 
-        self.banner = MessageBanner(notifier, self)
+        self.banner = MessageBanner(notifier, central)
 
         # --- pages ---
-        self.catalog = CatalogPanel(self, thumbnails)
-        self.cart = CartPanel(controller, self)
+        self.pages = QStackedWidget(central)
+        self.pages.setObjectName("pages")
+        sale = QSplitter(Qt.Orientation.Horizontal, self.pages)
+        sale.setObjectName("salePage")
+        self.catalog = CatalogPanel(sale, thumbnails)
+        self.cart = CartPanel(controller, sale)
         self.cart.setMinimumWidth(380)
         self.cart.setMaximumWidth(520)
-        sale = QSplitter(Qt.Orientation.Horizontal, self)
-        sale.setObjectName("salePage")
         sale.setChildrenCollapsible(False)
         sale.addWidget(self.catalog)
         sale.addWidget(self.cart)
@@ -307,21 +306,18 @@ class MainWindow(QMainWindow):
         self._checkout: CheckoutView | None = None
         self._payment: PaymentView | None = None
         self._history: HistoryView | None = None
-        self.problem = ProblemScreen(self)
-        self.queued = QueuedPage(self)
-        self.pages = QStackedWidget(self)
-        self.pages.setObjectName("pages")
+        self.problem = ProblemScreen(self.pages)
+        self.queued = QueuedPage(self.pages)
         for page in (
             sale,
-            QWidget(self),  # PAGE_CHECKOUT, see the checkout property
-            QWidget(self),  # PAGE_PAYMENT, see the payment property
+            QWidget(self.pages),  # PAGE_CHECKOUT, see the checkout property
+            QWidget(self.pages),  # PAGE_PAYMENT, see the payment property
             self.problem,
             self.queued,
-            QWidget(self),  # PAGE_HISTORY, see the history property
+            QWidget(self.pages),  # PAGE_HISTORY, see the history property
         ):
             self.pages.addWidget(page)
 
-        central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -387,8 +383,10 @@ class MainWindow(QMainWindow):
 
     # --- pages built after the first paint ---------------------------------------------
     def build_pages(self) -> None:
-        """Build the checkout, payment and history pages (each once)."""
+        """Build the checkout, payment and history pages (each once) and show the reprint
+        button when receipts wait in the print retry list (read from disk only now)."""
         _ = self.checkout, self.payment, self.history
+        self._show_reprint(self.receipts.pending())
 
     def _place_page(self, index: int, page: QWidget) -> None:
         current = self.pages.currentIndex()
@@ -404,7 +402,7 @@ class MainWindow(QMainWindow):
         if self._checkout is None:
             from .checkout_view import CheckoutView
 
-            page = self._checkout = CheckoutView(self.controller, self)
+            page = self._checkout = CheckoutView(self.controller, self.pages)
             page.back_requested.connect(self.go_sale)
             self._place_page(PAGE_CHECKOUT, page)
         return self._checkout
@@ -414,7 +412,9 @@ class MainWindow(QMainWindow):
         if self._payment is None:
             from .payment_view import PaymentView
 
-            page = self._payment = PaymentView(self._sandbox_origin, self, notifier=self.notifier)
+            page = self._payment = PaymentView(
+                self._sandbox_origin, self.pages, notifier=self.notifier
+            )
             page.new_sale_requested.connect(self._payment_done)
             page.check_requested.connect(self.controller.check_now)
             page.print_requested.connect(self.print_receipt)
@@ -425,7 +425,9 @@ class MainWindow(QMainWindow):
     @property
     def history(self) -> HistoryView | None:
         if self._history is None and self.outbox is not None:
-            page = self._history = HistoryView(self.outbox, self)
+            from .history_view import HistoryView
+
+            page = self._history = HistoryView(self.outbox, self.pages)
             page.open_requested.connect(lambda row: self.open_sale(row.pos_ref))
             page.back_requested.connect(self.leave_history)
             page.print_requested.connect(
@@ -541,8 +543,24 @@ class MainWindow(QMainWindow):
         # The cart line and total are the feedback; no banner (it would relayout the window).
         self.controller.add_item(item)
 
+    def _make_store_search(self) -> None:
+        """Type to find a store: the picker becomes an editable box with a completer when the
+        store list arrives (never before the first paint, when there is nothing to search)."""
+        if self.store_selector.isEditable():
+            return
+        self.store_selector.setEditable(True)
+        line = self.store_selector.lineEdit()
+        if line is not None:
+            line.setPlaceholderText(tr("Cari toko…", "Search store…"))
+        completer = QCompleter(self._store_names, self.store_selector)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.store_selector.setCompleter(completer)
+
     def _set_stores(self, stores: list[Store]) -> None:
         self._stores = list(stores)
+        self._make_store_search()
         self.store_selector.blockSignals(True)
         self.store_selector.clear()
         for s in self._stores:
@@ -698,6 +716,8 @@ class MainWindow(QMainWindow):
         if self._quit_box is not None:
             self._quit_box.raise_()
             return
+        from PySide6.QtWidgets import QMessageBox  # its type and enums load on first use
+
         box = QMessageBox(self)
         box.setObjectName("quitWarning")
         box.setIcon(QMessageBox.Icon.Warning)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -26,6 +26,9 @@ from pos.receipts.model import Receipt, ReceiptLine, ReceiptShipping
 from .i18n import lang, tr
 from .notifier import Notifier
 from .tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from pos.receipts.queue import PrintQueue
 
 log = logging.getLogger(__name__)
 
@@ -157,14 +160,21 @@ class ReceiptActions(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        from pos.receipts.queue import PrintQueue
-
         self.runner = runner
         self.notifier = notifier
         self.settings = settings
         self.data_dir = Path(data_dir)
-        self.queue = PrintQueue.in_dir(self.data_dir)
+        self._queue: PrintQueue | None = None
         self._ids = itertools.count(1)
+
+    @property
+    def queue(self) -> PrintQueue:
+        """The print retry list (opened on first use: not before the window's first paint)."""
+        if self._queue is None:
+            from pos.receipts.queue import PrintQueue
+
+            self._queue = PrintQueue.in_dir(self.data_dir)
+        return self._queue
 
     @property
     def receipts_dir(self) -> Path:

@@ -6,20 +6,68 @@ Typical use after a sale::
     data = render_escpos(receipt, settings.printer.width)
     printer = printer_from_settings(settings.printer)
     outcome = await print_or_queue(printer, data, PrintQueue.in_dir(data_dir()), label=number)
+
+Importing the package is cheap: each name below loads its module on first use (PEP 562), so
+the window's start-up never pulls in the printers or the print queue.
 """
 
-from pos.receipts.escpos import qr_code, render_escpos
-from pos.receipts.model import Receipt, ReceiptLine, ReceiptShipping, format_receipt_date
-from pos.receipts.printers import (
-    FilePrinter,
-    NetworkPrinter,
-    Printer,
-    PrinterError,
-    parse_host_port,
-    printer_from_settings,
-)
-from pos.receipts.queue import PrintOutcome, PrintQueue, QueuedPrint, RetryResult, print_or_queue
-from pos.receipts.text import COLUMNS_58MM, COLUMNS_80MM, columns_for, layout, render_text
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pos.receipts.escpos import qr_code, render_escpos
+    from pos.receipts.model import Receipt, ReceiptLine, ReceiptShipping, format_receipt_date
+    from pos.receipts.printers import (
+        FilePrinter,
+        NetworkPrinter,
+        Printer,
+        PrinterError,
+        parse_host_port,
+        printer_from_settings,
+    )
+    from pos.receipts.queue import (
+        PrintOutcome,
+        PrintQueue,
+        QueuedPrint,
+        RetryResult,
+        print_or_queue,
+    )
+    from pos.receipts.text import COLUMNS_58MM, COLUMNS_80MM, columns_for, layout, render_text
+
+_MODULES: dict[str, str] = {
+    "COLUMNS_58MM": "text",
+    "COLUMNS_80MM": "text",
+    "FilePrinter": "printers",
+    "NetworkPrinter": "printers",
+    "PrintOutcome": "queue",
+    "PrintQueue": "queue",
+    "Printer": "printers",
+    "PrinterError": "printers",
+    "QueuedPrint": "queue",
+    "Receipt": "model",
+    "ReceiptLine": "model",
+    "ReceiptShipping": "model",
+    "RetryResult": "queue",
+    "columns_for": "text",
+    "format_receipt_date": "model",
+    "layout": "text",
+    "parse_host_port": "printers",
+    "print_or_queue": "queue",
+    "printer_from_settings": "printers",
+    "qr_code": "escpos",
+    "render_escpos": "escpos",
+    "render_text": "text",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "COLUMNS_58MM",

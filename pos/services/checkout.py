@@ -38,7 +38,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -56,7 +55,14 @@ from pos.api.errors import (
 )
 from pos.domain.sale import SaleDraft, build_order_body, short_ref
 from pos.storage.db import StorageError
-from pos.storage.journal import DONE, JournalStateError, SaleJournal, SaleRecord, SaleState
+from pos.storage.journal import (
+    DONE,
+    JournalStateError,
+    SaleJournal,
+    SaleRecord,
+    SaleState,
+    new_pos_ref,
+)
 
 from .errors import BackendUnavailable, SaleRejected, rejection_details
 
@@ -156,7 +162,7 @@ class CheckoutService:
         running = self._inflight_drafts.get(draft)
         if running is not None and running in self._inflight:
             return await asyncio.shield(self._inflight[running])
-        pos_ref = str(uuid.uuid4())
+        pos_ref = new_pos_ref()
         body = build_order_body(draft, pos_ref=pos_ref, terminal=self.terminal)
         self._journal.new_sale(draft, body)
         self._inflight_drafts[draft] = pos_ref

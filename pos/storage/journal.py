@@ -21,7 +21,6 @@ sale.
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -29,6 +28,13 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from .db import Database, StorageError
+
+
+def new_pos_ref() -> str:
+    """A new sale reference (uuid4). ``uuid`` loads on the first sale, not at start-up."""
+    import uuid
+
+    return str(uuid.uuid4())
 
 
 class SaleState(StrEnum):
@@ -172,7 +178,7 @@ class SaleJournal:
         new UUID4 — and it is written into the stored body's metadata either way.
         """
         meta = dict(body.get("metadata") or {})
-        ref = str(meta.get("pos_ref") or pos_ref or uuid.uuid4())
+        ref = str(meta.get("pos_ref") or pos_ref or new_pos_ref())
         if pos_ref is not None and pos_ref != ref:
             raise ValueError("pos_ref differs from the body's metadata.pos_ref")
         meta["pos_ref"] = ref

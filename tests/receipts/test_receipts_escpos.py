@@ -72,3 +72,17 @@ def test_encode_text_keeps_one_byte_per_character() -> None:
 def test_bad_width() -> None:
     with pytest.raises(ValueError):
         render_escpos(sample_receipt(), 76)
+
+
+def test_package_names_load_their_module_on_first_use() -> None:
+    """``pos.receipts`` is cheap to import (the window's start-up reads only the model); every
+    public name still resolves, to the same object as in its module."""
+    import importlib
+
+    import pos.receipts as package
+
+    for name in package.__all__:
+        module = importlib.import_module(f"pos.receipts.{package._MODULES[name]}")
+        assert getattr(package, name) is getattr(module, name)
+    with pytest.raises(AttributeError, match="no attribute 'render_pdf'"):
+        _ = package.render_pdf

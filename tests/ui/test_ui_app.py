@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import gc
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -158,3 +161,56 @@ def test_lazy_client_creates_once_and_runs_callbacks() -> None:
     assert seen == [made[0], made[0]]
     asyncio.run(lazy.aclose())
     assert seen[-1] == "closed"
+
+
+#: modules the window's first paint does without (each loads on first use, after the paint)
+NOT_BEFORE_FIRST_PAINT = (
+    "httpx",
+    "pydantic",
+    "qrcode",
+    "starlette",
+    "uvicorn",
+    "uuid",
+    "pos.sandbox",
+    "pos.receipts.escpos",
+    "pos.receipts.printers",
+    "pos.receipts.queue",
+    "ui.checkout_view",
+    "ui.history_view",
+    "ui.payment_view",
+    "ui.settings_dialog",
+    "ui.share_buttons",
+)
+
+
+def test_start_up_imports_leave_the_later_screens_for_later() -> None:
+    """``import ui.app`` (all the sale screen needs) loads none of the modules of the network,
+    the sandbox, printing or the pages built after the first paint."""
+    code = (
+        "import sys, ui.app\n"
+        f"print(sorted(m for m in {NOT_BEFORE_FIRST_PAINT!r} if m in sys.modules))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "[]"
+
+
+def test_resume_gc_turns_the_collector_back_on_with_start_up_objects_frozen() -> None:
+    from ui.app import resume_gc
+
+    gc.disable()
+    try:
+        resume_gc()
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0
+        resume_gc()  # already on: nothing more to do
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()
