@@ -9,6 +9,7 @@ Otherwise Enter adds the first match when the search leaves exactly one, or move
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
@@ -81,6 +82,9 @@ class CatalogPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("catalogPanel")
         self.model = CatalogModel(self)
+        #: set while the grid shows only the first cached items (a restart's first paint):
+        #: called once before the first search or scan, it puts every item in place
+        self.before_lookup: Callable[[], None] | None = None
         if thumbnails is not None:
             thumbnails.ready.connect(self.model.image_ready)
 
@@ -191,12 +195,20 @@ class CatalogPanel(QWidget):
 
     def apply_filter(self) -> None:
         self._debounce.stop()
+        self._complete_items()
         self.model.set_filter(self.search.text())
         if self.model.rowCount() > 0:
             self.view.setCurrentIndex(self.model.index(0, 0))
         self._update_status()
 
+    def _complete_items(self) -> None:
+        """A search or a scan needs every item: run ``before_lookup`` (once) if it is set."""
+        complete, self.before_lookup = self.before_lookup, None
+        if complete is not None:
+            complete()
+
     def _on_enter(self) -> None:
+        self._complete_items()
         text = self.search.text()
         item = self.model.item_by_sku(text)
         if item is not None:  # barcode scan or typed SKU

@@ -27,6 +27,13 @@ def main(argv: list[str] | None = None) -> int:
     # cyclic GC's passes over them would cost 15-30 ms before the first paint. ui.app turns
     # it back on right after the first paint (``resume_gc``), with those objects frozen.
     gc.disable()
+    # The core first (asyncio, storage, services, settings): PySide6 reads the source of
+    # every module imported after it (its ``__feature__`` check), ~0.15 ms a module.
+    import asyncio  # noqa: F401
+
+    import pos.config
+    import pos.services
+    import pos.storage  # noqa: F401
     from ui.app import main as app_main
 
     try:

@@ -54,6 +54,20 @@ class CatalogService:
             log.warning("catalog cache unreadable", exc_info=True)
             return None
 
+    def cached_head(
+        self, store_id: int
+    ) -> tuple[list[CatalogItem], Callable[[], list[CatalogItem] | None]] | None:
+        """The first cached items and a function returning them all (see
+        :meth:`pos.storage.CatalogCache.load_head`): a restart paints before decoding the
+        whole catalog."""
+        if self._cache is None:
+            return None
+        try:
+            return self._cache.load_head(store_id)
+        except StorageError:
+            log.warning("catalog cache unreadable", exc_info=True)
+            return None
+
     async def load(self, store: Store, on_progress: Progress | None = None) -> list[CatalogItem]:
         """Every page of the store's products and bundles; hidden things left out; cached."""
         loaded = 0

@@ -8,6 +8,10 @@ frozen dataclass's ``__init__`` (13 ``object.__setattr__`` calls per item) 50k t
 GC is paused while the objects are built. zlib's checksum rejects a damaged row before marshal
 sees it, and the format tag (marshal version + Python version + layout) makes a row written by
 another Python or an older Kasir a cache miss.
+
+The row holds two such parts: the first :data:`HEAD_ITEMS` items (a screenful and more) and
+the rest. :meth:`CatalogCache.load_head` decodes only the head, so a restart paints the grid
+before decoding a 50k catalog; the rest is decoded when first asked for.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import marshal
 import sys
 import zlib
 from collections import deque
+from collections.abc import Callable
 from datetime import UTC, datetime
 from itertools import repeat
 
@@ -27,7 +32,9 @@ from .db import Database
 
 log = logging.getLogger(__name__)
 
-FORMAT = f"marshal{marshal.version}-py{sys.version_info[0]}.{sys.version_info[1]}-cols1"
+FORMAT = f"marshal{marshal.version}-py{sys.version_info[0]}.{sys.version_info[1]}-cols2-head"
+#: items in the row's first part (the grid's first screens: ~40 tiles each)
+HEAD_ITEMS = 400
 
 # The stored columns, in this order (CatalogItem's fields; a new field changes FORMAT's tag).
 _FIELDS: tuple[str, ...] = (
@@ -62,6 +69,21 @@ def _encode(items: list[CatalogItem]) -> bytes:
     return zlib.compress(marshal.dumps(columns), 1)
 
 
+def _encode_row(items: list[CatalogItem]) -> bytes:
+    return marshal.dumps((_encode(items[:HEAD_ITEMS]), _encode(items[HEAD_ITEMS:])))
+
+
+def _split_row(blob: bytes) -> tuple[bytes, bytes]:
+    parts = marshal.loads(blob)
+    if (
+        not isinstance(parts, tuple)
+        or len(parts) != 2
+        or not all(isinstance(p, bytes) for p in parts)
+    ):
+        raise TypeError("catalog cache row is not (head, rest)")
+    return parts[0], parts[1]
+
+
 def _decode(blob: bytes) -> list[CatalogItem]:
     raw = zlib.decompress(blob)
     was_enabled = gc.isenabled()
@@ -92,7 +114,7 @@ class CatalogCache:
         self._db = db
 
     def save(self, store_id: int, items: list[CatalogItem]) -> None:
-        blob = _encode(items)
+        blob = _encode_row(items)
         now = datetime.now(UTC).isoformat()
         with self._db.transaction() as c:
             c.execute(
@@ -105,6 +127,15 @@ class CatalogCache:
 
     def load(self, store_id: int) -> list[CatalogItem] | None:
         """The cached items, or ``None`` when nothing (usable) is cached for the store."""
+        head = self.load_head(store_id)
+        return None if head is None else head[1]()
+
+    def load_head(
+        self, store_id: int
+    ) -> tuple[list[CatalogItem], Callable[[], list[CatalogItem] | None]] | None:
+        """The first :data:`HEAD_ITEMS` cached items and a function returning all of them
+        (it decodes the rest on its first call; ``None`` if that part is damaged), or
+        ``None`` when nothing (usable) is cached for the store."""
         with self._db.reading() as c:
             row = c.execute(
                 "SELECT format, blob FROM catalog_cache WHERE store_id = ?", (store_id,)
@@ -112,10 +143,23 @@ class CatalogCache:
         if row is None or row[0] != FORMAT:
             return None
         try:
-            return _decode(row[1])
+            head_blob, rest_blob = _split_row(row[1])
+            head = _decode(head_blob)
         except (ValueError, TypeError, EOFError, zlib.error):
             log.warning("catalog cache of store %s is unreadable; ignoring it", store_id)
             return None
+        done: list[list[CatalogItem] | None] = []
+
+        def everything() -> list[CatalogItem] | None:
+            if not done:
+                try:
+                    done.append(head + _decode(rest_blob))
+                except (ValueError, TypeError, EOFError, zlib.error):
+                    log.warning("catalog cache of store %s is unreadable; ignoring it", store_id)
+                    done.append(None)
+            return done[0]
+
+        return head, everything
 
     def saved_at(self, store_id: int) -> str | None:
         with self._db.reading() as c:

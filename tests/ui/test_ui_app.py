@@ -214,3 +214,76 @@ def test_resume_gc_turns_the_collector_back_on_with_start_up_objects_frozen() ->
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def _big_cache(tmp_path: Path, count: int) -> list[Any]:
+    from ui_support import variant
+
+    from pos.storage import CatalogCache, Database, Settings
+
+    items = [
+        variant(f"u{i}", f"Barang {i}", 1000 + i, sku=f"BRG-{i:05d}", vid=i + 1)
+        for i in range(count)
+    ]
+    db = Database.open(tmp_path / "kasir.sqlite3")
+    CatalogCache(db).save(7, items)
+    Settings(db).set("last_store_id", "7")
+    db.close()
+    return items
+
+
+def test_restart_paints_the_first_cached_items_then_puts_every_item_in_place(
+    qtbot: Any, qapp: QApplication, qloop: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A big cached catalog: the first paint decodes only the head of the cache; every item
+    is in the grid right after it, before the network starts."""
+    import ui.app as app_module
+    from pos.storage.catalog_cache import HEAD_ITEMS
+
+    items = _big_cache(tmp_path, HEAD_ITEMS + 600)
+    at_paint: list[int] = []
+    ready = app_module._bench_ready
+
+    def on_ready(window: Any) -> None:
+        at_paint.append(window.catalog.model.total_count())
+        ready(window)
+
+    monkeypatch.setattr(app_module, "_bench_ready", on_ready)
+    monkeypatch.setenv("KASIR_BENCH_READY", "1")
+    monkeypatch.delenv("KASIR_BENCH_EXIT", raising=False)
+    cfg = Config(base_url="http://127.0.0.1:9", api_key="sk_test_offline", data_dir=tmp_path)
+    session = _run(qtbot, start_session(cfg))
+    w = session.window
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: session.client.created, timeout=5000)  # after the paint
+    assert at_paint == [HEAD_ITEMS]
+    assert w.catalog.model.total_count() == len(items)
+    assert w.catalog.model.items() == items
+    assert w.catalog.before_lookup is None
+    _close(qtbot, qapp, session)
+
+
+def test_a_scan_before_the_whole_cache_is_in_finds_an_item_past_the_head(
+    qtbot: Any, qapp: QApplication, qloop: Any, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from pos.storage import Database
+    from pos.storage.catalog_cache import HEAD_ITEMS
+    from ui.app import _show_cached_catalog, build_window
+
+    items = _big_cache(tmp_path, HEAD_ITEMS + 100)
+    db = Database.open(tmp_path / "kasir.sqlite3")
+    window, controller, _runner, _notifier = build_window(None, db=db)
+    qtbot.addWidget(window)
+    _show_cached_catalog(controller, window)
+    assert window.catalog.model.total_count() == HEAD_ITEMS
+    last = items[-1]
+    QTest.keyClicks(window.catalog.search, last.sku)
+    QTest.keyClick(window.catalog.search, Qt.Key.Key_Return)
+    assert [(line.item.key, line.quantity) for line in controller.cart.lines] == [(last.key, 1)]
+    assert window.catalog.model.total_count() == len(items)
+    assert controller.items == items
+    window.close()
+    db.close()
