@@ -533,11 +533,31 @@ def acquire_data_dir(config: Config) -> Any:
 
 
 def start_sandbox(config: Config) -> Any:
-    """Start the embedded sandbox (demo mode). Call it outside ``qasync.run``: the sandbox runs
-    its own asyncio loop in a thread and must not pick up qasync's event loop policy."""
-    from pos.sandbox import SandboxServer  # type: ignore[attr-defined,unused-ignore]
+    """Demo mode's embedded sandbox: its socket listens (so its URL is known) at once; the
+    server itself (uvicorn, starlette, the demo data) starts in a thread after the window's
+    first paint (``start_session``). A ``pos.sandbox.BackgroundSandbox``."""
+    from pos.sandbox.background import BackgroundSandbox
 
-    return SandboxServer(config.data_dir / "sandbox", port=0).start()
+    return BackgroundSandbox(config.data_dir / "sandbox")
+
+
+def _start_background_sandbox(sandbox: Any, controller: SaleController) -> None:
+    """Demo mode: start the sandbox's server now (after the first paint). If it cannot start,
+    say why where the cashier looks (its socket closes, so waiting requests fail at once)."""
+    from pos.sandbox.background import BackgroundSandbox
+
+    if not isinstance(sandbox, BackgroundSandbox):
+        return
+    loop = asyncio.get_event_loop()
+
+    def failed(exc: BaseException) -> None:  # the starter thread: hand over to the UI's loop
+        from .errors import describe_error
+
+        text = tr("Server demo tidak bisa mulai", "The demo server could not start")
+        detail = f"{text}: {describe_error(exc)}"
+        loop.call_soon_threadsafe(controller.backend_failed.emit, "network", detail)
+
+    sandbox.start(on_error=failed)
 
 
 async def start_session(config: Config, *, lock: Any = None, sandbox: Any = None) -> Session:
@@ -554,7 +574,7 @@ async def start_session(config: Config, *, lock: Any = None, sandbox: Any = None
             sandbox = start_sandbox(config)
         db = Database.open(config.data_dir / "kasir.sqlite3")
         if config.demo:
-            from pos.sandbox import DEMO_API_KEY  # type: ignore[attr-defined,unused-ignore]
+            from pos.sandbox.keys import DEMO_API_KEY
 
             base_url = str(sandbox.base_url)
             api_key = DEMO_API_KEY
@@ -622,6 +642,7 @@ async def start_session(config: Config, *, lock: Any = None, sandbox: Any = None
         from .payment_view import preload_qr
 
         preload_qr()  # the first sale's QR, without its import
+        _start_background_sandbox(sandbox, controller)
         try:
             client.real()  # httpx, pydantic, SSL: now, after the paint
         except ValueError as exc:  # a base URL or key the client refuses: the problem screen
@@ -718,8 +739,8 @@ def main(argv: list[str] | None = None) -> int:
         if config.demo:
             sandbox = start_sandbox(config)
         return int(qasync.run(_run(config, lock, sandbox)))
-    except Exception as exc:  # storage, lock, sandbox start — never a traceback
-        if sandbox is not None and sandbox.running:
+    except Exception as exc:  # storage, lock, sandbox socket — never a traceback
+        if sandbox is not None:
             sandbox.stop()
         if lock is not None and lock.held:
             lock.release()

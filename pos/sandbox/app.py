@@ -36,6 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pos.sandbox.data import Bundle, DemoData, Product, Store
 from pos.sandbox.faults import FaultConfig, FaultInjector
+from pos.sandbox.keys import DEMO_API_KEY, RESTRICTED_DEMO_KEY
 from pos.sandbox.orders import (
     OrderBuilder,
     ValidationFailed,
@@ -58,8 +59,6 @@ from pos.sandbox.ratelimit import RateLimiter
 from pos.sandbox.shipping import ShippingCalculator, courier_result_json, warehouse_json
 from pos.sandbox.store import OrderStore
 
-DEMO_API_KEY = "sk_demo_kasir_2026"
-RESTRICTED_DEMO_KEY = "rk_demo_readonly"
 RESTRICTED_SCOPES = frozenset({"store:list", "store:read", "product:list", "bundle:list"})
 
 _SCOPE_TABLE: list[tuple[str, re.Pattern[str], str]] = [

@@ -12,6 +12,7 @@ import uvicorn
 
 from pos.sandbox.app import SandboxCore, build_app
 from pos.sandbox.faults import FaultConfig
+from pos.sandbox.net import listening_socket, url_of
 
 
 class SandboxServer:
@@ -33,10 +34,13 @@ class SandboxServer:
         products: int | None = None,
         seed: int = 7,
         log_requests: bool = False,
+        sock: socket.socket | None = None,
     ) -> None:
+        """``sock``: a socket already listening (:func:`pos.sandbox.net.listening_socket`),
+        so its address is known before the server (and its imports) start."""
         self.data_dir = Path(data_dir)
         self.host = host
-        self.port = port
+        self.port = port if sock is None else sock.getsockname()[1]
         self._options = {
             "rate_limit": rate_limit,
             "faults": faults,
@@ -47,7 +51,7 @@ class SandboxServer:
         self.core: SandboxCore | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
-        self._sock: socket.socket | None = None
+        self._sock: socket.socket | None = sock
         self._error: BaseException | None = None
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -65,25 +69,15 @@ class SandboxServer:
         if self._thread is not None:
             raise RuntimeError("SandboxServer already started")
         self.core = SandboxCore(self.data_dir, **self._options)  # type: ignore[arg-type]
-        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
-        # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose
-        # proto is TCP, and without it every response waits ~40 ms for a delayed ACK.
-        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        try:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            sock.bind((self.host, self.port))
-            sock.listen(128)
-            sock.setblocking(False)
-        except OSError:
-            sock.close()
-            self.core.close()
-            self.core = None
-            raise
-        self._sock = sock
-        self.port = sock.getsockname()[1]
-        host = f"[{self.host}]" if family == socket.AF_INET6 else self.host
-        self.core.base_url = f"http://{host}:{self.port}"
+        if self._sock is None:
+            try:
+                self._sock = listening_socket(self.host, self.port)
+            except OSError:
+                self.core.close()
+                self.core = None
+                raise
+        self.port = self._sock.getsockname()[1]
+        self.core.base_url = url_of(self._sock)
         config = uvicorn.Config(
             build_app(self.core),
             log_config=None,
@@ -115,7 +109,10 @@ class SandboxServer:
     def _run(self) -> None:
         assert self._server is not None and self._sock is not None
         try:
-            asyncio.run(self._server.serve(sockets=[self._sock]))
+            # A plain asyncio loop of its own, whatever loop policy the caller runs under
+            # (qasync installs one that would make a Qt loop in this thread).
+            with asyncio.Runner(loop_factory=asyncio.SelectorEventLoop) as runner:
+                runner.run(self._server.serve(sockets=[self._sock]))
         except BaseException as exc:  # pragma: no cover - reported by start()
             self._error = exc
 

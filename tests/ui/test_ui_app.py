@@ -53,7 +53,9 @@ def test_demo_mode_starts_sandbox_and_shuts_down(
     session = _run(qtbot, start_session(Config(data_dir=tmp_path, poll_interval=0.2)))
     w = session.window
     qtbot.addWidget(w)
-    assert session.sandbox is not None and session.sandbox.running
+    # the sandbox's address is known at once; its server starts after the first paint
+    assert session.sandbox is not None and session.sandbox.base_url.startswith("http://127.")
+    qtbot.waitUntil(lambda: session.sandbox.running, timeout=15000)
     assert w.demo_badge.isVisible()
     qtbot.waitUntil(lambda: w.catalog.model.total_count() > 0, timeout=15000)
     assert w.page() == PAGE_SALE

@@ -124,6 +124,9 @@ class FakeCatalog:
     def cached(self, store_id: int) -> list[CatalogItem] | None:
         return None
 
+    def cached_head(self, store_id: int) -> None:
+        return None
+
     async def load(
         self, store: Store, on_progress: Callable[[int, int | None], None] | None = None
     ) -> list[CatalogItem]:
