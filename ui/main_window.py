@@ -442,6 +442,8 @@ class MainWindow(QMainWindow):
     def _on_order_updated(self, order: Order) -> None:
         if self._payment is not None:  # not built yet: no order on it to update
             self._payment.update_order(order)
+        if self.outbox is not None:
+            self.outbox.record_order(order)  # the history row follows (paid, canceled)
 
     def _shortcut(self, key: str, slot: Any) -> QShortcut:
         sc = QShortcut(QKeySequence(key), self)

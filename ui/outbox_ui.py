@@ -99,6 +99,17 @@ class OutboxBridge(QObject):
         self.outbox.note_queued(pos_ref)
         self.update_counts()
 
+    def record_order(self, order: Any) -> None:
+        """An order seen on the payment screen: its sale's history row follows it (a paid
+        sale shows paid in the history without a refresh)."""
+        try:
+            pos_ref = self.history.record_order(order)
+        except Exception:  # the history is a convenience here: never break the payment screen
+            log.warning("could not record the order's status in the journal", exc_info=True)
+            return
+        if pos_ref is not None:
+            self.sale_changed.emit(pos_ref)
+
     # --- counts ---
     def update_counts(self) -> tuple[int, int]:
         try:

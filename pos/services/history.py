@@ -182,5 +182,19 @@ class HistoryService:
         assert fresh is not None
         return self._row(fresh)
 
+    def record_order(self, order: Order) -> str | None:
+        """Keep an order read elsewhere (the payment screen's watcher) in its sale's record,
+        so the history shows its payment without a refresh. Returns the sale's ``pos_ref``
+        when the record changed, ``None`` when it is not a sale of this till or nothing
+        changed."""
+        rec = self._journal.by_order_id(str(order.id))
+        if rec is None or rec.state not in DONE:
+            return None
+        before = rec.order or {}
+        if (rec.payment_status, before.get("status")) == (order.payment_status, order.status):
+            return None
+        self._journal.update_order(rec.pos_ref, order)
+        return rec.pos_ref
+
 
 __all__ = ["STATUSES", "HistoryRow", "HistoryService", "normalize_search_phone", "status_of"]

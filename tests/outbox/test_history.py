@@ -129,3 +129,22 @@ def test_status_of_needs_decision(journal: SaleJournal) -> None:
     rec = journal.get(ref)
     assert rec is not None and rec.state == SaleState.NEEDS_DECISION
     assert status_of(rec) == "needs_decision"
+
+
+@pytest.mark.asyncio
+async def test_record_order_keeps_a_sale_in_step_with_an_order_read_elsewhere(
+    server: FakeServer, journal: SaleJournal
+) -> None:
+    checkout = CheckoutService(server, journal, sleep=no_sleep)  # type: ignore[arg-type]
+    history = HistoryService(journal, server, tz=UTC)
+    sale = await checkout.submit(named(1, "Siti Rahmawati", "6281234567890"))
+    assert history.get(sale.pos_ref).status == "created"  # type: ignore[union-attr]
+    unchanged = await server.get_order(sale.order.id)
+    assert history.record_order(unchanged) is None  # nothing new: no write
+    server.set_status(sale.order.id, payment_status="paid")
+    paid = await server.get_order(sale.order.id)
+    assert history.record_order(paid) == sale.pos_ref
+    assert history.get(sale.pos_ref).status == "paid"  # type: ignore[union-attr]
+    assert history.record_order(paid) is None
+    other = paid.model_copy(update={"id": "not-a-sale-of-this-till"})
+    assert history.record_order(other) is None

@@ -258,3 +258,23 @@ def test_a_timed_out_send_is_confirmed_in_the_background(fake_app: Any, qtbot: A
     QTest.keyClick(w, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert w.page() == PAGE_SALE
     assert fake_app.controller.cart.is_empty
+
+
+def test_a_payment_seen_on_the_payment_screen_shows_in_the_history(
+    kasir: Kasir, qtbot: Any
+) -> None:
+    """The payment screen's watcher reads the order paid: the history row says paid at once,
+    with no refresh."""
+    spec = kasir.spec()
+    order = created_order(1, "261126KSRPAY1")
+    kasir.seed(named_draft(spec, "Siti Rahmawati", "6281234567890"), "created", order)
+    kasir.start()
+    w = kasir.window
+    w.history_button.click()
+    h = w.history
+    _wait_rows(qtbot, kasir, 1)
+    assert h.model.row_at(0).status == "created"
+    paid = order.model_copy(update={"payment_status": "paid"})
+    w.controller.order = order  # the payment screen shows this sale
+    w.controller._on_order(paid)  # what the watcher delivers
+    qtbot.waitUntil(lambda: h.model.row_at(0).status == "paid", timeout=3000)
