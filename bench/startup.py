@@ -77,6 +77,9 @@ def spawn(mode: str, data_dir: Path | None, env: dict[str, str], importtime: boo
         raise RuntimeError(f"{mode} did not quit within 60 s after READY") from None
     if not line.startswith("READY"):
         raise RuntimeError(f"{mode} never printed READY (exit {proc.returncode})")
+    if mode == "app" and data_dir is not None and " items=0" in line:
+        # an unusable cache would make this the paint of an empty grid: not the figure
+        raise RuntimeError("Kasir painted an empty catalog: the cached catalog was not read")
     # Kasir also prints COMPLETE <ms> once every cached item is in the grid (right after the
     # first paint, which decodes only the cache's first items): the gap, for the note.
     m = re.search(r"^COMPLETE ([\d.]+)", _out or "", re.M)

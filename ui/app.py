@@ -453,9 +453,11 @@ def resume_gc() -> None:
 
 
 def _bench_ready(window: MainWindow) -> None:
-    """``KASIR_BENCH_READY=1``: print ``READY <ms since process start>`` (bench/startup.py);
+    """``KASIR_BENCH_READY=1``: print ``READY <ms since process start> items=<in the grid>``
+    (bench/startup.py);
     ``KASIR_BENCH_EXIT=1``: then close the window (the app quits as after the last window)."""
-    sys.stdout.write(f"READY {process_ms():.1f}\n")
+    items = window.catalog.model.total_count()
+    sys.stdout.write(f"READY {process_ms():.1f} items={items}\n")
     sys.stdout.flush()
     if os.environ.get("KASIR_BENCH_EXIT") == "1":
         window.close()
@@ -553,9 +555,11 @@ def _start_background_sandbox(sandbox: Any, controller: SaleController) -> None:
     def failed(exc: BaseException) -> None:  # the starter thread: hand over to the UI's loop
         from .errors import describe_error
 
-        text = tr("Server demo tidak bisa mulai", "The demo server could not start")
-        detail = f"{text}: {describe_error(exc)}"
-        loop.call_soon_threadsafe(controller.backend_failed.emit, "network", detail)
+        if isinstance(exc, OSError) and exc.filename:
+            detail = f"{exc.filename}: {exc.strerror or type(exc).__name__}"
+        else:
+            detail = describe_error(exc)
+        loop.call_soon_threadsafe(controller.backend_failed.emit, "demo", detail)
 
     sandbox.start(on_error=failed)
 

@@ -114,7 +114,20 @@ class ProblemScreen(QWidget):
         layout.addStretch(2)
 
     def show_problem(self, kind: str, detail: str) -> None:
-        if kind == "auth":
+        if kind == "demo":
+            self.title.setText(
+                tr("Server demo tidak bisa mulai", "The demo server could not start")
+            )
+            self.body.setText(
+                tr(
+                    "Server contoh bawaan Kasir gagal berjalan. Periksa bahwa folder data Kasir "
+                    "bisa ditulis (lihat keterangan di bawah), lalu buka ulang Kasir.",
+                    "Kasir's built-in sample server failed to start. Check that Kasir's data "
+                    "folder is writable (see the detail below), then open Kasir again.",
+                    "\n\n",
+                )
+            )
+        elif kind == "auth":
             self.title.setText(tr("Kunci API ditolak", "API key rejected"))
             self.body.setText(
                 tr(
@@ -188,6 +201,7 @@ class MainWindow(QMainWindow):
         self._quit_confirmed = False
         self._quit_box: QMessageBox | None = None
         self._return_page = PAGE_SALE
+        self._problem_kind = ""
         self._sale_order: tuple[Order, str] | None = None
 
         # Every widget is created in its final parent (never moved later): with the app's style
@@ -601,6 +615,9 @@ class MainWindow(QMainWindow):
         self.controller.watch_payment()
 
     def show_problem(self, kind: str, detail: str) -> None:
+        if kind == "network" and self._problem_kind == "demo" and self.page() == PAGE_PROBLEM:
+            return  # the demo server is down: requests failing is its consequence, not news
+        self._problem_kind = kind
         self.problem.show_problem(kind, detail)
         self.pages.setCurrentIndex(PAGE_PROBLEM)
         self.problem.retry.setFocus()

@@ -80,6 +80,24 @@ def test_unreachable_host_shows_problem_screen(
     _close(qtbot, qapp, session)
 
 
+def test_a_demo_sandbox_that_cannot_start_says_why_on_the_problem_screen(
+    qtbot: Any, qapp: QApplication, qloop: Any, tmp_path: Path
+) -> None:
+    (tmp_path / "sandbox").write_text("a file where the sandbox's folder goes", encoding="utf-8")
+    session = _run(qtbot, start_session(Config(data_dir=tmp_path)))
+    w = session.window
+    qtbot.addWidget(w)
+    assert w.demo_badge.isVisible()
+    qtbot.waitUntil(
+        lambda: w.page() == PAGE_PROBLEM and "demo" in w.problem.title.text().lower(),
+        timeout=30000,
+    )
+    assert "The demo server could not start" in w.problem.title.text()
+    assert str(tmp_path / "sandbox") in w.problem.detail.text()  # which folder, and why
+    assert not session.sandbox.running
+    _close(qtbot, qapp, session)
+
+
 def test_rejected_key_shows_problem_screen(
     qtbot: Any, qapp: QApplication, qloop: Any, tmp_path: Path, sandbox_server: Any
 ) -> None:
