@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import importlib
 import inspect
 import logging
 import os
@@ -18,6 +19,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -360,15 +362,14 @@ class LazyClient:
 
 
 def make_api_client(base_url: str, api_key: str) -> Any:
-    """The ``ScalevClient`` (imports httpx and pydantic); HTTPS uses the shared SSL context."""
+    """The ``ScalevClient`` (imports httpx and pydantic) on a transport with the shared SSL
+    context (httpx would otherwise load the CA bundle for each client, even a plain-HTTP one)."""
+    import httpx
+
     from pos.api.client import ScalevClient
 
-    if base_url.lower().startswith("https:"):
-        import httpx
-
-        transport = httpx.AsyncHTTPTransport(verify=shared_ssl_context())
-        return ScalevClient(base_url, api_key, transport=transport)
-    return ScalevClient(base_url, api_key)
+    transport = httpx.AsyncHTTPTransport(verify=shared_ssl_context())
+    return ScalevClient(base_url, api_key, transport=transport)
 
 
 class ImageFetcher:
@@ -543,6 +544,58 @@ def start_sandbox(config: Config) -> Any:
     return BackgroundSandbox(config.data_dir / "sandbox")
 
 
+#: imported one per event-loop turn after the first paint (each ≤ ~60 ms here): the API
+#: client's stack and the QR encoder, their heavy parts first (httpx imports its command line
+#: with ``click`` when that is installed)
+WARM_MODULES = (
+    "uuid",
+    "click",
+    "urllib.request",
+    "httpx",
+    "pydantic_core",
+    "pydantic.main",
+    "pydantic.types",
+    "pos.api.models",
+    "PIL.Image",
+    "qrcode",
+    "pos.api.client",
+)
+
+
+def warm_import(name: str) -> None:
+    """Import ``name`` ahead of its use; a module that is missing or fails is left to the
+    import that needs it (which reports it where it is handled)."""
+    try:
+        importlib.import_module(name)
+    except Exception:
+        log.debug("warm-up import of %s skipped", name, exc_info=True)
+
+
+#: API models whose validators are built in idle turns once online (pydantic builds each on
+#: first use, ``defer_build``): those of a sale, so the first charge does not build them
+PREBUILT_MODELS = ("OrderCreate", "Order", "OrderListItem", "Location", "CourierServiceResult")
+
+
+def prebuild_model(name: str) -> None:
+    """Build the validator of ``pos.api.models.<name>`` now (skipped if there is no such
+    model: a prebuild is only ever a head start)."""
+    from pos.api import models
+
+    model = getattr(models, name, None)
+    if model is not None:
+        model.model_rebuild(force=True)
+
+
+def run_steps(steps: list[Callable[[], object]]) -> None:
+    """Run ``steps`` one per event-loop turn (input and paints get in between)."""
+    if not steps:
+        return
+    step, rest = steps[0], steps[1:]
+    step()
+    if rest:
+        QTimer.singleShot(0, lambda: run_steps(rest))
+
+
 def _start_background_sandbox(sandbox: Any, controller: SaleController) -> None:
     """Demo mode: start the sandbox's server now (after the first paint). If it cannot start,
     say why where the cashier looks (its socket closes, so waiting requests fail at once)."""
@@ -638,23 +691,36 @@ async def start_session(config: Config, *, lock: Any = None, sandbox: Any = None
         if os.environ.get("KASIR_BENCH_READY") == "1":
             sys.stdout.write(f"COMPLETE {process_ms():.1f}\n")  # bench: catalog all in place
             sys.stdout.flush()
-        # checkout, payment, history: after the paint, before any network (no state missed)
-        window.build_pages()
-        resume_gc()
         if bench_exit:
             return
-        from .payment_view import preload_qr
+        # One step per event-loop turn, so a key pressed now is handled between steps: the
+        # checkout, payment and history pages (before any network: no state missed), the
+        # GC's comeback, then the network stack (httpx, pydantic, the API models) and the QR
+        # encoder module by module (~400 ms of imports in one go would freeze the fresh
+        # window), then the network.
+        run_steps(
+            [
+                lambda: window.checkout,
+                lambda: window.payment,
+                window.build_pages,  # the history, and the reprint count
+                resume_gc,
+                *(partial(warm_import, name) for name in WARM_MODULES),
+                shared_ssl_context,  # the CA bundle (~40 ms)
+                go_online,
+                *(partial(prebuild_model, name) for name in PREBUILT_MODELS),
+            ]
+        )
 
-        preload_qr()  # the first sale's QR, without its import
-        _start_background_sandbox(sandbox, controller)
+    def go_online() -> None:
         try:
-            client.real()  # httpx, pydantic, SSL: now, after the paint
+            client.real()  # imported by the warm-up thread: quick now
         except ValueError as exc:  # a base URL or key the client refuses: the problem screen
             from .errors import describe_error
 
             log.error("API client not created: %s", exc)
             controller.backend_failed.emit("auth", describe_error(exc))
             return
+        _start_background_sandbox(sandbox, controller)
         if image_client is not None:
             image_client.start()
         outbox.start()  # the offline queue, for the life of the app

@@ -37,12 +37,6 @@ if TYPE_CHECKING:
 QR_SIZE = 380
 
 
-def preload_qr() -> None:
-    """Import the QR encoder ahead of the first sale (the app calls this after the first
-    paint, so neither the start-up nor the first charge waits for it)."""
-    import qrcode  # noqa: F401
-
-
 def qr_image(data: str, size: int = QR_SIZE) -> QImage:
     """``data`` as a QR code, black on white with a quiet zone, about ``size`` pixels wide."""
     import qrcode  # on the first QR (payment screen), not at start-up

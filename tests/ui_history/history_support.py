@@ -86,6 +86,9 @@ class Kasir:
         self.qtbot.waitUntil(task.done, timeout=20000)
         self.session = task.result()
         self.session.sandbox = None  # the fixture owns the sandbox
+        # up: the pages are built and the client made, a step per event-loop turn after the
+        # first paint
+        self.qtbot.waitUntil(lambda: self.session.client.created, timeout=10000)
         return self.session
 
     @property
