@@ -38,6 +38,31 @@ from bench.common import (
 COMPLETE_GAPS: list[float] = []
 
 
+#: the longest UI freeze (ms) in the first LAG_WINDOW_MS after Kasir's first paint, per start
+LAGS: list[float] = []
+LAG_WINDOW_MS = 1500
+
+
+def spawn_lag(data_dir: Path, env: dict[str, str]) -> None:
+    """Kasir's start-up carried on after the first paint (pages, imports, going online against
+    the sandbox) while its own 5 ms timer measures the event loop (``KASIR_BENCH_LAG_MS``)."""
+    env = dict(env, KASIR_BENCH_READY="1", KASIR_BENCH_LAG_MS=str(LAG_WINDOW_MS))
+    env.pop("KASIR_BENCH_EXIT", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "ui", "--data-dir", str(data_dir)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    m = re.search(r"^LAG ([\d.]+)", proc.stdout, re.M)
+    if m is None:
+        raise RuntimeError(f"Kasir printed no LAG line (exit {proc.returncode})")
+    LAGS.append(float(m.group(1)))
+
+
 def spawn(mode: str, data_dir: Path | None, env: dict[str, str], importtime: bool = False) -> Any:
     """Seconds from spawning ``mode`` ("bare" or "app") to its ``READY`` line, and its stderr.
 
@@ -134,6 +159,10 @@ def measure(products: int, runs: int, importtime: bool) -> tuple[list[float], li
                 server.core.limiter.reset()
             if importtime:
                 _t, err = spawn("app", data_dir, env, importtime=True)
+                for _ in range(max(2, runs // 2)):
+                    spawn_lag(data_dir, env)
+                    assert server.core is not None
+                    server.core.limiter.reset()
     finally:
         server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -152,7 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     note = (
         f"Kasir {median(app):.0f} ms vs bare PySide6 window {median(bare):.0f} ms (medians, "
         f"{QUICK_PRODUCTS:,}-product catalog); every cached item in place "
-        f"{median(gaps):.0f} ms after the first paint"
+        f"{median(gaps):.0f} ms after the first paint; longest UI freeze in the "
+        f"{LAG_WINDOW_MS / 1000:.1f} s after it (start-up going on, online): "
+        f"{median(LAGS):.0f} ms (median of {len(LAGS)}, max {max(LAGS):.0f} ms)"
     )
     if not args.quick:
         COMPLETE_GAPS.clear()
