@@ -601,6 +601,10 @@ def warm_import(name: str) -> None:
 PREBUILT_MODELS = ("OrderCreate", "Order", "OrderListItem", "Location", "CourierServiceResult")
 
 
+#: demo mode: the embedded sandbox's modules, imported one per turn before its server starts
+SANDBOX_MODULES = ("uvicorn", "starlette.applications", "pos.sandbox.app", "pos.sandbox.server")
+
+
 def prebuild_model(name: str) -> None:
     """Build the validator of ``pos.api.models.<name>`` now (skipped if there is no such
     model: a prebuild is only ever a head start)."""
@@ -621,12 +625,18 @@ def run_steps(steps: list[Callable[[], object]]) -> None:
         QTimer.singleShot(0, lambda: run_steps(rest))
 
 
+def _is_background_sandbox(sandbox: Any) -> bool:
+    if sandbox is None:
+        return False
+    from pos.sandbox.background import BackgroundSandbox
+
+    return isinstance(sandbox, BackgroundSandbox)
+
+
 def _start_background_sandbox(sandbox: Any, controller: SaleController) -> None:
     """Demo mode: start the sandbox's server now (after the first paint). If it cannot start,
     say why where the cashier looks (its socket closes, so waiting requests fail at once)."""
-    from pos.sandbox.background import BackgroundSandbox
-
-    if not isinstance(sandbox, BackgroundSandbox):
+    if not _is_background_sandbox(sandbox):
         return
     loop = asyncio.get_event_loop()
 
@@ -723,12 +733,21 @@ async def start_session(config: Config, *, lock: Any = None, sandbox: Any = None
         # GC's comeback, then the network stack (httpx, pydantic, the API models) and the QR
         # encoder module by module (~400 ms of imports in one go would freeze the fresh
         # window), then the network.
+        # Demo mode: the sandbox's modules load here too (on this thread: CPython 3.11 must
+        # not compile modules in two threads at once), then its server starts in its thread.
+        demo_steps: list[Callable[[], object]] = []
+        if _is_background_sandbox(sandbox):
+            demo_steps = [
+                *(partial(warm_import, name) for name in SANDBOX_MODULES),
+                partial(_start_background_sandbox, sandbox, controller),
+            ]
         run_steps(
             [
                 lambda: window.checkout,
                 lambda: window.payment,
                 window.build_pages,  # the history, and the reprint count
                 resume_gc,
+                *demo_steps,
                 *(partial(warm_import, name) for name in WARM_MODULES),
                 shared_ssl_context,  # the CA bundle (~40 ms)
                 go_online,
@@ -738,14 +757,13 @@ async def start_session(config: Config, *, lock: Any = None, sandbox: Any = None
 
     def go_online() -> None:
         try:
-            client.real()  # imported by the warm-up thread: quick now
+            client.real()  # its modules are imported by now (the steps above): quick
         except ValueError as exc:  # a base URL or key the client refuses: the problem screen
             from .errors import describe_error
 
             log.error("API client not created: %s", exc)
             controller.backend_failed.emit("auth", describe_error(exc))
             return
-        _start_background_sandbox(sandbox, controller)
         if image_client is not None:
             image_client.start()
         outbox.start()  # the offline queue, for the life of the app

@@ -18,7 +18,6 @@ first paint (the full history screen, :mod:`ui.history_view`, is built after it)
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 from typing import Any
 
@@ -370,6 +369,8 @@ class QueuedPage(QWidget):
 
 def created_message(record: Any) -> str:
     """The notifier's rich text for a sale the outbox just created (with its history link)."""
+    import html  # when a sale is created, not at start-up
+
     name = html.escape(record.customer_name or "")
     number = html.escape(record.order_number or record.order_id or "")
     text = tr(

@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 
 from pos.config import ReceiptSettings, Settings
-from pos.receipts.model import Receipt, ReceiptLine, ReceiptShipping
 
 from .i18n import lang, tr
 from .notifier import Notifier
 from .tasks import TaskRunner
 
 if TYPE_CHECKING:
+    from pos.receipts.model import Receipt
     from pos.receipts.queue import PrintQueue
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,8 @@ def receipt_from_order(
     total (discounts, unique code, fees) is one adjustment line, so the printed total is always
     the order's ``gross_revenue``. The QR is the public order URL (when ``options.show_qr``).
     """
+    from pos.receipts.model import Receipt, ReceiptLine, ReceiptShipping  # after start-up
+
     options = options or ReceiptSettings()
     language = language or lang()
     lines: list[ReceiptLine] = []

@@ -1,9 +1,14 @@
 """Demo mode's sandbox, started off the window's path.
 
 :class:`BackgroundSandbox` binds the listening socket at once (so the app knows the sandbox's
-URL before its window is built) and starts the server — importing uvicorn and starlette,
-opening the demo data — in a thread when asked, after the window's first paint. Requests sent
-meanwhile wait in the socket's backlog; they are answered as soon as the server runs.
+URL before its window is built) and starts the server — opening the demo data, serving — in
+a thread when asked, after the window's first paint. Requests sent meanwhile wait in the
+socket's backlog; they are answered as soon as the server runs.
+
+Import :mod:`pos.sandbox.server` before :meth:`BackgroundSandbox.start` when other threads
+may be importing too (the app does, one module per event-loop turn): CPython 3.11 can fail
+with ``SystemError: AST constructor recursion depth mismatch`` when two threads compile
+modules at once. Otherwise the starter thread imports it.
 """
 
 from __future__ import annotations
