@@ -71,6 +71,8 @@ class CatalogModel(QAbstractListModel):
         self._items: list[CatalogItem] = []
         self._keys: list[str] = []
         self._visible: list[int] = []
+        #: the same rows ascending (the candidates when typing on narrows the search)
+        self._matches: list[int] = []
         self._by_sku: dict[str, CatalogItem] | None = None  # built on the first scan
         # rows sorted by search key, and those keys: built on the first search
         self._prefix_index: tuple[list[int], list[str]] | None = None
@@ -83,7 +85,7 @@ class CatalogModel(QAbstractListModel):
         self._keys = [item.search_key for item in self._items]
         self._by_sku = None
         self._prefix_index = None
-        self._visible = self._filter(self._query)
+        self._visible, self._matches = self._filter(self._query)
         self.endResetModel()
 
     def _sku_index(self) -> dict[str, CatalogItem]:
@@ -131,31 +133,34 @@ class CatalogModel(QAbstractListModel):
         # Typing on narrows the current matches: search only those. Every word of the old
         # query is contained in a word of the new one only when the new text extends it.
         narrowing = bool(self._query) and query.startswith(self._query)
-        candidates = sorted(self._visible) if narrowing else None
-        visible = self._filter(query, candidates)
+        visible, matches = self._filter(query, self._matches if narrowing else None)
         self.beginResetModel()
         self._query = query
-        self._visible = visible
+        self._visible, self._matches = visible, matches
         self.endResetModel()
 
-    def _filter(self, query: str, candidates: list[int] | None = None) -> list[int]:
-        """Row indices matching every word; names starting with the first word come first.
+    def _filter(
+        self, query: str, candidates: list[int] | None = None
+    ) -> tuple[list[int], list[int]]:
+        """Row indices matching every word, as shown (names starting with the first word come
+        first) and ascending.
 
         Each word is one pass of ``compress(rows, map(contains, keys, repeat(word)))``: the
         loop runs in C, no Python frame per item. ``candidates`` (ascending) must hold every
         match (the previous query's matches when the new text extends it)."""
         keys = self._keys
         if not query:
-            return list(range(len(keys)))
+            everything = list(range(len(keys)))
+            return everything, everything
         words = query.split()
         rows: list[int] = list(range(len(keys))) if candidates is None else candidates
         for word in words:
             if not rows:
-                return rows
+                return rows, rows
             subset: Any = keys if len(rows) == len(keys) else map(keys.__getitem__, rows)
             rows = list(compress(rows, map(operator.contains, subset, repeat(word))))
         if not rows:
-            return rows
+            return rows, rows
         # The first word's prefix rows (ascending) from the sorted index; those matching the
         # other words too are exactly the matches shown first.
         prefix = self._starting_with(words[0])
@@ -165,9 +170,11 @@ class CatalogModel(QAbstractListModel):
             subset = map(keys.__getitem__, prefix)
             prefix = list(compress(prefix, map(operator.contains, subset, repeat(word))))
         if not prefix:
-            return rows
+            return rows, rows
+        if len(prefix) == len(rows):  # every match starts with the first word
+            return rows, rows
         shown_first = set(prefix)
-        return prefix + list(filterfalse(shown_first.__contains__, rows))
+        return prefix + list(filterfalse(shown_first.__contains__, rows)), rows
 
     def _starting_with(self, word: str) -> list[int]:
         """Ascending row indices whose search key starts with ``word``."""

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QResizeEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 SEARCH_DEBOUNCE_MS = 150
 #: rows the grid lays out per event-loop turn (a screenful is ~40 tiles)
-LAYOUT_BATCH_SIZE = 400
+LAYOUT_BATCH_SIZE = 150
 
 
 class CatalogListView(QListView):
@@ -122,7 +122,11 @@ class CatalogPanel(QWidget):
         # A viewport made here (instead of Qt's own): the first ``viewport()`` call then finds
         # this wrapper, where Qt's would make PySide resolve the QWidget's Python type by
         # initialising every widget class of QtWidgets (~65 enums, 10-20 ms before the paint).
-        self.view.setViewport(QWidget(self.view))
+        viewport = QWidget(self.view)
+        viewport.setObjectName("qt_scrollarea_viewport")  # as Qt's own, for the style sheet
+        viewport.setBackgroundRole(QPalette.ColorRole.Base)
+        viewport.setAutoFillBackground(True)
+        self.view.setViewport(viewport)
         self.view.setObjectName("catalogView")
         self.view.setAccessibleName(tr("Katalog barang", "Item catalog"))
         self.view.setModel(self.model)
