@@ -606,13 +606,10 @@ SANDBOX_MODULES = ("uvicorn", "starlette.applications", "pos.sandbox.app", "pos.
 
 
 def prebuild_model(name: str) -> None:
-    """Build the validator of ``pos.api.models.<name>`` now (skipped if there is no such
-    model: a prebuild is only ever a head start)."""
+    """Build the validator of ``pos.api.models.<name>`` now (instead of on its first use)."""
     from pos.api import models
 
-    model = getattr(models, name, None)
-    if model is not None:
-        model.model_rebuild(force=True)
+    getattr(models, name).model_rebuild(force=True)
 
 
 def run_steps(steps: list[Callable[[], object]]) -> None:

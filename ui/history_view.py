@@ -48,13 +48,7 @@ from pos.storage.journal import PENDING
 from .errors import describe_error
 from .i18n import tr
 from .money import format_idr
-from .outbox_ui import (
-    OutboxBridge,
-    PendingBadge,
-    QueuedPage,
-    created_message,
-    reconcile_with_progress,
-)
+from .outbox_ui import OutboxBridge
 from .share_buttons import WhatsAppButton
 
 log = logging.getLogger(__name__)
@@ -714,11 +708,6 @@ class HistoryView(QWidget):
 __all__ = [
     "HistoryModel",
     "HistoryView",
-    "OutboxBridge",
-    "PendingBadge",
-    "QueuedPage",
-    "created_message",
     "indonesian_datetime",
     "local_phone",
-    "reconcile_with_progress",
 ]

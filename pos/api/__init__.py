@@ -7,8 +7,9 @@ app paints its cached catalog before it needs either.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from pos.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .client import DEFAULT_BASE_URL, MAX_PAGE_SIZE, ScalevClient
@@ -38,15 +39,6 @@ _WHERE = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    if name in __all__:
-        module = importlib.import_module(f".{_WHERE.get(name, 'errors')}", __name__)
-        value = getattr(module, name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 __all__ = [
     "DEFAULT_BASE_URL",
     "MAX_PAGE_SIZE",
@@ -67,3 +59,5 @@ __all__ = [
     "ServerError",
     "ValidationFailed",
 ]
+
+__getattr__ = lazy_exports(__name__, {name: _WHERE.get(name, "errors") for name in __all__})

@@ -11,8 +11,9 @@ Importing the package is cheap: each name below loads its module on first use (P
 the window's start-up never pulls in the printers or the print queue.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from pos.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from pos.receipts.escpos import qr_code, render_escpos
@@ -60,13 +61,7 @@ _MODULES: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _MODULES)
 
 
 __all__ = [

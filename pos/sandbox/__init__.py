@@ -5,8 +5,9 @@ The names below load their module on first use (PEP 562): the demo keys and
 :class:`~pos.sandbox.background.BackgroundSandbox` come without uvicorn or starlette.
 """
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from pos.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from pos.sandbox.background import BackgroundSandbox
@@ -24,13 +25,7 @@ _MODULES: dict[str, str] = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _MODULES.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _MODULES)
 
 
 __all__ = [

@@ -307,3 +307,17 @@ def test_a_scan_before_the_whole_cache_is_in_finds_an_item_past_the_head(
     assert controller.items == items
     window.close()
     db.close()
+
+
+def test_the_post_paint_steps_name_real_models_and_modules() -> None:
+    """A renamed API model or module must not silently drop out of the start-up steps."""
+    import importlib.util
+
+    from pydantic import BaseModel
+
+    from pos.api import models
+    from ui.app import PREBUILT_MODELS, SANDBOX_MODULES, WARM_MODULES
+
+    assert all(issubclass(getattr(models, name), BaseModel) for name in PREBUILT_MODELS)
+    for name in (*WARM_MODULES, *SANDBOX_MODULES):
+        assert importlib.util.find_spec(name) is not None, name

@@ -184,7 +184,7 @@ class _SlowBridge:
 
 
 def test_a_slow_start_up_reconcile_shows_progress(qloop: Any, qtbot: Any) -> None:
-    from ui.history_view import reconcile_with_progress
+    from ui.outbox_ui import reconcile_with_progress
 
     bridge = _SlowBridge()
     task = asyncio.ensure_future(reconcile_with_progress(bridge, delay=0.05))  # type: ignore[arg-type]
