@@ -114,6 +114,8 @@ class ProblemScreen(QWidget):
         layout.addStretch(2)
 
     def show_problem(self, kind: str, detail: str) -> None:
+        # the demo server does not come back by retrying: Kasir must be opened again
+        self.retry.setVisible(kind != "demo")
         if kind == "demo":
             self.title.setText(
                 tr("Server demo tidak bisa mulai", "The demo server could not start")
@@ -620,7 +622,7 @@ class MainWindow(QMainWindow):
         self._problem_kind = kind
         self.problem.show_problem(kind, detail)
         self.pages.setCurrentIndex(PAGE_PROBLEM)
-        self.problem.retry.setFocus()
+        (self.problem.retry if kind != "demo" else self.problem.settings_button).setFocus()
 
     def _on_backend_ok(self) -> None:
         if self.page() == PAGE_PROBLEM:
