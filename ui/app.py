@@ -216,7 +216,7 @@ def build_window(
     the sale journal lives in memory (tests only).
     """
     from pos.services.catalog import CatalogService
-    from pos.services.checkout import CheckoutService
+    from pos.services.checkout import CheckoutService, ConfirmPolicy
     from pos.services.history import HistoryService
     from pos.services.outbox import OutboxService
     from pos.services.payment import PaymentWatcher
@@ -232,10 +232,7 @@ def build_window(
     notifier = Notifier()
     runner = TaskRunner(notifier)
     # ONE CheckoutService for the sale screen and the outbox (it never drives a sale twice).
-    # A timed-out send is looked up only after the client's read timeout (settle delay).
-    checkout = CheckoutService(
-        client, journal, terminal=terminal, settle_delay=_read_timeout(client)
-    )
+    checkout = CheckoutService(client, journal, terminal=terminal, policy=ConfirmPolicy.from_env())
     controller = SaleController(
         runner=runner,
         catalog=CatalogService(client, cache),
@@ -265,16 +262,6 @@ def build_window(
     notifier.setParent(window)
     controller.setParent(window)
     return window, controller, runner, notifier
-
-
-def _read_timeout(client: Any) -> float:
-    """The HTTP client's read timeout (the settle delay of a timed-out order send)."""
-    if isinstance(client, LazyClient):
-        return client.read_timeout
-    http = getattr(client, "_http", None)
-    timeout = getattr(http, "timeout", None)
-    read = getattr(timeout, "read", None)
-    return float(read) if isinstance(read, int | float) and read > 0 else 15.0
 
 
 def _poke_on_success(client: Any, poke: Any) -> None:

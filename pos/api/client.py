@@ -249,12 +249,16 @@ class ScalevClient:
         rng: random.Random | None = None,
         event_hooks: Mapping[str, list[Callable[..., Awaitable[Any]]]] | None = None,
         interactive_reserve: int = INTERACTIVE_RESERVE,
+        request_deadline: float = 25.0,
     ) -> None:
         self.base_url = _check_base_url(base_url)
         _check_api_key(api_key)
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
         self.max_retries = max_retries
+        #: the longest one attempt may take from send to the last byte of the reply (a server
+        #: that trickles its answer never trips the per-read timeout)
+        self.request_deadline = request_deadline
         self._backoff_base = backoff_base
         self._backoff_max = backoff_max
         self._max_retry_wait = max_retry_wait
@@ -334,9 +338,27 @@ class ScalevClient:
             await self.limiter.acquire(interactive=interactive, bulk=bulk)
             started = self._clock()
             try:
-                response = await self._http.request(
-                    method, path, params=dict(params) if params else None, json=json
+                async with asyncio.timeout(self.request_deadline):
+                    response = await self._http.request(
+                        method, path, params=dict(params) if params else None, json=json
+                    )
+            except TimeoutError as exc:  # the overall deadline, not httpx's per-read timeout
+                logger.debug("%s %s: no complete answer within the deadline", method, path)
+                deadline_error = APITimeoutError(
+                    f"{method} {path}: no complete answer within {self.request_deadline:.0f} s",
+                    may_have_sent=True,
                 )
+                if create:
+                    raise OrderOutcomeUnknown(
+                        f"{method} {path}: no complete answer in time; the order may exist",
+                        cause=deadline_error,
+                    ) from exc
+                if retry and attempt < self.max_retries:
+                    delay = self._backoff(attempt)
+                    attempt += 1
+                    await self._sleep(delay)
+                    continue
+                raise deadline_error from exc
             except httpx.TransportError as exc:
                 elapsed = (self._clock() - started) * 1000
                 logger.debug(

@@ -2,8 +2,14 @@
 payment watch, shipping."""
 
 from .catalog import CatalogService
-from .checkout import CheckoutService, SubmitResult
-from .errors import BackendUnavailable, SaleRejected, user_message
+from .checkout import CheckoutService, ConfirmPolicy, SubmitResult
+from .errors import (
+    BackendUnavailable,
+    SaleConfirming,
+    SaleNeedsDecision,
+    SaleRejected,
+    user_message,
+)
 from .history import HistoryRow, HistoryService
 from .outbox import OutboxEvent, OutboxService, SaleAlreadyCreated
 from .payment import PaymentWatcher
@@ -13,12 +19,15 @@ __all__ = [
     "BackendUnavailable",
     "CatalogService",
     "CheckoutService",
+    "ConfirmPolicy",
     "HistoryRow",
     "HistoryService",
     "OutboxEvent",
     "OutboxService",
     "PaymentWatcher",
     "SaleAlreadyCreated",
+    "SaleConfirming",
+    "SaleNeedsDecision",
     "SaleRejected",
     "ShippingService",
     "SubmitResult",

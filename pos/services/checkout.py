@@ -5,27 +5,29 @@ itself:
 
 1. the sale is journaled (state ``draft``) with a ``pos_ref`` UUID and the frozen request body
    (``metadata.pos_ref``) BEFORE anything is sent;
-2. each send is preceded by ``mark_sending``; a reply marks it ``created``;
-3. when the outcome is unknown (timeout after sending, reset, 5xx, unreadable 2xx) the order is
-   looked up by customer phone + ``metadata.pos_ref`` (``GET /v3/orders``, newest first) and
-   adopted if found; only when it is absent is the SAME body resent — a bounded number of times;
-4. a request that certainly never left (connect failure) may be resent; when the network is
-   gone the sale is ``queued`` for later;
-5. 400/422 is final (``rejected``); other refusals (401/403/404/409) are ``failed``.
+2. each send is preceded by ``mark_sending`` (the attempt's start time is journaled); a reply
+   marks it ``created``;
+3. a send whose outcome is unknown (timeout after sending, the overall request deadline, reset,
+   5xx, unreadable 2xx, the app killed mid-request) **may have created the order**. From then
+   on the sale is *confirming*: the order is looked up (customer phone + ``metadata.pos_ref``,
+   every page back to orders older than the first send) at growing intervals over the
+   **confirmation window** (:attr:`ConfirmPolicy.window`, default 10 minutes after the latest
+   send, journaled so a restart continues the same window). Found → adopted. The same body is
+   never sent again inside the window, whatever the lookups say;
+4. at the end of the window, with a lookup that read far enough back and found nothing, the
+   sale becomes ``needs_decision``: it is never resent by itself. The cashier sees the facts
+   (sent at, checked until) in the history and decides: *Kirim ulang / Send again* (one more
+   lookup, then one send) or *Batalkan / Abandon*;
+5. a failed lookup (any 4xx, 5xx, 429, timeout, unreadable reply, or a list that could not be
+   read back far enough) never turns a sale into rejected or failed: it stays confirming and
+   the lookup is retried;
+6. a request that certainly never left (connect failure) or was refused unprocessed (429) may
+   be resent; when the network is gone, or the rate limit asks for longer than the cashier
+   should wait, the sale is ``queued`` for the outbox;
+7. 400/422 on the order request itself is final (``rejected``); 401/403/404/409 on it are
+   ``failed`` (fix the setup, then retry).
 
 A pos_ref in flight is never driven twice at once: concurrent callers join the running attempt.
-
-Settle delay after a timeout
-    A send that TIMED OUT may still be committed by the server later (it was slow, not lost):
-    a lookup right after the timeout can miss it, and the resend that follows would create a
-    second order. So after an outcome-unknown caused by a timeout the lookup waits until
-    ``settle_delay`` seconds after that attempt STARTED (the app passes at least the client's
-    read timeout; 0 turns it off). When the remaining wait is longer than ``settle_wait_limit``
-    the sale screen does not block: :meth:`submit` raises :class:`SaleSettling` (a
-    :class:`BackendUnavailable`, sale ``unknown``) and the outbox (:meth:`resume`) waits the rest
-    out in the background, then looks up, then resends only if absent. The cashier sees
-    "Sedang dipastikan… / Confirming…". The wait is kept in memory: a restarted app has been
-    down for a while, and its start-up reconcile looks up at once.
 
 ``hooks`` (tests only) is called as ``hooks(point, pos_ref)`` at ``"before_send"`` (journaled
 ``sending``, request not yet made), ``"after_reply_before_journal"`` (the order exists, the
@@ -37,21 +39,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pos.api.errors import (
     APIConnectionError,
     APIStatusError,
-    APITimeoutError,
     BadRequestError,
-    InvalidResponseError,
-    OrderOutcomeUnknown,
     RateLimitedError,
     ScalevError,
-    ServerError,
 )
 from pos.domain.sale import SaleDraft, build_order_body, short_ref
 from pos.storage.db import StorageError
@@ -64,9 +64,17 @@ from pos.storage.journal import (
     new_pos_ref,
 )
 
-from .errors import BackendUnavailable, SaleRejected, rejection_details
+from .errors import (
+    BackendUnavailable,
+    SaleConfirming,
+    SaleNeedsDecision,
+    SaleRejected,
+    rejection_details,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
     from pos.api.models import Order, OrderListItem
 
 log = logging.getLogger(__name__)
@@ -86,31 +94,92 @@ LOOKUP_COLUMNS = [
 ]
 
 
-class SaleSettling(BackendUnavailable):
-    """A send timed out; the order is looked up only after the settle delay (see the module
-    docstring). The sale is ``unknown`` in the journal and the outbox finishes it;
-    ``settle_until`` is on the service's clock."""
+class OrdersClient(Protocol):
+    """What checkout needs of :class:`pos.api.ScalevClient`."""
 
-    def __init__(self, pos_ref: str, settle_until: float, cause: BaseException | None) -> None:
-        super().__init__(
-            "waiting for a timed-out send to settle", pos_ref=pos_ref, queued=False, cause=cause
-        )
-        self.settle_until = settle_until
+    async def create_order(self, body: dict[str, Any]) -> Order: ...
+
+    def list_orders(self, **kwargs: Any) -> AsyncIterator[OrderListItem]: ...
+
+    async def get_order(self, order_id: str) -> Order: ...
 
 
-def _timed_out(exc: BaseException) -> bool:
-    """A send that timed out (as opposed to a reset or a 5xx): the server may commit later."""
-    if isinstance(exc, APITimeoutError):
-        return True
-    cause = getattr(exc, "cause", None)
-    return isinstance(cause, APITimeoutError)
+@dataclass(frozen=True)
+class ConfirmPolicy:
+    """How long and how often a maybe-sent order is looked up before anyone may resend it."""
+
+    #: seconds after the latest maybe-sent attempt during which the body is never resent
+    window: float = 600.0
+    #: looks up while the cashier waits on "Sending…" (seconds after the failed attempt)
+    interactive_checks: tuple[float, ...] = (0.0, 2.0, 5.0)
+    #: then the outbox looks up after these gaps (the last one repeats)
+    intervals: tuple[float, ...] = (5.0, 10.0, 20.0, 40.0, 60.0)
+    #: a lookup reads back to orders created this long before the first send (clock skew)
+    margin: float = 900.0
+    #: pages of the customer's orders a lookup may read (25 a page); more → inconclusive
+    max_pages: int = 40
+    #: pages of the store's newest orders read as a fallback (a server that formats phones
+    #: differently); a sale without a phone must be settled by this pass alone
+    store_pages: int = 8
+
+    def interval(self, n: int) -> float:
+        return self.intervals[min(n, len(self.intervals) - 1)] if self.intervals else 0.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> ConfirmPolicy:
+        """The default policy, with ``KASIR_CONFIRM_WINDOW_S`` (seconds, ≥ 60) when set."""
+        raw = (os.environ if env is None else env).get("KASIR_CONFIRM_WINDOW_S", "").strip()
+        if not raw:
+            return cls()
+        try:
+            window = float(raw)
+        except ValueError:
+            log.warning("KASIR_CONFIRM_WINDOW_S=%r is not a number; using the default", raw)
+            return cls()
+        return cls(window=max(60.0, window))
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """One lookup's outcome: ``order`` when found; else ``conclusive`` tells whether the list
+    was read back past the first send (absent for sure) or not (unknown)."""
+
+    order: Order | None
+    conclusive: bool
+    pages: int = 0
+    #: why the lookup failed (then neither found nor conclusive)
+    error: BaseException | None = None
+
+
+class LookupInconclusive(ScalevError):
+    """The order list could not be read back far enough to know the order is absent."""
+
+
+def _timestamp(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return None  # a server time without a zone cannot be compared safely
+    return moment.timestamp()
 
 
 @dataclass
 class SubmitResult:
     pos_ref: str
     order: Order
-    adopted: bool  # True: the order was found by reconcile (the reply had been lost)
+    adopted: bool  # True: the order was found by lookup (the reply had been lost)
+
+
+@dataclass
+class _Checks:
+    """Lookups made for one sale in this process (the schedule; a restart looks up at once)."""
+
+    count: int = 0
+    last: float = 0.0
 
 
 class CheckoutService:
@@ -122,47 +191,45 @@ class CheckoutService:
         journal: SaleJournal,
         *,
         terminal: str = "KASIR-01",
+        policy: ConfirmPolicy | None = None,
         max_sends: int = 3,
-        max_reconcile_rounds: int = 3,
-        lookup_limit: int = 50,
         backoff: Sequence[float] = (0.5, 1.0, 2.0, 4.0),
+        rate_limit_wait: float = 5.0,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
         hooks: Callable[[str, str], None] | None = None,
-        settle_delay: float = 0.0,
-        settle_wait_limit: float = 5.0,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        self._client = client
+        self._client: OrdersClient = client
         self._hooks = hooks
         self._journal = journal
         self.terminal = terminal
+        self.policy = policy or ConfirmPolicy()
         self._max_sends = max_sends
-        self._max_rounds = max_reconcile_rounds
-        self._lookup_limit = lookup_limit
         self._backoff = tuple(backoff) or (0.0,)
+        #: longest Retry-After the sale screen sits through on a 429; longer → queued
+        self.rate_limit_wait = rate_limit_wait
         self._sleep = sleep
+        #: wall clock (epoch seconds): the window is journaled and survives a restart
+        self._clock = clock
         self._inflight: dict[str, asyncio.Future[SubmitResult]] = {}
         self._inflight_drafts: dict[SaleDraft, str] = {}
-        #: seconds after a timed-out attempt started before its lookup (0: off)
-        self.settle_delay = settle_delay
-        #: longest settle wait the sale screen sits through; longer → the outbox finishes it
-        self.settle_wait_limit = settle_wait_limit
-        self._clock = clock
-        self._settle_until: dict[str, float] = {}
+        self._checks: dict[str, _Checks] = {}
 
     # --- public ----------------------------------------------------------------------
 
-    async def submit(self, draft: SaleDraft) -> SubmitResult:
+    async def submit(self, draft: SaleDraft, *, pos_ref: str | None = None) -> SubmitResult:
         """Journal the sale, then create the order exactly once.
 
         Raises :class:`SaleRejected` (final) or :class:`BackendUnavailable` (the sale stays in
-        the journal, ``queued`` or ``unknown``). Submitting an equal draft while the first is
-        still in flight (a double click) joins the first instead of creating a second sale.
+        the journal: ``queued``, or confirming — :class:`SaleConfirming`). Submitting an equal
+        draft while the first is still in flight (a double click) joins the first instead of
+        creating a second sale. ``pos_ref``: a reference the caller made (and recorded
+        alongside, e.g. a cash tender) before submitting.
         """
         running = self._inflight_drafts.get(draft)
         if running is not None and running in self._inflight:
             return await asyncio.shield(self._inflight[running])
-        pos_ref = new_pos_ref()
+        pos_ref = pos_ref or new_pos_ref()
         body = build_order_body(draft, pos_ref=pos_ref, terminal=self.terminal)
         self._journal.new_sale(draft, body)
         self._inflight_drafts[draft] = pos_ref
@@ -171,19 +238,27 @@ class CheckoutService:
         finally:
             self._inflight_drafts.pop(draft, None)
 
-    async def resume(self, pos_ref: str) -> SubmitResult:
-        """Drive a journaled sale to an outcome (lookup first if it may have been sent;
-        after a timed-out send, not before the settle delay has passed)."""
-        return await self._run(pos_ref)
+    async def resume(self, pos_ref: str, *, decided: bool = False) -> SubmitResult:
+        """Drive a journaled sale to an outcome. A sale that may have been sent is looked up
+        and never resent inside its window; ``decided`` is the cashier's "send again" after
+        the window (one lookup, then one send when absent)."""
+        return await self._run(pos_ref, decided=decided)
 
-    def settling(self, pos_ref: str) -> float:
-        """Seconds before ``pos_ref``'s timed-out send may be looked up (0: now)."""
-        return max(0.0, self._settle_until.get(pos_ref, 0.0) - self._clock())
+    def confirming_until(self, rec: SaleRecord) -> float | None:
+        """End of ``rec``'s confirmation window (epoch), or None when it was never maybe-sent."""
+        sent = rec.maybe_sent_at
+        return None if sent is None else sent + self.policy.window
+
+    def next_check_in(self, pos_ref: str) -> float:
+        """Seconds until the outbox should look ``pos_ref`` up again (0: now)."""
+        rec = self._journal.get(pos_ref)
+        if rec is None or rec.maybe_sent_at is None:
+            return 0.0
+        return max(0.0, self._check_due(rec) - self._clock())
 
     async def reconcile_unfinished(self) -> dict[str, SubmitResult | BaseException]:
-        """Crash/offline recovery: every sending/unknown/queued sale is looked up first and
-        resent only if absent. Returns ``pos_ref -> result or the error`` (never raises for
-        one sale's failure)."""
+        """Crash/offline recovery: every sending/unknown/queued sale is driven once (looked up
+        first when it may have been sent). Returns ``pos_ref -> result or the error``."""
         results: dict[str, SubmitResult | BaseException] = {}
         for rec in self._journal.unfinished():
             try:
@@ -202,22 +277,18 @@ class CheckoutService:
         """Look a journaled sale's order up WITHOUT ever sending it; adopt it when found.
 
         Returns the stored result for a sale already created, the adopted order, or None when
-        the server has no order with this pos_ref. Raises :class:`BackendUnavailable` when the
-        lookup itself fails.
+        the server certainly has no order with this pos_ref (the list was read back past the
+        first send). Raises :class:`BackendUnavailable` when that cannot be known now.
         """
         rec = self._journal.get(pos_ref)
         if rec is None:
             raise KeyError(pos_ref)
         if rec.state in DONE:
             return self._stored_result(rec)
-        try:
-            found = await self._lookup(rec)
-        except (APIConnectionError, ServerError, InvalidResponseError, RateLimitedError) as e:
-            raise BackendUnavailable("order lookup failed", pos_ref=pos_ref, cause=e) from e
-        if found is None:
-            return None
-        self._journal.mark_created(pos_ref, found, adopted=True)
-        return SubmitResult(pos_ref=pos_ref, order=found, adopted=True)
+        lookup = await self._checked_lookup(rec)
+        if lookup.order is not None:
+            return self._adopt(pos_ref, lookup.order)
+        return None
 
     def _hook(self, point: str, pos_ref: str) -> None:
         if self._hooks is not None:
@@ -225,7 +296,9 @@ class CheckoutService:
 
     # --- the state machine -----------------------------------------------------------
 
-    async def _run(self, pos_ref: str, *, interactive: bool = False) -> SubmitResult:
+    async def _run(
+        self, pos_ref: str, *, interactive: bool = False, decided: bool = False
+    ) -> SubmitResult:
         fut = self._inflight.get(pos_ref)
         if fut is not None:
             return await asyncio.shield(fut)
@@ -233,7 +306,7 @@ class CheckoutService:
         fut = loop.create_future()
         self._inflight[pos_ref] = fut
         try:
-            result = await self._drive(pos_ref, interactive)
+            result = await self._drive(pos_ref, interactive=interactive, decided=decided)
         except BaseException as e:
             if not fut.done():
                 if isinstance(e, asyncio.CancelledError):
@@ -251,22 +324,7 @@ class CheckoutService:
     def _delay(self, n: int) -> float:
         return self._backoff[min(n, len(self._backoff) - 1)]
 
-    async def _settle(self, pos_ref: str, interactive: bool) -> None:
-        """Wait out the settle delay of a timed-out send before its lookup."""
-        wait = self.settling(pos_ref)
-        if wait <= 0:
-            self._settle_until.pop(pos_ref, None)
-            return
-        if interactive and wait > self.settle_wait_limit:
-            raise SaleSettling(pos_ref, self._settle_until[pos_ref], None)
-        await self._sleep(wait)
-        self._settle_until.pop(pos_ref, None)
-
-    def _note_unknown(self, pos_ref: str, exc: BaseException, started: float) -> None:
-        if self.settle_delay > 0 and _timed_out(exc):
-            self._settle_until[pos_ref] = started + self.settle_delay
-
-    async def _drive(self, pos_ref: str, interactive: bool = False) -> SubmitResult:
+    async def _drive(self, pos_ref: str, *, interactive: bool, decided: bool) -> SubmitResult:
         rec = self._journal.get(pos_ref)
         if rec is None:
             raise KeyError(pos_ref)
@@ -276,79 +334,64 @@ class CheckoutService:
             raise SaleRejected(rec.last_error or "", None, pos_ref=pos_ref)
         if rec.state == SaleState.ABANDONED:
             raise JournalStateError(pos_ref, rec.state.value, SaleState.SENDING.value)
+        if rec.state == SaleState.SENDING:
+            # Nobody in this process drives it (see _run): the app died mid-request.
+            self._journal.mark_unknown(pos_ref, "interrupted while sending")
         body = rec.body
-        # Anything that may have left the machine must be looked up before a resend.
-        need_lookup = rec.attempts > 0
-        rounds = 0  # lookups that found nothing
         sends = 0
         unsent_failures = 0
         while True:
-            if need_lookup:
-                await self._settle(pos_ref, interactive)
-                try:
-                    found = await self._lookup(rec)
-                except (APIConnectionError, ServerError, InvalidResponseError,
-                        RateLimitedError) as e:  # fmt: skip
-                    self._safe_mark_unknown(pos_ref, e)
-                    raise BackendUnavailable(
-                        "order lookup failed", pos_ref=pos_ref, queued=False, cause=e
-                    ) from e
+            rec = self._journal.get(pos_ref)
+            assert rec is not None
+            if rec.maybe_sent_at is not None:
+                found = await self._confirm(rec, interactive=interactive, decided=decided)
                 if found is not None:
-                    self._journal.mark_created(pos_ref, found, adopted=True)
-                    log.info("sale %s adopted order %s", pos_ref, found.id)
-                    return SubmitResult(pos_ref=pos_ref, order=found, adopted=True)
-                rounds += 1
-                need_lookup = False
-            if sends >= self._max_sends or rounds > self._max_rounds:
-                # Out of attempts. The sale stays open in the journal for later.
-                final = self._journal.get(pos_ref)
-                queued = final is not None and final.state == SaleState.QUEUED
+                    return found
+                decided = False  # the cashier's decision is worth one send
+            if sends >= self._max_sends:
+                # Out of attempts for now; the sale stays open in the journal for later.
+                queued = rec.state == SaleState.QUEUED
                 raise BackendUnavailable("gave up for now", pos_ref=pos_ref, queued=queued)
-            self._journal.mark_sending(pos_ref)
+            started = self._clock()
+            self._journal.mark_sending(pos_ref, at=started)
             sends += 1
             self._hook("before_send", pos_ref)
-            started = self._clock()
             try:
                 order = await self._client.create_order(body)
-            except BadRequestError as e:  # 400/422: final
+            except BadRequestError as e:  # 400/422 on the order itself: final
                 message, field = rejection_details(e)
                 self._journal.mark_rejected(pos_ref, message or str(e))
                 raise SaleRejected(message, e, field=field, pos_ref=pos_ref) from e
             except RateLimitedError as e:  # 429: the request was not processed
                 self._journal.mark_queued(pos_ref, e)
-                await self._sleep(min(e.retry_after or self._delay(sends), 30.0))
-                continue
-            except (OrderOutcomeUnknown, ServerError, InvalidResponseError) as e:
-                self._journal.mark_unknown(pos_ref, e)
-                self._note_unknown(pos_ref, e, started)
-                need_lookup = True
-                if self.settling(pos_ref) > 0:
-                    continue  # the settle wait replaces the backoff
-                await self._sleep(self._delay(rounds))
+                wait = e.retry_after if e.retry_after is not None else self._delay(sends - 1)
+                if not interactive or wait > self.rate_limit_wait or sends >= self._max_sends:
+                    raise BackendUnavailable(
+                        "rate limited", pos_ref=pos_ref, queued=True, cause=e
+                    ) from e
+                await self._sleep(wait)
                 continue
             except APIConnectionError as e:
                 if e.may_have_sent:
                     self._journal.mark_unknown(pos_ref, e)
-                    self._note_unknown(pos_ref, e, started)
-                    need_lookup = True
-                    if self.settling(pos_ref) > 0:
-                        continue
-                    await self._sleep(self._delay(rounds))
-                    continue
+                    continue  # confirm before anything else
                 unsent_failures += 1
                 self._journal.mark_queued(pos_ref, e)
-                if unsent_failures >= self._max_sends:
+                if unsent_failures >= self._max_sends or not interactive:
                     raise BackendUnavailable(
                         "server unreachable", pos_ref=pos_ref, queued=True, cause=e
                     ) from e
                 await self._sleep(self._delay(unsent_failures - 1))
                 continue
-            except APIStatusError as e:  # 401/403/404/409: refused, not created
-                self._journal.mark_failed(pos_ref, e)
+            except APIStatusError as e:
+                if e.status_code >= 500:  # a 5xx on the order request: it may exist
+                    self._journal.mark_unknown(pos_ref, e)
+                    continue
+                self._journal.mark_failed(pos_ref, e)  # 401/403/404/409: refused, not created
                 raise
-            except ScalevError as e:  # unknown client failure: treat as maybe-sent
+            except ScalevError as e:  # outcome unknown, unreadable reply, anything else
                 self._journal.mark_unknown(pos_ref, e)
-                raise BackendUnavailable(str(e), pos_ref=pos_ref, cause=e) from e
+                continue
             except asyncio.CancelledError:
                 # The request may be on the wire: never leave the sale looking unsent.
                 self._safe_mark_unknown(pos_ref, "cancelled")
@@ -361,7 +404,101 @@ class CheckoutService:
                 # reconcile looks it up and adopts it. The cashier can still take payment.
                 log.exception("order %s created but the journal could not record it", order.id)
             self._hook("after_journal", pos_ref)
+            self._checks.pop(pos_ref, None)
             return SubmitResult(pos_ref=pos_ref, order=order, adopted=False)
+
+    # --- confirming a maybe-sent order -------------------------------------------------
+
+    def _check_due(self, rec: SaleRecord) -> float:
+        """When the next lookup of ``rec`` is due (epoch)."""
+        checks = self._checks.get(rec.pos_ref)
+        if checks is None:
+            return 0.0  # never looked up in this process: due now
+        due = checks.last + self.policy.interval(checks.count - 1)
+        end = self.confirming_until(rec)
+        if end is not None and checks.last < end:
+            due = min(due, end)  # one lookup right when the window ends
+        return due
+
+    async def _confirm(
+        self, rec: SaleRecord, *, interactive: bool, decided: bool
+    ) -> SubmitResult | None:
+        """Settle a maybe-sent sale: the adopted order, or None when the cashier decided to
+        send again and the order is certainly absent. Otherwise raises
+        :class:`SaleConfirming` (keep looking) or :class:`SaleNeedsDecision`."""
+        pos_ref = rec.pos_ref
+        end = self.confirming_until(rec)
+        assert end is not None
+        if interactive:
+            lookup = await self._interactive_checks(rec)
+        elif decided or self._clock() >= self._check_due(rec):
+            lookup = await self._checked_lookup(rec, quiet=True)
+        else:
+            raise SaleConfirming(pos_ref, end, self.next_check_in(pos_ref))
+        if lookup.order is not None:
+            return self._adopt(pos_ref, lookup.order)
+        now = self._clock()
+        if not lookup.conclusive or now < end:
+            self._keep_confirming(pos_ref)
+            raise SaleConfirming(pos_ref, end, self.next_check_in(pos_ref), cause=lookup.error)
+        if decided:
+            log.info("sale %s: absent after the window; sending again (cashier)", pos_ref)
+            return None
+        when = datetime.fromtimestamp(rec.maybe_sent_at or now).astimezone()
+        self._journal.mark_needs_decision(
+            pos_ref,
+            f"not found on the server {self.policy.window / 60:.0f} min after the send of "
+            f"{when:%H:%M:%S}; send again or abandon",
+        )
+        self._checks.pop(pos_ref, None)
+        raise SaleNeedsDecision(pos_ref, rec.maybe_sent_at)
+
+    async def _interactive_checks(self, rec: SaleRecord) -> Lookup:
+        """A few quick lookups while the cashier is still on "Sending…"."""
+        start = self._clock()
+        lookup = Lookup(None, False)
+        for at in self.policy.interactive_checks:
+            wait = start + at - self._clock()
+            if wait > 0:
+                await self._sleep(wait)
+            lookup = await self._checked_lookup(rec, quiet=True)
+            if lookup.order is not None:
+                break
+        return lookup
+
+    def _keep_confirming(self, pos_ref: str) -> None:
+        try:
+            rec = self._journal.get(pos_ref)
+            if rec is not None and rec.state not in (SaleState.UNKNOWN, *DONE):
+                self._journal.mark_unknown(pos_ref, rec.last_error)
+        except StorageError:
+            log.warning("could not mark %s unknown", pos_ref, exc_info=True)
+
+    async def _checked_lookup(self, rec: SaleRecord, *, quiet: bool = False) -> Lookup:
+        """One lookup, counted in the schedule. A failed lookup is a :class:`Lookup` with its
+        ``error`` when ``quiet``, else :class:`BackendUnavailable` — never a rejection."""
+        checks = self._checks.setdefault(rec.pos_ref, _Checks())
+        checks.count += 1
+        checks.last = self._clock()
+        try:
+            lookup = await self._lookup(rec)
+        except asyncio.CancelledError:
+            raise
+        except (ScalevError, ValueError) as e:
+            log.info("lookup of %s failed: %s", rec.pos_ref, type(e).__name__)
+            if quiet:
+                return Lookup(None, False, error=e)
+            raise BackendUnavailable("order lookup failed", pos_ref=rec.pos_ref, cause=e) from e
+        if not quiet and lookup.order is None and not lookup.conclusive:
+            cause = LookupInconclusive("the order list could not be read back far enough")
+            raise BackendUnavailable("order lookup inconclusive", pos_ref=rec.pos_ref, cause=cause)
+        return lookup
+
+    def _adopt(self, pos_ref: str, order: Order) -> SubmitResult:
+        self._journal.mark_created(pos_ref, order, adopted=True)
+        self._checks.pop(pos_ref, None)
+        log.info("sale %s adopted order %s", pos_ref, order.id)
+        return SubmitResult(pos_ref=pos_ref, order=order, adopted=True)
 
     def _safe_mark_unknown(self, pos_ref: str, err: BaseException | str) -> None:
         try:
@@ -377,56 +514,74 @@ class CheckoutService:
             pos_ref=rec.pos_ref, order=order, adopted=rec.state == SaleState.RECONCILED
         )
 
-    # --- reconcile -------------------------------------------------------------------
+    # --- lookup ----------------------------------------------------------------------
 
-    async def _lookup(self, rec: SaleRecord) -> Order | None:
-        """The order carrying ``rec``'s pos_ref, or None.
+    async def _lookup(self, rec: SaleRecord) -> Lookup:
+        """Find the order carrying ``rec``'s pos_ref.
 
-        First the customer's newest orders (phone search, up to ``lookup_limit``), then — in
-        case the server formats phones differently — the store's newest page without a
-        search. Both are newest first, so a just-created order is near the top.
+        First the customer's orders (phone search), newest first, page after page until an
+        order older than the first send (minus :attr:`ConfirmPolicy.margin`): absent there is
+        conclusive. Then — a server that formats phones differently — the store's newest
+        orders, a few pages. Without a phone, the store pass must reach the boundary itself.
         """
+        policy = self.policy
         phone = rec.customer_phone or rec.body.get("customer_phone")
         marker = f"#{short_ref(rec.pos_ref)}"
+        first = rec.first_maybe_sent_at or rec.maybe_sent_at or self._clock()
+        boundary = first - policy.margin
         base: dict[str, Any] = {"store_id": rec.store_id, "columns": LOOKUP_COLUMNS}
-        passes: list[tuple[dict[str, Any], int]] = []
+        conclusive = False
+        pages = 0
         if phone:
-            passes.append(
-                ({**base, "search": phone, "search_field": "customer_phone"}, self._lookup_limit)
+            search = {**base, "search": str(phone), "search_field": "customer_phone"}
+            match, conclusive, n = await self._scan(
+                search, policy.max_pages, rec.pos_ref, marker, boundary
             )
-        passes.append((base, 25 if phone else self._lookup_limit))
-        match: OrderListItem | None = None
-        for kwargs, limit in passes:
-            match = await self._scan(kwargs, limit, rec.pos_ref, marker)
+            pages += n
             if match is not None:
-                break
-        if match is None or not match.id:
-            return None
+                return Lookup(await self._full_order(match), True, pages)
+        match, store_conclusive, n = await self._scan(
+            base, policy.store_pages, rec.pos_ref, marker, boundary
+        )
+        pages += n
+        if match is not None:
+            return Lookup(await self._full_order(match), True, pages)
+        return Lookup(None, conclusive or store_conclusive, pages)
+
+    async def _full_order(self, match: OrderListItem) -> Order:
+        from pos.api.models import Order
+
+        if not match.id:
+            return Order.model_validate(match.model_dump())
         try:
             return await self._client.get_order(match.id)
-        except (APIConnectionError, ServerError, InvalidResponseError, RateLimitedError):
+        except ScalevError:
             log.info("get_order after lookup failed; adopting the list item")
-            from pos.api.models import Order
-
             return Order.model_validate(match.model_dump())
 
     async def _scan(
-        self, kwargs: dict[str, Any], limit: int, pos_ref: str, marker: str
-    ) -> OrderListItem | None:
+        self, kwargs: dict[str, Any], max_pages: int, pos_ref: str, marker: str, boundary: float
+    ) -> tuple[OrderListItem | None, bool, int]:
+        """``(match, conclusive, pages read)``: conclusive when the list ended or reached an
+        order created before ``boundary``."""
+        page_size = 25
         seen = 0
-        iterator = self._client.list_orders(**kwargs)
+        iterator = self._client.list_orders(**kwargs, page_size=page_size)
         try:
             async for item in iterator:
                 if _matches(item, pos_ref, marker):
-                    return item
+                    return item, True, seen // page_size + 1
                 seen += 1
-                if seen >= limit:
-                    break
+                created = _timestamp(item.created_at)
+                if created is not None and created < boundary:
+                    return None, True, (seen - 1) // page_size + 1
+                if seen >= max_pages * page_size:
+                    return None, False, max_pages
         finally:
             aclose = getattr(iterator, "aclose", None)
             if aclose is not None:
                 await aclose()
-        return None
+        return None, True, (seen + page_size - 1) // page_size
 
 
 def _matches(item: OrderListItem, pos_ref: str, marker: str) -> bool:

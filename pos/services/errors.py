@@ -68,6 +68,34 @@ class BackendUnavailable(Exception):
         self.cause = cause
 
 
+class SaleConfirming(BackendUnavailable):
+    """The order may exist (a send's outcome is unknown): it is being looked up and is never
+    sent again before ``window_ends_at`` (epoch). ``next_check_in``: seconds to the next
+    lookup; ``cause``: why the last lookup failed, if it did. The next sale can go on
+    meanwhile."""
+
+    def __init__(
+        self,
+        pos_ref: str,
+        window_ends_at: float,
+        next_check_in: float = 0.0,
+        *,
+        cause: BaseException | None = None,
+    ) -> None:
+        super().__init__("confirming the order", pos_ref=pos_ref, queued=False, cause=cause)
+        self.window_ends_at = window_ends_at
+        self.next_check_in = next_check_in
+
+
+class SaleNeedsDecision(BackendUnavailable):
+    """The confirmation window ended and the order was not found: the sale waits for the
+    cashier (send again or abandon); it is never resent by itself."""
+
+    def __init__(self, pos_ref: str, sent_at: float | None) -> None:
+        super().__init__("order not found after the confirmation window", pos_ref=pos_ref)
+        self.sent_at = sent_at
+
+
 _MAX_SERVER_TEXT = 200
 _SECRETISH = re.compile(r"(?i)(bearer\s+\S+|sk[-_][A-Za-z0-9_\-]{8,}|[A-Za-z0-9_\-]{32,})")
 
@@ -118,6 +146,18 @@ _T: dict[str, tuple[str, str]] = {
         "otomatis.",
         "Cannot reach the server. Check the internet; the sale is saved and will be sent "
         "automatically.",
+    ),
+    "rate_limited_queued": (
+        "Server Scalev sedang membatasi permintaan. Pesanan belum diproses; penjualan disimpan "
+        "dan dikirim otomatis begitu batasnya mengizinkan.",
+        "Scalev is limiting requests right now. The order was not processed; the sale is saved "
+        "and sent automatically as soon as the limit allows.",
+    ),
+    "needs_decision": (
+        "Pesanan tidak ditemukan di server setelah lama diperiksa. Buka Riwayat (F4) untuk "
+        "mengirim ulang atau membatalkannya.",
+        "The order was not found on the server after a long check. Open History (F4) to send "
+        "it again or abandon it.",
     ),
     "outcome_unknown": (
         "Server belum memastikan pesanan. Penjualan disimpan dan akan dicek ulang otomatis — "
@@ -184,7 +224,11 @@ def user_message(exc: BaseException, lang: str = "id") -> str:
         return _t("cancelled", lang)
     if isinstance(exc, SaleRejected):
         return _with_detail("rejected", clean_server_text(exc.user_message), lang)
+    if isinstance(exc, SaleNeedsDecision):
+        return _t("needs_decision", lang)
     if isinstance(exc, BackendUnavailable):
+        if exc.queued and isinstance(exc.cause, RateLimitedError):
+            return _t("rate_limited_queued", lang)
         return _t("offline_queued" if exc.queued else "outcome_unknown", lang)
     if isinstance(exc, InvalidInput | StorageError):
         return message_text(exc.message_id, lang)

@@ -18,13 +18,22 @@ When it runs
     the OS reports the network back. With nothing pending it re-checks every
     ``idle_interval`` (30 s).
 
+Confirming
+    A sale that may have been sent (see :mod:`pos.services.checkout`) is looked up on its own
+    schedule over its confirmation window and never resent inside it; a pass skips it until its
+    next lookup is due (no request) and wakes for that lookup. A confirming sale never blocks
+    the others: the next queued sale is sent meanwhile. At the end of the window a sale that
+    was not found becomes ``needs_decision`` (below): never resent by itself.
+
 Nothing expires silently
     A refused API key (401/403) stops the pass: that sale is ``failed`` (retry it from the
     history), the others stay queued until :meth:`poke` (call it after the settings change).
     A sale pending for more than ``max_age`` (24 h) becomes ``needs_decision``: it is no longer
     sent automatically (if it may have been sent, it is looked up once — a lookup never
     creates). The cashier decides in the history screen: :meth:`retry` (one attempt now; still
-    exactly-once) or :meth:`abandon` (final ``abandoned``; refused when the order exists).
+    exactly-once: one lookup, then one send only when the order is certainly absent and the
+    window is over) or :meth:`abandon` (final ``abandoned``; refused when the order exists or
+    while it may still appear).
 
 How the customer gets the payment link for an offline sale
     The sale is taken and journaled; the cashier tells the customer it will be sent. When the
@@ -57,6 +66,7 @@ from pos.api.errors import (
     AuthenticationError,
     PermissionDeniedError,
     RateLimitedError,
+    ServerError,
 )
 from pos.share import payment_whatsapp_link
 from pos.storage.db import StorageError
@@ -71,7 +81,7 @@ from pos.storage.journal import (
 )
 
 from .checkout import CheckoutService, SubmitResult
-from .errors import BackendUnavailable, SaleRejected
+from .errors import BackendUnavailable, SaleConfirming, SaleNeedsDecision, SaleRejected
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +122,10 @@ class DrainReport:
     #: the API key was refused (401/403): nothing is sent until the next poke()
     auth_refused: bool = False
     retry_after: float | None = None
+    #: sales that may exist and are being confirmed (not a blockage)
+    confirming: list[str] = field(default_factory=list)
+    #: seconds until the next confirming sale's lookup is due
+    wake_in: float | None = None
 
     @property
     def ok(self) -> bool:
@@ -275,12 +289,17 @@ class OutboxService:
         a sale older than ``max_age`` that still cannot be created returns to
         ``needs_decision``."""
         try:
-            result = await self._checkout.resume(pos_ref)
+            result = await self._checkout.resume(pos_ref, decided=True)
+        except SaleNeedsDecision:
+            self._emit("needs_decision", self._journal.get(pos_ref))
+            raise
         except BackendUnavailable:
             rec = self._journal.get(pos_ref)
             too_old = rec is not None and _age_s(rec, self._clock()) > self.max_age
             if rec is not None and rec.state in DRAINABLE and too_old:
                 self._journal.mark_needs_decision(pos_ref)
+            elif rec is not None and rec.state in DRAINABLE:
+                self._wake.set()  # back in the queue (e.g. confirming a new send): drive it
             self._emit_count()
             raise
         except SaleRejected:
@@ -307,18 +326,22 @@ class OutboxService:
             raise SaleAlreadyCreated(stored)
         if rec.state not in PENDING:
             raise JournalStateError(pos_ref, rec.state.value, SaleState.ABANDONED.value)
-        if rec.attempts > 0:
+        if rec.maybe_sent_at is not None:
             found = await self._checkout.find(pos_ref)
             if found is not None:
                 self._emit("created", self._journal.get(pos_ref))
                 raise SaleAlreadyCreated(found)
+            end = self._checkout.confirming_until(rec)
+            if end is not None and self._clock() < end:
+                # It may still appear: giving it up now invites ringing it up twice.
+                raise SaleConfirming(pos_ref, end, self._checkout.next_check_in(pos_ref))
         self._journal.mark_abandoned(pos_ref, reason)
         self._emit("abandoned", self._journal.get(pos_ref))
 
     # --- internals -------------------------------------------------------------------
 
     async def _expire(self, rec: SaleRecord, report: DrainReport) -> None:
-        if rec.attempts > 0 and report.blocked is None:
+        if rec.maybe_sent_at is not None and report.blocked is None:
             try:
                 found = await self._checkout.find(rec.pos_ref)
             except BackendUnavailable as e:
@@ -344,6 +367,18 @@ class OutboxService:
             result = await self._checkout.resume(pos_ref)
         except asyncio.CancelledError:
             raise
+        except SaleConfirming as e:
+            report.still_pending.append(pos_ref)
+            report.confirming.append(pos_ref)
+            wake = e.next_check_in
+            report.wake_in = wake if report.wake_in is None else min(report.wake_in, wake)
+            if isinstance(e.cause, RateLimitedError | APIConnectionError | ServerError):
+                self._block(report, e)  # the lookup met the network or the server failing
+            return
+        except SaleNeedsDecision:
+            report.needs_decision.append(pos_ref)
+            self._emit("needs_decision", self._journal.get(pos_ref))
+            return
         except BackendUnavailable as e:
             report.still_pending.append(pos_ref)
             self._block(report, e)
@@ -392,12 +427,18 @@ class OutboxService:
         if report.blocked is None and not report.still_pending:
             self._failures = 0
             return self.idle_interval
+        if report.blocked is None and len(report.confirming) == len(report.still_pending):
+            # Only confirming sales left: wake for the next lookup that is due.
+            self._failures = 0
+            return min(self.idle_interval, max(0.05, report.wake_in or 0.0))
         self._failures += 1
         cap = self.offline_max_delay if report.offline else self.max_delay
         ceiling = min(cap, self.base_delay * (2 ** (self._failures - 1)))
         delay = ceiling * self._rng.uniform(0.5, 1.0)
         if report.retry_after:
             delay = max(delay, report.retry_after)
+        elif report.wake_in is not None:
+            delay = min(delay, max(0.05, report.wake_in))
         return delay
 
     async def _wait(self, delay: float) -> None:

@@ -100,6 +100,18 @@ MIGRATIONS: list[str] = [
     CREATE INDEX sales_state ON sales(state);
     CREATE INDEX sales_created ON sales(created_at);
     """,
+    # 2: when a sale may have reached the server (the confirmation window survives a restart).
+    # sending_at: start of the attempt in flight; first_sent_at / last_sent_at: the first and
+    # latest attempts that may have reached Scalev. Rows from before this migration that had
+    # attempts are given a window from their last update (conservative: looked up, not resent).
+    """
+    ALTER TABLE sales ADD COLUMN sending_at TEXT;
+    ALTER TABLE sales ADD COLUMN first_sent_at TEXT;
+    ALTER TABLE sales ADD COLUMN last_sent_at TEXT;
+    UPDATE sales SET first_sent_at = created_at, last_sent_at = updated_at
+        WHERE attempts > 0 AND state IN ('sending', 'unknown', 'queued', 'failed',
+                                         'needs_decision');
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

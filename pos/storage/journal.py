@@ -114,6 +114,28 @@ class SaleRecord:
     payment_url: str | None
     payment_status: str | None
     order: dict[str, Any] | None
+    #: start of the attempt in flight (epoch seconds), when the state is ``sending``
+    sending_at: float | None = None
+    #: the first attempt that may have reached Scalev (epoch seconds), or None
+    first_sent_at: float | None = None
+    #: the latest attempt that may have reached Scalev (epoch seconds), or None
+    last_sent_at: float | None = None
+
+    @property
+    def maybe_sent_at(self) -> float | None:
+        """When the latest attempt that may have reached Scalev started, or None when no
+        attempt can have reached it (never sent, or every attempt certainly refused). A sale
+        still ``sending`` (the process died mid-request) counts its attempt in flight."""
+        if self.state == SaleState.SENDING and self.sending_at is not None:
+            return max(self.sending_at, self.last_sent_at or 0.0)
+        return self.last_sent_at
+
+    @property
+    def first_maybe_sent_at(self) -> float | None:
+        """When the first attempt that may have reached Scalev started, or None."""
+        if self.first_sent_at is not None:
+            return self.first_sent_at
+        return self.maybe_sent_at
 
     @property
     def is_done(self) -> bool:
@@ -127,8 +149,28 @@ class SaleRecord:
 _COLUMNS = (
     "pos_ref, created_at, updated_at, state, store_id, store_unique_id, store_name, "
     "customer_name, customer_phone, total, body, attempts, last_error, order_id, "
-    "order_number, payment_url, payment_status, order_json"
+    "order_number, payment_url, payment_status, order_json, sending_at, first_sent_at, "
+    "last_sent_at"
 )
+
+
+def _epoch(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def _iso(ts: float | None) -> str:
+    """UTC ISO text of epoch ``ts`` (now when None), as every journal timestamp."""
+    if ts is None:
+        return _now()
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="milliseconds")
 
 
 def _row(r: tuple[Any, ...]) -> SaleRecord:
@@ -151,6 +193,9 @@ def _row(r: tuple[Any, ...]) -> SaleRecord:
         payment_url=r[15],
         payment_status=r[16],
         order=json.loads(r[17]) if r[17] else None,
+        sending_at=_epoch(r[18]),
+        first_sent_at=_epoch(r[19]),
+        last_sent_at=_epoch(r[20]),
     )
 
 
@@ -188,7 +233,8 @@ class SaleJournal:
         with self._db.transaction() as c:
             c.execute(
                 f"INSERT INTO sales ({_COLUMNS}) VALUES "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, NULL, NULL, NULL, NULL, NULL)",
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, NULL, NULL, NULL, NULL, NULL, NULL, "
+                "NULL, NULL, NULL)",
                 (
                     ref,
                     now,
@@ -222,10 +268,18 @@ class SaleJournal:
                 (to.value, _now(), *params, pos_ref),
             )
 
-    def mark_sending(self, pos_ref: str) -> None:
-        """About to send the request (counts an attempt)."""
+    def mark_sending(self, pos_ref: str, at: float | None = None) -> None:
+        """About to send the request (counts an attempt; ``at``: epoch seconds, default now).
+
+        From here until :meth:`mark_unknown` / :meth:`mark_queued` the attempt is in flight: a
+        process that dies now leaves the sale ``sending`` and the attempt counts as maybe-sent.
+        """
         self._transition(
-            pos_ref, SaleState.SENDING, _OPEN, ", attempts = attempts + 1, last_error = NULL"
+            pos_ref,
+            SaleState.SENDING,
+            _OPEN,
+            ", attempts = attempts + 1, last_error = NULL, sending_at = ?",
+            (_iso(at),),
         )
 
     def mark_created(self, pos_ref: str, order: OrderLike, *, adopted: bool = False) -> None:
@@ -247,10 +301,23 @@ class SaleJournal:
         )
 
     def mark_unknown(self, pos_ref: str, err: BaseException | str | None = None) -> None:
-        self._transition(pos_ref, SaleState.UNKNOWN, _OPEN, ", last_error = ?", (_err(err),))
+        """The attempt in flight (if any) may have reached Scalev: it becomes the latest
+        maybe-sent attempt, which starts (or restarts) the sale's confirmation window."""
+        self._transition(
+            pos_ref,
+            SaleState.UNKNOWN,
+            _OPEN,
+            ", last_error = ?, first_sent_at = COALESCE(first_sent_at, sending_at), "
+            "last_sent_at = COALESCE(sending_at, last_sent_at), sending_at = NULL",
+            (_err(err),),
+        )
 
     def mark_queued(self, pos_ref: str, err: BaseException | str | None = None) -> None:
-        self._transition(pos_ref, SaleState.QUEUED, _OPEN, ", last_error = ?", (_err(err),))
+        """The attempt in flight certainly did not reach Scalev (connection refused, 429):
+        earlier maybe-sent attempts, if any, still count."""
+        self._transition(
+            pos_ref, SaleState.QUEUED, _OPEN, ", last_error = ?, sending_at = NULL", (_err(err),)
+        )
 
     def mark_rejected(self, pos_ref: str, err: BaseException | str | None = None) -> None:
         self._transition(pos_ref, SaleState.REJECTED, _OPEN, ", last_error = ?", (_err(err),))

@@ -3,7 +3,8 @@
     python tests/e2e/sale_child.py DATA_DIR BASE_URL API_KEY SPEC_JSON N
     python tests/e2e/sale_child.py DATA_DIR BASE_URL API_KEY recover
 
-The second form is an app restart: OutboxService.reconcile_at_start() (killable the same way).
+The second form is an app restart after the sales' confirmation window: reconcile_at_start()
+then the cashier's "send again" for each sale not found (killable the same way).
 Prints ``SENDING <pos_ref>`` right before the request and ``DONE <pos_ref> <order id>`` at the
 end. With ``KASIR_TEST_KILL_AT=<hook point>`` it SIGKILLs itself at that point of the checkout
 (``before_send``, ``after_reply_before_journal``, ``after_journal``).
@@ -21,7 +22,7 @@ from pathlib import Path
 from e2e_support import KILL_ENV, make_draft
 
 from pos.api.client import ScalevClient
-from pos.services.checkout import CheckoutService
+from pos.services.checkout import CheckoutService, ConfirmPolicy
 from pos.services.outbox import OutboxService
 from pos.storage import Database, DataDirLock, SaleJournal
 
@@ -42,11 +43,18 @@ def main() -> None:
 
     async def run() -> None:
         async with ScalevClient(base_url, api_key, read_timeout=30.0, max_retries=0) as client:
-            checkout = CheckoutService(client, journal, terminal="KASIR-E2E", hooks=hook)
             if spec_json == "recover":
-                report = await OutboxService(checkout, journal).reconcile_at_start()
+                checkout = CheckoutService(
+                    client, journal, terminal="KASIR-E2E", hooks=hook,
+                    policy=ConfirmPolicy(window=0.0),
+                )  # fmt: skip
+                outbox = OutboxService(checkout, journal)
+                report = await outbox.reconcile_at_start()
+                for ref in report.needs_decision:
+                    await outbox.retry(ref)
                 print("RECOVERED", len(report.created), flush=True)
                 return
+            checkout = CheckoutService(client, journal, terminal="KASIR-E2E", hooks=hook)
             result = await checkout.submit(make_draft(json.loads(spec_json), int(sys.argv[5])))
             print("DONE", result.pos_ref, result.order.id, flush=True)
 

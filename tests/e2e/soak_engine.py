@@ -20,7 +20,16 @@ from typing import Any, Protocol
 from e2e_support import count_by_pos_ref, make_draft
 
 from pos.api import ScalevClient
-from pos.services import BackendUnavailable, CheckoutService, OutboxService, SaleRejected
+from pos.api.errors import ScalevError
+from pos.services import (
+    BackendUnavailable,
+    CheckoutService,
+    ConfirmPolicy,
+    OutboxEvent,
+    OutboxService,
+    SaleNeedsDecision,
+    SaleRejected,
+)
 from pos.storage import Database, SaleJournal, SaleState
 
 #: Random fault rates per /v3 request (drop_after_commit: POST /v3/orders only).
@@ -36,6 +45,12 @@ DEFAULT_RATES: dict[str, float] = {
 HANG_S = 0.35
 READ_TIMEOUT = 0.25
 CHECKOUT_BACKOFF = (0.8, 0.8, 1.0)
+#: The confirmation window, scaled to the soak's commit delays (a real till: 10 minutes): a
+#: maybe-sent sale is only looked up for 2 s, well past the 0.35 s late commit, then waits for
+#: the (simulated) cashier's "send again".
+SOAK_POLICY = ConfirmPolicy(
+    window=2.0, interactive_checks=(0.0,), intervals=(0.3, 0.5), margin=120.0
+)
 
 
 class Control(Protocol):
@@ -53,6 +68,7 @@ class SoakFigures:
     created_first_try: int = 0
     adopted: int = 0
     queued_for_outbox: int = 0
+    decided: int = 0  # "send again" after the window (the simulated cashier)
     rejected: int = 0
     lost: int = 0
     duplicated: int = 0
@@ -74,6 +90,7 @@ class SoakFigures:
             f"created first try  {self.created_first_try}",
             f"adopted by lookup  {self.adopted}",
             f"left to the outbox {self.queued_for_outbox}",
+            f"sent again by hand {self.decided}",
             f"rejected           {self.rejected}",
             f"orders lost        {self.lost}",
             f"orders duplicated  {self.duplicated}",
@@ -113,14 +130,35 @@ async def run_soak(
             # One attempt per submit on the sale screen: whatever is left goes to the outbox.
             checkout = CheckoutService(
                 client, journal, terminal="KASIR-SOAK", backoff=CHECKOUT_BACKOFF,
-                max_sends=1, max_reconcile_rounds=1,
+                max_sends=1, policy=SOAK_POLICY,
             )  # fmt: skip
             drained = asyncio.Event()
+            decisions: asyncio.Queue[str] = asyncio.Queue()
+
+            def on_change(e: OutboxEvent) -> None:
+                if e.pending == 0:
+                    drained.set()
+                else:
+                    drained.clear()
+                if e.kind == "needs_decision" and e.record is not None:
+                    decisions.put_nowait(e.record.pos_ref)
+
             outbox = OutboxService(
                 checkout, journal, base_delay=0.05, max_delay=0.5, offline_max_delay=0.2,
-                on_change=lambda e: drained.set() if e.pending == 0 else drained.clear(),
+                on_change=on_change,
             )  # fmt: skip
+
+            async def decide() -> None:
+                """The cashier, in the history: "send again" for a sale not found after its
+                window (one lookup, then one send)."""
+                while True:
+                    ref = await decisions.get()
+                    figures.decided += 1
+                    with contextlib.suppress(BackendUnavailable, SaleRejected, ScalevError):
+                        await outbox.retry(ref)
+
             drainer = asyncio.create_task(outbox.run())
+            decider = asyncio.create_task(decide())
             numbers: asyncio.Queue[int] = asyncio.Queue()
             for n in range(sales):
                 numbers.put_nowait(seed * 1_000_000 + n)
@@ -130,6 +168,10 @@ async def run_soak(
                     n = numbers.get_nowait()
                     try:
                         result = await checkout.submit(make_draft(spec, n))
+                    except SaleNeedsDecision as e:  # the window ran out on the sale screen
+                        figures.queued_for_outbox += 1
+                        if e.pos_ref:
+                            decisions.put_nowait(e.pos_ref)
                     except BackendUnavailable as e:
                         figures.queued_for_outbox += 1
                         if e.pos_ref:
@@ -150,7 +192,8 @@ async def run_soak(
                         await asyncio.wait_for(drained.wait(), drain_deadline_s)
             finally:
                 drainer.cancel()
-                await asyncio.gather(drainer, return_exceptions=True)
+                decider.cancel()
+                await asyncio.gather(drainer, decider, return_exceptions=True)
             figures.pending_left = outbox.pending_count()
         ctl.set_faults()
         log = ctl.requests()

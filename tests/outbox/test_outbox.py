@@ -14,6 +14,7 @@ from pos.domain.sale import build_order_body
 from pos.services import (
     BackendUnavailable,
     CheckoutService,
+    ConfirmPolicy,
     OutboxEvent,
     OutboxService,
     SaleAlreadyCreated,
@@ -45,9 +46,10 @@ class VirtualTime:
 
 
 def make(
-    server: FakeServer, journal: SaleJournal, **kw: object
+    server: FakeServer, journal: SaleJournal, policy: ConfirmPolicy | None = None, **kw: object
 ) -> tuple[CheckoutService, OutboxService, list[OutboxEvent]]:
-    checkout = CheckoutService(server, journal, sleep=no_sleep)  # type: ignore[arg-type]
+    clock = kw.get("clock", time.time)
+    checkout = CheckoutService(server, journal, sleep=no_sleep, clock=clock, policy=policy)  # type: ignore[arg-type]
     events: list[OutboxEvent] = []
     kw.setdefault("sleep", no_sleep)
     kw.setdefault("rng", random.Random(1))
@@ -92,14 +94,24 @@ async def test_reconcile_at_start_recovers_every_unfinished_state(
     _, outbox, events = make(server, journal)
     assert outbox.pending_count() == 5
     report = await outbox.reconcile_at_start()
-    assert report.ok and len(report.created) == 5
-    assert outbox.pending_count() == 0 and events[-1].pending == 0
+    # never sent or committed: created or adopted; maybe sent and not found: confirming
+    assert len(report.created) == 3 and report.blocked is None
+    assert sorted(report.confirming) == sorted([refs["sending_lost"], refs["unknown"]])
+    assert journal.get(refs["sending_committed"]).state == SaleState.RECONCILED  # type: ignore[union-attr]
+    assert server.create_calls == 2  # the committed one was adopted, not resent
+    assert events[-1].pending == 2  # the badge counts the two being confirmed
+    # after the window the two wait for the cashier, whose "send again" sends each once
+    _, later, _ = make(server, journal, policy=ConfirmPolicy(window=0.0))
+    report = await later.drain_once()
+    assert len(report.needs_decision) == 2 and server.create_calls == 2
+    for ref in report.needs_decision:
+        await later.retry(ref)
+    assert later.pending_count() == 0
     for ref in refs.values():
         rec = journal.get(ref)
         assert rec is not None and rec.is_done
         assert rec.order_id == one_order(server, ref)["id"]
-    assert journal.get(refs["sending_committed"]).state == SaleState.RECONCILED  # type: ignore[union-attr]
-    assert server.create_calls == 4  # the committed one was adopted, not resent
+    assert server.create_calls == 4
 
 
 @pytest.mark.asyncio
@@ -169,14 +181,18 @@ async def test_backoff_grows_to_30_s_on_server_trouble_and_respects_429(
 async def test_a_429_on_lookup_blocks_the_pass_with_retry_after(
     server: FakeServer, journal: SaleJournal
 ) -> None:
-    checkout, outbox, _ = make(server, journal)
+    vt = VirtualTime()
+    checkout, outbox, _ = make(server, journal, clock=vt.clock)
     server.next_faults = ["drop_and_go_offline"]
     with pytest.raises(BackendUnavailable):
         await checkout.submit(draft(1))
     server.online = True
     server.lookup_faults = [RateLimitedError(retry_after=12.0)]
+    vt.t += 60  # the next lookup is due
     report = await outbox.drain_once()
     assert report.retry_after == 12.0 and report.still_pending
+    assert outbox._next_delay(report) >= 12.0
+    vt.t += 60
     report = await outbox.drain_once()
     assert report.ok and len(server.orders) == 1
 

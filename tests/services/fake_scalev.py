@@ -21,6 +21,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterable
 from copy import deepcopy
+from datetime import UTC, datetime
 from typing import Any
 
 from pos.api.errors import (
@@ -107,10 +108,14 @@ class FakeScalev:
             "store": {"id": 3288, "unique_id": body.get("store_unique_id")},
             "notes": body.get("notes"),
             "metadata": deepcopy(body.get("metadata")) if self.keep_metadata else None,
-            "created_at": f"2026-05-14T03:{n // 60:02d}:{n % 60:02d}Z",
+            "created_at": self.created_at(),
         }
         self.orders.append(order)
         return order
+
+    def created_at(self) -> str:
+        """The server's time of a commit (real UTC now; tests may override)."""
+        return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
     def _phone(self, body: dict[str, Any]) -> str | None:
         phone = body.get("customer_phone")

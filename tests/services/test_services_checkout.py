@@ -12,7 +12,14 @@ from hypothesis import strategies as st
 from pos.api.errors import AuthenticationError
 from pos.domain.customer import Customer
 from pos.domain.sale import SaleDraft, SaleLine, build_order_body
-from pos.services import BackendUnavailable, CheckoutService, SaleRejected
+from pos.services import (
+    BackendUnavailable,
+    CheckoutService,
+    ConfirmPolicy,
+    SaleConfirming,
+    SaleNeedsDecision,
+    SaleRejected,
+)
 from pos.storage import Database, SaleJournal, SaleState
 
 
@@ -28,6 +35,9 @@ def draft(phone: str = "6281234567890", qty: int = 2) -> SaleDraft:
 
 
 sleeps: list[float] = []
+
+#: no confirmation window: a maybe-sent sale the lookup does not find waits for the cashier
+NO_WINDOW = ConfirmPolicy(window=0.0, interactive_checks=(0.0,))
 
 
 async def fast_sleep(seconds: float) -> None:
@@ -80,17 +90,22 @@ async def test_lost_reply_is_adopted_not_resent(
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("fault", ["timeout", "5xx"])
-async def test_lost_request_is_resent_with_the_same_body(
+async def test_lost_request_is_resent_only_after_the_window_by_decision(
     fake: FakeScalev, journal: SaleJournal, fault: str
 ) -> None:
     fake.faults = [fault]
-    result = await service(fake, journal).submit(draft())
+    svc = service(fake, journal, policy=NO_WINDOW)
+    with pytest.raises(SaleNeedsDecision) as caught:  # looked up: absent, window over
+        await svc.submit(draft())
+    pos_ref = caught.value.pos_ref
+    assert pos_ref is not None and len(fake.create_calls) == 1
+    # looked up: by phone, then the store's newest orders
+    assert [c["search"] for c in fake.list_calls] == ["6281234567890", None]
+    result = await svc.resume(pos_ref, decided=True)  # the cashier: "send again"
     assert not result.adopted
     assert len(fake.create_calls) == 2
     assert fake.create_calls[0] == fake.create_calls[1]  # same frozen body, same pos_ref
     only_order(fake, result.pos_ref)
-    # looked up before the resend: by phone, then the store's newest orders
-    assert [c["search"] for c in fake.list_calls] == ["6281234567890", None]
     rec = journal.get(result.pos_ref)
     assert rec is not None and rec.state == SaleState.CREATED and rec.attempts == 2
 
@@ -99,10 +114,13 @@ async def test_lost_request_is_resent_with_the_same_body(
 async def test_lookup_skips_other_orders_of_the_same_customer(
     fake: FakeScalev, journal: SaleJournal
 ) -> None:
-    svc = service(fake, journal)
+    svc = service(fake, journal, policy=NO_WINDOW)
     first = await svc.submit(draft())
     fake.faults = ["timeout"]
-    second = await svc.submit(draft(qty=3))
+    with pytest.raises(SaleNeedsDecision) as caught:
+        await svc.submit(draft(qty=3))
+    assert caught.value.pos_ref is not None
+    second = await svc.resume(caught.value.pos_ref, decided=True)
     assert first.pos_ref != second.pos_ref
     only_order(fake, first.pos_ref)
     only_order(fake, second.pos_ref)
@@ -166,24 +184,24 @@ async def test_rate_limited_create_waits_and_retries(
 
 
 @pytest.mark.asyncio
-async def test_persistent_unknown_leaves_the_sale_unknown(
+async def test_persistent_unknown_is_never_resent_inside_the_window(
     fake: FakeScalev, journal: SaleJournal
 ) -> None:
     fake.faults = ["timeout"] * 10
-    with pytest.raises(BackendUnavailable) as ei:
+    with pytest.raises(SaleConfirming) as ei:
         await service(fake, journal).submit(draft())
     assert not ei.value.queued
     pos_ref = ei.value.pos_ref
     assert pos_ref is not None
     rec = journal.get(pos_ref)
     assert rec is not None and rec.state == SaleState.UNKNOWN
-    assert len(fake.create_calls) == 3 and fake.orders == []
-    # every resend was preceded by a lookup (phone search + store-wide page)
+    assert len(fake.create_calls) == 1 and fake.orders == []
+    # looked up while the cashier waited: phone search + store-wide page, three times
     assert len(fake.list_calls) == 3 * 2
     fake.faults = []
     results = await service(fake, journal).reconcile_unfinished()
-    assert results[pos_ref].adopted is False  # type: ignore[union-attr]
-    only_order(fake, pos_ref)
+    assert isinstance(results[pos_ref], SaleConfirming)
+    assert len(fake.create_calls) == 1 and fake.orders == []
 
 
 @pytest.mark.asyncio
@@ -191,8 +209,8 @@ async def test_unknown_with_lookup_down_then_recovered(
     fake: FakeScalev, journal: SaleJournal
 ) -> None:
     fake.faults = ["drop_after_commit"]
-    fake.lookup_faults = ["refused"]
-    with pytest.raises(BackendUnavailable) as ei:
+    fake.lookup_faults = ["refused"] * 3  # every lookup while the cashier waits
+    with pytest.raises(SaleConfirming) as ei:
         await service(fake, journal).submit(draft())
     pos_ref = ei.value.pos_ref
     assert pos_ref is not None
@@ -221,15 +239,19 @@ async def test_crash_while_sending_is_recovered_by_lookup(
 
 
 @pytest.mark.asyncio
-async def test_crash_while_sending_not_committed_is_resent(
+async def test_crash_while_sending_not_committed_is_confirmed_not_resent(
     fake: FakeScalev, journal: SaleJournal
 ) -> None:
     d = draft()
     body = build_order_body(d, pos_ref="11111111-2222-4333-8444-555555555556", terminal="K")
     pos_ref = journal.new_sale(d, body)
     journal.mark_sending(pos_ref)
-    await service(fake, journal).reconcile_unfinished()
-    assert len(fake.list_calls) == 2 and len(fake.create_calls) == 1
+    results = await service(fake, journal).reconcile_unfinished()
+    assert isinstance(results[pos_ref], SaleConfirming)  # the server may still commit it
+    assert len(fake.list_calls) == 2 and fake.create_calls == []
+    # after the window, the cashier decides: one lookup, then one send
+    result = await service(fake, journal, policy=NO_WINDOW).resume(pos_ref, decided=True)
+    assert len(fake.create_calls) == 1 and not result.adopted
     only_order(fake, pos_ref)
 
 
@@ -292,7 +314,7 @@ async def test_auth_failure_marks_failed(fake: FakeScalev, journal: SaleJournal)
     assert rec.state == SaleState.FAILED and fake.orders == []
     result = await svc.resume(rec.pos_ref)  # key fixed: the cashier retries
     only_order(fake, result.pos_ref)
-    assert len(fake.list_calls) == 2  # looked up before the resend
+    assert fake.list_calls == []  # a 401 is refused unprocessed: nothing to look up
 
 
 @pytest.mark.asyncio
@@ -307,9 +329,11 @@ async def test_cancel_during_send_leaves_sale_unknown(
     with pytest.raises(asyncio.CancelledError):
         await task
     rec = journal.recent()[0]
-    assert rec.state == SaleState.UNKNOWN
+    assert rec.state == SaleState.UNKNOWN and rec.maybe_sent_at is not None
     fake.create_delay = 0
-    await svc.reconcile_unfinished()
+    results = await svc.reconcile_unfinished()
+    assert isinstance(results[rec.pos_ref], SaleConfirming) and fake.orders == []
+    await service(fake, journal, policy=NO_WINDOW).resume(rec.pos_ref, decided=True)
     assert len(fake.orders_with_ref(rec.pos_ref)) == 1
 
 
@@ -337,10 +361,14 @@ def test_never_more_than_one_order_per_sale(faults: list[str], lookup_faults: li
             pos_ref = e.pos_ref
             assert pos_ref is not None
             assert len(fake.orders_with_ref(pos_ref)) <= 1
-        # however it ended, recovery with a healthy server converges on exactly one order
+        # however it ended, recovery with a healthy server converges on exactly one order:
+        # by lookup inside the window, or by the cashier's decision after it
         fake.faults, fake.lookup_faults = [], []
         for _ in range(2):
-            await service(fake, journal).reconcile_unfinished()
+            await service(fake, journal, policy=NO_WINDOW).reconcile_unfinished()
+        rec = journal.get(pos_ref)
+        if rec is not None and rec.state == SaleState.NEEDS_DECISION:
+            await service(fake, journal, policy=NO_WINDOW).resume(pos_ref, decided=True)
         assert len(fake.orders_with_ref(pos_ref)) == 1
         rec = journal.get(pos_ref)
         assert rec is not None and rec.is_done

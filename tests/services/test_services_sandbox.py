@@ -19,7 +19,9 @@ from pos.services import (
     BackendUnavailable,
     CatalogService,
     CheckoutService,
+    ConfirmPolicy,
     PaymentWatcher,
+    SaleNeedsDecision,
     ShippingService,
 )
 from pos.services.shipping import make_choice
@@ -113,7 +115,14 @@ async def test_submit_through_other_faults_creates_exactly_one_order(
     draft = await digital_draft(client, db)
     journal = SaleJournal(db)
     sandbox_ctl.fault_next(fault, "/v3/orders", "POST", times=1)
-    result = await CheckoutService(client, journal, sleep=no_sleep).submit(draft)  # type: ignore[arg-type]
+    # no confirmation window: a maybe-sent order that is absent waits for the cashier
+    policy = ConfirmPolicy(window=0.0, interactive_checks=(0.0,))
+    service = CheckoutService(client, journal, sleep=no_sleep, policy=policy)  # type: ignore[arg-type]
+    try:
+        result = await service.submit(draft)
+    except SaleNeedsDecision as e:  # the fault lost the request before the commit
+        assert e.pos_ref is not None and sandbox_ctl.orders(e.pos_ref) == []
+        result = await service.resume(e.pos_ref, decided=True)  # the cashier: send again
     assert len(sandbox_ctl.orders(result.pos_ref)) == 1
     assert journal.get(result.pos_ref).is_done  # type: ignore[union-attr]
 
