@@ -47,7 +47,12 @@ class CheckoutServiceLike(Protocol):
 
 
 class PaymentWatcherLike(Protocol):
-    async def watch(self, order_id: str, on_update: Callable[[Order], None]) -> Order: ...
+    async def watch(
+        self,
+        order_id: str,
+        on_update: Callable[[Order], None],
+        on_trouble: Callable[[BaseException | None], None] | None = None,
+    ) -> Order: ...
     async def check_now(self, order_id: str) -> Order: ...
 
 
@@ -86,7 +91,9 @@ class SaleController(QObject):
         order_updated(object): a fresh ``Order`` from the payment watcher.
         backend_failed(str, str): ``("auth" | "network", text)`` — the backend cannot be used.
         backend_ok(): the backend answered.
-        sale_queued(str, bool): the sale is kept for the outbox (pos_ref, queued).
+        sale_queued(str, bool, str): the sale is kept for the outbox (pos_ref, queued, why:
+            ``offline``, ``rate_limited``, ``confirming`` or ``needs_decision``).
+        payment_trouble(bool): payment status checks are failing (True) or work again.
     """
 
     stores_changed = Signal(list)
@@ -104,7 +111,8 @@ class SaleController(QObject):
     backend_ok = Signal()
     #: (pos_ref, queued): the backend could not create the order now; the sale is kept in the
     #: journal and the outbox finishes it (queued=True: never sent; False: being confirmed)
-    sale_queued = Signal(str, bool)
+    sale_queued = Signal(str, bool, str)
+    payment_trouble = Signal(bool)
 
     def __init__(
         self,
@@ -268,10 +276,17 @@ class SaleController(QObject):
         self.order_created.emit(result)
 
     def _submit_error(self, exc: BaseException) -> bool:
-        from pos.services.errors import BackendUnavailable
+        from pos.api.errors import RateLimitedError
+        from pos.services.errors import BackendUnavailable, SaleNeedsDecision
 
         if isinstance(exc, BackendUnavailable) and exc.pos_ref:
-            self.sale_queued.emit(exc.pos_ref, bool(exc.queued))  # kept: never lost
+            if isinstance(exc, SaleNeedsDecision):
+                why = "needs_decision"
+            elif exc.queued:
+                why = "rate_limited" if isinstance(exc.cause, RateLimitedError) else "offline"
+            else:
+                why = "confirming"
+            self.sale_queued.emit(exc.pos_ref, bool(exc.queued), why)  # kept: never lost
             return True
         if is_auth_error(exc):
             self.backend_failed.emit("auth", describe_error(exc))
@@ -287,7 +302,14 @@ class SaleController(QObject):
             or order.status in CLOSED_STATUSES
         ):
             return
-        self.runner.start("payment-watch", self.watcher.watch(order.id, self._on_order))
+        self.payment_trouble.emit(False)
+        self.runner.start(
+            "payment-watch",
+            self.watcher.watch(order.id, self._on_order, self._on_payment_trouble),
+        )
+
+    def _on_payment_trouble(self, error: BaseException | None) -> None:
+        self.payment_trouble.emit(error is not None)
 
     def open_order(self, order: Order) -> None:
         """Show an earlier sale's order (from the history) and watch its payment live."""

@@ -364,6 +364,7 @@ class MainWindow(QMainWindow):
         controller.catalog_loading.connect(self.catalog.set_loading)
         controller.order_created.connect(self._on_order_created)
         controller.order_updated.connect(self._on_order_updated)
+        controller.payment_trouble.connect(self._on_payment_trouble)
         controller.backend_failed.connect(self.show_problem)
         controller.backend_ok.connect(self._on_backend_ok)
 
@@ -460,6 +461,10 @@ class MainWindow(QMainWindow):
             self._payment.update_order(order)
         if self.outbox is not None:
             self.outbox.record_order(order)  # the history row follows (paid, canceled)
+
+    def _on_payment_trouble(self, failing: bool) -> None:
+        if self._payment is not None or failing:
+            self.payment.set_check_trouble(failing)
 
     def _shortcut(self, key: str, slot: Any) -> QShortcut:
         sc = QShortcut(QKeySequence(key), self)
@@ -710,14 +715,14 @@ class MainWindow(QMainWindow):
         else:
             self.new_sale()
 
-    def _on_sale_queued(self, pos_ref: str, queued: bool) -> None:
+    def _on_sale_queued(self, pos_ref: str, queued: bool, why: str = "") -> None:
         total = self.controller.cart.total
         if self.outbox is not None:
             self.outbox.note_queued(pos_ref)
             row = self.outbox.history.get(pos_ref)
             if row is not None:
                 total = row.total
-        self.queued.show_sale(pos_ref, queued, self.checkout.name.text().strip(), total)
+        self.queued.show_sale(pos_ref, queued, self.checkout.name.text().strip(), total, why=why)
         self.pages.setCurrentIndex(PAGE_QUEUED)
         self.queued.new_sale_button.setFocus()
 

@@ -300,10 +300,31 @@ class QueuedPage(QWidget):
         layout.addStretch(2)
         self.setProperty("state", "queued")
 
-    def show_sale(self, pos_ref: str, queued: bool, customer: str, total: int) -> None:
+    def show_sale(
+        self, pos_ref: str, queued: bool, customer: str, total: int, *, why: str = ""
+    ) -> None:
+        """``why``: ``offline`` / ``rate_limited`` (queued) or ``confirming`` /
+        ``needs_decision`` (may exist); empty: from ``queued``."""
         self.pos_ref = pos_ref
         who = f"{customer} · {format_idr(total)}" if customer else format_idr(total)
-        if queued:
+        why = why or ("offline" if queued else "confirming")
+        if why == "rate_limited":
+            self._set_state(
+                "queued",
+                tr("Antre: Scalev membatasi permintaan", "Queued: Scalev is limiting requests"),
+                tr(
+                    f"{who}\n\nServer Scalev sedang membatasi jumlah permintaan, jadi pesanan "
+                    "ini belum diproses (belum dibuat). Penjualan ini aman tersimpan dan "
+                    "dikirim otomatis begitu batasnya mengizinkan, biasanya dalam hitungan "
+                    "detik. Anda bisa lanjut ke penjualan berikutnya.",
+                    "Scalev is limiting the number of requests, so this order was not "
+                    "processed (not created). The sale is safely saved and sent automatically "
+                    "as soon as the limit allows, usually within seconds. You can go on with "
+                    "the next sale.",
+                    "\n\n",
+                ),
+            )
+        elif why == "offline":
             self._set_state(
                 "queued",
                 tr("Tersimpan, akan dikirim otomatis", "Saved, will be sent automatically"),
@@ -319,17 +340,31 @@ class QueuedPage(QWidget):
                     "\n\n",
                 ),
             )
+        elif why == "needs_decision":
+            self._set_state(
+                "needs_decision",
+                tr("Perlu keputusan Anda", "Needs your decision"),
+                tr(
+                    f"{who}\n\nPesanan ini tidak ditemukan di server setelah lama diperiksa. "
+                    "Buka Riwayat (F4) untuk mengirimnya ulang atau membatalkannya.",
+                    "This order was not found on the server after a long check. Open History "
+                    "(F4) to send it again or abandon it.",
+                    "\n\n",
+                ),
+            )
         else:
             self._set_state(
                 "confirming",
                 tr("Sedang dipastikan…", "Confirming…"),
                 tr(
                     f"{who}\n\nServer belum memastikan pesanan ini. Kasir memeriksanya "
-                    "otomatis dan tidak akan membuatnya dua kali. Anda bisa lanjut ke "
-                    "penjualan berikutnya; hasilnya muncul di Riwayat (F4).",
+                    "otomatis selama beberapa menit dan tidak akan membuatnya dua kali — "
+                    "jangan buat pesanan ini lagi. Anda bisa lanjut ke penjualan berikutnya; "
+                    "hasilnya muncul di Riwayat (F4).",
                     "The server has not confirmed this order yet. Kasir checks it "
-                    "automatically and never creates it twice. You can go on with the next "
-                    "sale; the result shows in History (F4).",
+                    "automatically for a few minutes and never creates it twice — do not ring "
+                    "it up again. You can go on with the next sale; the result shows in "
+                    "History (F4).",
                     "\n\n",
                 ),
             )

@@ -148,6 +148,18 @@ class PaymentView(QWidget):
         self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.status.setWordWrap(True)
         self.status.setProperty("status", "")
+        self.check_trouble = QLabel(
+            tr(
+                "Tidak bisa memeriksa pembayaran saat ini — mencoba lagi otomatis…",
+                "Cannot check the payment right now — retrying automatically…",
+            ),
+            self,
+        )
+        self.check_trouble.setObjectName("paymentCheckTrouble")
+        self.check_trouble.setTextFormat(Qt.TextFormat.PlainText)
+        self.check_trouble.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.check_trouble.setWordWrap(True)
+        self.check_trouble.hide()
 
         self.amount = QLabel(self)
         self.amount.setObjectName("paymentAmount")
@@ -225,6 +237,7 @@ class PaymentView(QWidget):
         amount_caption = QLabel(tr("Total tagihan", "Amount due"), self)
         amount_caption.setObjectName("fieldLabel")
         right.addWidget(self.status)
+        right.addWidget(self.check_trouble)
         right.addSpacing(8)
         right.addWidget(amount_caption)
         right.addWidget(self.amount)
@@ -254,6 +267,10 @@ class PaymentView(QWidget):
     @property
     def order(self) -> Order | None:
         return self._order
+
+    def set_check_trouble(self, failing: bool) -> None:
+        """Payment status checks are failing (the watcher retries by itself) or work again."""
+        self.check_trouble.setVisible(failing and self.state() == "waiting")
 
     def show_order(self, order: Order, customer_name: str = "", customer_phone: str = "") -> None:
         """A new order: draw the QR and all fields."""
@@ -303,6 +320,8 @@ class PaymentView(QWidget):
         if order.payment_method:
             self.method.setText(method_label(order.payment_method))
         self.check_button.setEnabled(state in ("waiting", "conflict"))
+        if state != "waiting":
+            self.check_trouble.hide()
         self._show_qr(state)
         self._repolish(self.status)
         self._repolish(self)
@@ -366,6 +385,7 @@ class PaymentView(QWidget):
         self.whatsapp.clear()
         self.print_button.setEnabled(False)
         self.pdf_button.setEnabled(False)
+        self.check_trouble.hide()
         self.setProperty("state", "waiting")
         self._repolish(self)
 

@@ -414,7 +414,7 @@ class CheckoutService:
         checks = self._checks.get(rec.pos_ref)
         if checks is None:
             return 0.0  # never looked up in this process: due now
-        due = checks.last + self.policy.interval(checks.count - 1)
+        due = checks.last + self.policy.interval(max(0, checks.count - 1))
         end = self.confirming_until(rec)
         if end is not None and checks.last < end:
             due = min(due, end)  # one lookup right when the window ends
@@ -464,6 +464,9 @@ class CheckoutService:
             lookup = await self._checked_lookup(rec, quiet=True)
             if lookup.order is not None:
                 break
+        checks = self._checks.get(rec.pos_ref)
+        if checks is not None:
+            checks.count = min(checks.count, 1)  # the outbox starts its own pace after these
         return lookup
 
     def _keep_confirming(self, pos_ref: str) -> None:
@@ -478,10 +481,10 @@ class CheckoutService:
         """One lookup, counted in the schedule. A failed lookup is a :class:`Lookup` with its
         ``error`` when ``quiet``, else :class:`BackendUnavailable` — never a rejection."""
         checks = self._checks.setdefault(rec.pos_ref, _Checks())
-        checks.count += 1
         checks.last = self._clock()
         try:
             lookup = await self._lookup(rec)
+            checks.count += 1  # a failed lookup is retried at the same pace
         except asyncio.CancelledError:
             raise
         except (ScalevError, ValueError) as e:

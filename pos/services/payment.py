@@ -7,12 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from pos.api.errors import (
-    APIConnectionError,
-    InvalidResponseError,
-    RateLimitedError,
-    ServerError,
-)
+from pos.api.errors import RateLimitedError, ScalevError
 
 if TYPE_CHECKING:
     from pos.api.models import Order
@@ -44,24 +39,39 @@ class PaymentWatcher:
         self.interval = interval
         self._sleep = sleep
 
-    async def watch(self, order_id: str, on_update: Callable[[Order], None]) -> Order:
+    async def watch(
+        self,
+        order_id: str,
+        on_update: Callable[[Order], None],
+        on_trouble: Callable[[BaseException | None], None] | None = None,
+    ) -> Order:
         """Poll ``GET /v3/orders/{id}`` every ``interval`` s; call ``on_update`` on each change;
-        return the order once paid/settled or canceled/closed. Cancel the task to stop."""
+        return the order once paid/settled or canceled/closed. Cancel the task to stop.
+
+        A failed check (offline, 429, 5xx, any refusal, an unreadable reply) never ends the
+        watch: it backs off (≤ 30 s, Retry-After honoured) and retries. ``on_trouble`` is
+        called with the error when checks start failing and with None when one succeeds
+        again, so the screen can say "cannot check payment right now, retrying"."""
         last: tuple[Any, ...] | None = None
         delay = self.interval
+        troubled = False
         while True:
             try:
                 order = await self._client.get_order(order_id)
-            except RateLimitedError as e:
-                delay = min(e.retry_after if e.retry_after else delay * 2, MAX_DELAY)
-                log.info("payment watch rate limited; waiting %.1fs", delay)
-                await self._sleep(delay)
-                continue
-            except (APIConnectionError, ServerError, InvalidResponseError) as e:
-                delay = min(max(delay, self.interval) * 2, MAX_DELAY)
+            except ScalevError as e:
+                if isinstance(e, RateLimitedError) and e.retry_after:
+                    delay = min(e.retry_after, MAX_DELAY)
+                else:
+                    delay = min(max(delay, self.interval) * 2, MAX_DELAY)
                 log.info("payment watch: %s; retrying in %.1fs", type(e).__name__, delay)
+                if not troubled and on_trouble is not None:
+                    on_trouble(e)
+                troubled = True
                 await self._sleep(delay)
                 continue
+            if troubled and on_trouble is not None:
+                on_trouble(None)
+            troubled = False
             delay = self.interval
             fp = _fingerprint(order)
             if fp != last:

@@ -236,9 +236,10 @@ def test_history_contract_names_and_accessible_names(kasir: Kasir) -> None:
 
 
 def test_a_timed_out_send_is_confirmed_in_the_background(fake_app: Any, qtbot: Any) -> None:
-    """A send that timed out must settle before its lookup: the checkout does not wait for it
-    but says "Sedang dipastikan… / Confirming…" and lets the cashier take the next sale."""
-    from pos.services.checkout import SaleSettling
+    """A send whose outcome is unknown is confirmed by lookups over a window: the checkout does
+    not wait for it but says "Sedang dipastikan… / Confirming…" and lets the cashier take the
+    next sale."""
+    from pos.services import SaleConfirming
     from ui.main_window import PAGE_QUEUED
 
     fake_app.start()
@@ -248,7 +249,7 @@ def test_a_timed_out_send_is_confirmed_in_the_background(fake_app: Any, qtbot: A
     co = w.checkout
     co.name.setText("Siti")
     co.phone.setText("081234567890")
-    fake_app.checkout.error = SaleSettling("ref-timeout", 0.0, None)
+    fake_app.checkout.error = SaleConfirming("ref-timeout", 0.0)
     co.submit_button.click()
     qtbot.waitUntil(lambda: w.page() == PAGE_QUEUED)
     assert w.queued.state() == "confirming"
