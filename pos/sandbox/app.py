@@ -1,27 +1,16 @@
 """The sandbox ASGI application: /v3 routes, payment pages, /__sandbox control routes.
 
 ``build_app(core)`` returns a pure-ASGI callable. Requests under ``/v3`` pass through
-:class:`V3Gate` (request log -> faults -> auth -> rate limit -> scope check) before reaching the
-Starlette router; everything else goes straight to the router.
+:class:`~pos.sandbox.gate.V3Gate` (request log -> faults -> auth -> rate limit -> scope check)
+before reaching the Starlette router; everything else goes straight to the router.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import html
 import json
-import re
-import socket
-import struct
-import sys
-import threading
-import time
-from collections import deque
-from collections.abc import Callable, Iterable
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -32,18 +21,16 @@ from starlette.responses import (
     Response,
 )
 from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
 
-from pos.sandbox.data import Bundle, DemoData, Product, Store
-from pos.sandbox.faults import FaultConfig, FaultInjector
-from pos.sandbox.keys import DEMO_API_KEY, RESTRICTED_DEMO_KEY
+from pos.sandbox.core import SandboxCore
+from pos.sandbox.data import Bundle, Product, Store
+from pos.sandbox.faults import FaultConfig
+from pos.sandbox.gate import V3Gate
 from pos.sandbox.orders import (
-    OrderBuilder,
     ValidationFailed,
     mark_canceled,
     mark_paid,
-    new_order_number,
-    now_iso,
     render_list_item,
     render_order,
 )
@@ -55,70 +42,8 @@ from pos.sandbox.pagination import (
     page_size_of,
     paginate_offset,
 )
-from pos.sandbox.ratelimit import RateLimiter
-from pos.sandbox.shipping import ShippingCalculator, courier_result_json, warehouse_json
-from pos.sandbox.store import OrderStore
-
-RESTRICTED_SCOPES = frozenset({"store:list", "store:read", "product:list", "bundle:list"})
-
-_SCOPE_TABLE: list[tuple[str, re.Pattern[str], str]] = [
-    (m, re.compile(p), s)
-    for m, p, s in (
-        ("GET", r"^/v3/stores/simplified$", "store:list"),
-        ("GET", r"^/v3/stores/[^/]+/payment-methods$", "store:read"),
-        ("GET", r"^/v3/stores/[^/]+/products$", "product:list"),
-        ("GET", r"^/v3/stores/[^/]+/bundles$", "bundle:list"),
-        ("GET", r"^/v3/products$", "product:list"),
-        ("GET", r"^/v3/bundles/simplified$", "bundle:list"),
-        ("GET", r"^/v3/bundles/[^/]+$", "bundle:read"),
-        ("GET", r"^/v3/locations(/.*)?$", "order:create"),
-        ("POST", r"^/v3/shipping-costs/.*$", "order:create"),
-        ("POST", r"^/v3/orders$", "order:create"),
-        ("GET", r"^/v3/orders$", "order:list"),
-        ("GET", r"^/v3/orders/[^/]+$", "order:read"),
-        ("POST", r"^/v3/orders/[^/]+/check-payment$", "order:read"),
-    )
-]
-
-
-def scope_for(method: str, path: str) -> str:
-    for m, pattern, scope in _SCOPE_TABLE:
-        if m == method and pattern.match(path):
-            return scope
-    return "unknown"
-
-
-class SandboxCore:
-    """Shared state of one sandbox instance (used by the routes and the control API)."""
-
-    def __init__(
-        self,
-        data_dir: Path,
-        *,
-        rate_limit: bool = True,
-        faults: FaultConfig | None = None,
-        products: int | None = None,
-        seed: int = 7,
-        log_requests: bool = False,
-    ) -> None:
-        self.data = DemoData(seed=seed, products=products)
-        self.shipping = ShippingCalculator(self.data)
-        self.builder = OrderBuilder(self.data, self.shipping)
-        self.orders = OrderStore(Path(data_dir) / "sandbox.sqlite3")
-        self.faults = FaultInjector(faults)
-        self.limiter = RateLimiter(100, 10.0, enabled=rate_limit)
-        self.requests: deque[dict[str, Any]] = deque(maxlen=5000)
-        self.requests_lock = threading.Lock()
-        self.base_url = ""
-        self.log_requests = log_requests
-        self.stopping = threading.Event()
-
-    def close(self) -> None:
-        self.orders.close()
-
-    def record(self, entry: dict[str, Any]) -> None:
-        with self.requests_lock:
-            self.requests.append(entry)
+from pos.sandbox.placing import place_order, seed_orders
+from pos.sandbox.shipping import courier_result_json, warehouse_json
 
 
 # ---------------------------------------------------------------------------------------------
@@ -535,21 +460,10 @@ async def create_order(request: Request) -> Response:
     body = await json_body(request)
     if isinstance(body, Response):
         return body
-    phone = body.get("customer_phone")
-    name = body.get("customer_name")
-    key = f"phone:{phone}" if isinstance(phone, str) and phone else f"name:{name}"
     try:
-        doc = core.builder.build(body, customer_id=0)
+        doc = place_order(core, body)
     except ValidationFailed as exc:
-        return JSONResponse(exc.body(), status_code=422)
-    doc["customer"]["id"] = core.orders.customer_id(key, now_iso())
-    if "destination_address" in doc:
-        doc["destination_address"]["id"] = doc["customer"]["id"]
-    number = new_order_number()
-    while core.orders.exists_order_number(number):
-        number = new_order_number()
-    doc["order_id"] = number
-    core.orders.insert(doc)
+        return JSONResponse(exc.body(), status_code=400)
     return JSONResponse(render_order(doc, core.base_url))
 
 
@@ -775,17 +689,53 @@ async def ctl_rate_limit(request: Request) -> Response:
         body = await json_body(request)
         if isinstance(body, Response):
             return body
-        if not isinstance(body.get("enabled"), bool):
-            return error(400, 'expected {"enabled": true|false}')
-        core.limiter.enabled = body["enabled"]
+        enabled, hourly = body.get("enabled"), body.get("hourly_limit")
+        if (enabled is None and "hourly_limit" not in body) or (
+            enabled is not None and not isinstance(enabled, bool)
+        ):
+            return error(400, 'expected {"enabled": true|false, "hourly_limit"?: N}')
+        if "hourly_limit" in body:
+            if hourly is not None and (
+                not isinstance(hourly, int) or isinstance(hourly, bool) or hourly < 0
+            ):
+                return error(400, "hourly_limit must be a whole number >= 0 (0 or null: off)")
+            core.limiter.hourly_limit = hourly
+        if enabled is not None:
+            core.limiter.enabled = enabled
         core.limiter.reset()
     return JSONResponse(
         {
             "enabled": core.limiter.enabled,
             "limit": core.limiter.limit,
             "window_s": core.limiter.window_s,
+            "hourly_limit": core.limiter.hourly_limit,
         }
     )
+
+
+async def ctl_seed_orders(request: Request) -> Response:
+    """Insert ``count`` valid orders for one customer phone (a busy phone: a reseller, a
+    shared office number), listed as the newest unless ``created_offset_s`` dates them back."""
+    core = core_of(request)
+    body = await json_body(request)
+    if isinstance(body, Response):
+        return body
+    store = core.data.store_by_ref(str(body.get("store_id", "")))
+    phone = body.get("customer_phone")
+    count, offset = body.get("count", 1), body.get("created_offset_s", 0)
+    if store is None:
+        return error(400, "store_id must name a sandbox store")
+    if not isinstance(phone, str) or not phone.strip():
+        return error(400, "customer_phone is required")
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 5000:
+        return error(400, "count must be a whole number from 1 to 5000")
+    if not isinstance(offset, int | float) or isinstance(offset, bool):
+        return error(400, "created_offset_s must be a number of seconds")
+    try:
+        docs = seed_orders(core, store, phone.strip(), count, float(offset))
+    except ValueError as exc:
+        return error(400, str(exc))
+    return JSONResponse({"data": [render_order(d, core.base_url) for d in docs]})
 
 
 async def not_found_v3(request: Request) -> Response:
@@ -818,196 +768,8 @@ ROUTES = [
     Route("/__sandbox/requests", ctl_requests, methods=["GET", "DELETE"]),
     Route("/__sandbox/faults", ctl_faults, methods=["GET", "PUT"]),
     Route("/__sandbox/rate-limit", ctl_rate_limit, methods=["GET", "PUT"]),
+    Route("/__sandbox/seed-orders", ctl_seed_orders, methods=["POST"]),
 ]
-
-
-# ---------------------------------------------------------------------------------------------
-# the /v3 gate: log, faults, auth, rate limit, scopes
-# ---------------------------------------------------------------------------------------------
-def abort_connection(send: Send) -> None:
-    """Abort the TCP connection with an RST (SO_LINGER 0) and no HTTP response."""
-    cycle = getattr(send, "__self__", None)
-    transport = getattr(cycle, "transport", None)
-    if transport is None:  # pragma: no cover - only with a non-uvicorn server
-        raise RuntimeError("cannot reach the transport to reset the connection")
-    sock = transport.get_extra_info("socket")
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    transport.abort()
-    if cycle is not None and hasattr(cycle, "disconnected"):
-        cycle.disconnected = True  # uvicorn must not try to send a 500 afterwards
-
-
-async def _send_simple(
-    send: Send, status: int, body: bytes, content_type: str, headers: Iterable[tuple[str, str]] = ()
-) -> None:
-    raw_headers = [
-        (b"content-type", content_type.encode()),
-        (b"content-length", str(len(body)).encode()),
-    ]
-    raw_headers += [(k.lower().encode(), v.encode()) for k, v in headers]
-    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
-    await send({"type": "http.response.body", "body": body})
-
-
-def _json_bytes(obj: Any) -> bytes:
-    return json.dumps(obj).encode()
-
-
-class V3Gate:
-    def __init__(self, app: ASGIApp, core: SandboxCore) -> None:
-        self.app = app
-        self.core = core
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status_box = {"status": 0}
-
-        async def logged_send(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                status_box["status"] = message["status"]
-            await send(message)
-
-        try:
-            if scope["path"].startswith("/v3/") or scope["path"] == "/v3":
-                await self._v3(scope, receive, send, status_box)
-            else:
-                await self.app(scope, receive, logged_send)
-        finally:
-            if self.core.log_requests:
-                ms = (time.perf_counter() - started) * 1000
-                status = status_box["status"] or "RST"
-                query = ("?" + scope["query_string"].decode()) if scope.get("query_string") else ""
-                print(
-                    f"{scope['method']} {scope['path']}{query} -> {status} ({ms:.0f} ms)",
-                    file=sys.stderr,
-                    flush=True,
-                )
-
-    async def _v3(
-        self, scope: Scope, receive: Receive, send: Send, status_box: dict[str, Any]
-    ) -> None:
-        core = self.core
-        method = scope["method"]
-        path = scope["path"]
-        chunks = []
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
-        raw = b"".join(chunks)
-        headers = {k.decode().lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        parsed: Any = None
-        if raw:
-            try:
-                parsed = json.loads(raw)
-            except ValueError:
-                parsed = None
-        decision = core.faults.decide(method, path)
-        entry: dict[str, Any] = {
-            "time": now_iso(),
-            "method": method,
-            "path": path,
-            "query": dict(
-                parse_qsl(scope.get("query_string", b"").decode(), keep_blank_values=True)
-            ),
-            "json": parsed,
-            "body": raw.decode("utf-8", "replace") if raw and parsed is None else None,
-            "authorization": headers.get("authorization"),
-            "fault": decision.fault,
-        }
-        core.record(entry)
-
-        async def respond(
-            status: int, body: bytes, ctype: str, extra: Iterable[tuple[str, str]] = ()
-        ) -> None:
-            status_box["status"] = status
-            await _send_simple(send, status, body, ctype, extra)
-
-        if decision.latency_ms:
-            await asyncio.sleep(decision.latency_ms / 1000)
-        if decision.fault == "timeout":
-            deadline = time.monotonic() + decision.hang_s
-            # core.stopping is a threading.Event set by stop() from another thread.
-            while time.monotonic() < deadline and not core.stopping.is_set():  # noqa: ASYNC110
-                await asyncio.sleep(0.05)
-        if decision.fault == "reset":
-            abort_connection(send)
-            await asyncio.sleep(0)
-            return
-        if decision.fault == "5xx":
-            await respond(
-                decision.status, _json_bytes({"error": "Service Unavailable"}), "application/json"
-            )
-            return
-
-        auth = headers.get("authorization", "")
-        token = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
-        if token not in (DEMO_API_KEY, RESTRICTED_DEMO_KEY):
-            # Unauthenticated callers share a per-IP bucket, so 401s carry the headers too.
-            client = scope.get("client") or ("?", 0)
-            anon = core.limiter.hit(f"anon:{client[0]}")
-            await respond(
-                401,
-                _json_bytes({"error": "Invalid API key"}),
-                "application/json",
-                anon.headers().items(),
-            )
-            return
-        if decision.fault == "429":
-            core.limiter.block(token, core.faults.config.burst_s)
-        state = core.limiter.hit(token)
-        rl_headers = list(state.headers().items())
-        if not state.allowed:
-            await respond(
-                429,
-                b"Too many requests",
-                "text/plain; charset=utf-8",
-                [*rl_headers, ("Retry-After", str(state.retry_after))],
-            )
-            return
-        if token == RESTRICTED_DEMO_KEY and scope_for(method, path) not in RESTRICTED_SCOPES:
-            await respond(403, _json_bytes({"error": "Forbidden"}), "application/json", rl_headers)
-            return
-
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": raw, "more_body": False}
-            return await receive()
-
-        dropping = decision.fault == "drop_after_commit"
-        delaying = decision.fault == "delay_after_commit"
-        encoded = [(k.lower().encode(), v.encode()) for k, v in rl_headers]
-
-        async def gated_send(message: Message) -> None:
-            if dropping:
-                if message["type"] == "http.response.start":
-                    abort_connection(send)
-                return
-            if delaying and message["type"] == "http.response.start":
-                # committed; hold the reply (a slow network after the commit)
-                deadline = time.monotonic() + decision.hang_s
-                while time.monotonic() < deadline and not core.stopping.is_set():  # noqa: ASYNC110
-                    await asyncio.sleep(0.05)
-            if message["type"] == "http.response.start":
-                status_box["status"] = message["status"]
-                message = {**message, "headers": [*message.get("headers", []), *encoded]}
-            await send(message)
-
-        await self.app(scope, replay, gated_send)
-        if dropping:
-            await asyncio.sleep(0)
 
 
 def build_app(core: SandboxCore) -> ASGIApp:

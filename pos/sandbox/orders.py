@@ -1,4 +1,4 @@
-"""Order creation: validation (422 errors in Scalev's shape), the Order document, projections."""
+"""Order creation: validation (400 errors in Scalev's shape), the Order document, projections."""
 
 from __future__ import annotations
 
@@ -50,9 +50,10 @@ def money(value: int) -> str:
     return f"{value}.00"
 
 
-def uuid7() -> str:
-    """A UUIDv7 (unix-ms timestamp + random), as Scalev uses for order ids."""
-    ms = time.time_ns() // 1_000_000
+def uuid7(at: float | None = None) -> str:
+    """A UUIDv7 (unix-ms timestamp + random), as Scalev uses for order ids; ``at``: unix seconds
+    (default: now)."""
+    ms = time.time_ns() // 1_000_000 if at is None else int(at * 1000)
     rand = int.from_bytes(os.urandom(10), "big")
     value = (ms & ((1 << 48) - 1)) << 80
     value |= 0x7 << 76

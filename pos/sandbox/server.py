@@ -10,9 +10,11 @@ from types import TracebackType
 
 import uvicorn
 
-from pos.sandbox.app import SandboxCore, build_app
+from pos.sandbox.app import build_app
+from pos.sandbox.core import SandboxCore
 from pos.sandbox.faults import FaultConfig
 from pos.sandbox.net import listening_socket, url_of
+from pos.sandbox.ratelimit import DEFAULT_HOURLY_LIMIT
 
 
 class SandboxServer:
@@ -30,6 +32,7 @@ class SandboxServer:
         host: str = "127.0.0.1",
         port: int = 0,
         rate_limit: bool = True,
+        hourly_limit: int | None = DEFAULT_HOURLY_LIMIT,
         faults: FaultConfig | None = None,
         products: int | None = None,
         seed: int = 7,
@@ -37,12 +40,16 @@ class SandboxServer:
         sock: socket.socket | None = None,
     ) -> None:
         """``sock``: a socket already listening (:func:`pos.sandbox.net.listening_socket`),
-        so its address is known before the server (and its imports) start."""
+        so its address is known before the server (and its imports) start.
+
+        ``rate_limit``: 100 requests / 10 s per key, plus ``hourly_limit`` per hour (0 or
+        ``None``: no hourly window)."""
         self.data_dir = Path(data_dir)
         self.host = host
         self.port = port if sock is None else sock.getsockname()[1]
         self._options = {
             "rate_limit": rate_limit,
+            "hourly_limit": hourly_limit,
             "faults": faults,
             "products": products,
             "seed": seed,
