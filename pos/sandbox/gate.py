@@ -26,40 +26,23 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from pos.sandbox.core import SandboxCore
 from pos.sandbox.faults import Decision
 from pos.sandbox.keys import DEMO_API_KEY, RESTRICTED_DEMO_KEY
-from pos.sandbox.orders import now_iso
+from pos.sandbox.order_docs import now_iso
 
 RESTRICTED_SCOPES = frozenset({"store:list", "store:read", "product:list", "bundle:list"})
 
-_SCOPE_TABLE: list[tuple[str, re.Pattern[str], str]] = [
-    (m, re.compile(p), s)
-    for m, p, s in (
-        ("GET", r"^/v3/stores/simplified$", "store:list"),
-        ("GET", r"^/v3/stores/[^/]+/payment-methods$", "store:read"),
-        ("GET", r"^/v3/stores/[^/]+/products$", "product:list"),
-        ("GET", r"^/v3/stores/[^/]+/bundles$", "bundle:list"),
-        ("GET", r"^/v3/products$", "product:list"),
-        ("GET", r"^/v3/bundles/simplified$", "bundle:list"),
-        ("GET", r"^/v3/bundles/[^/]+$", "bundle:read"),
-        ("GET", r"^/v3/locations(/.*)?$", "order:create"),
-        ("POST", r"^/v3/shipping-costs/.*$", "order:create"),
-        ("POST", r"^/v3/orders$", "order:create"),
-        ("GET", r"^/v3/orders$", "order:list"),
-        ("GET", r"^/v3/orders/[^/]+$", "order:read"),
-        ("POST", r"^/v3/orders/[^/]+/check-payment$", "order:read"),
-    )
-]
 
+class ScopeTable:
+    """Which scope a ``/v3`` request needs: ``(method, path regex, scope)`` entries, first match
+    wins; the route modules declare theirs in ``SCOPES``."""
 
-def scope_for(method: str, path: str) -> str:
-    for m, pattern, scope in _SCOPE_TABLE:
-        if m == method and pattern.match(path):
-            return scope
-    return "unknown"
+    def __init__(self, entries: Iterable[tuple[str, str, str]]) -> None:
+        self._entries = [(m, re.compile(p), s) for m, p, s in entries]
 
-
-def add_scope(method: str, path_regex: str, scope: str) -> None:
-    """Register the scope of a route added by another module (e.g. ``order:update``)."""
-    _SCOPE_TABLE.append((method, re.compile(path_regex), scope))
+    def scope_for(self, method: str, path: str) -> str:
+        for m, pattern, scope in self._entries:
+            if m == method and pattern.match(path):
+                return scope
+        return "unknown"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,9 +145,10 @@ def garble(reply: Reply, kind: str) -> Reply:
 
 
 class V3Gate:
-    def __init__(self, app: ASGIApp, core: SandboxCore) -> None:
+    def __init__(self, app: ASGIApp, core: SandboxCore, scopes: ScopeTable) -> None:
         self.app = app
         self.core = core
+        self.scopes = scopes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -349,7 +333,10 @@ class V3Gate:
                 [*rl_headers, ("Retry-After", str(state.retry_after))],
             )
             return
-        if token == RESTRICTED_DEMO_KEY and scope_for(method, path) not in RESTRICTED_SCOPES:
+        if (
+            token == RESTRICTED_DEMO_KEY
+            and self.scopes.scope_for(method, path) not in RESTRICTED_SCOPES
+        ):
             await respond(403, _json_bytes({"error": "Forbidden"}), "application/json", rl_headers)
             return
 

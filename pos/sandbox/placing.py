@@ -8,7 +8,7 @@ from typing import Any
 
 from pos.sandbox.core import SandboxCore
 from pos.sandbox.data import Store, Variant
-from pos.sandbox.orders import new_order_number, now_iso, uuid7
+from pos.sandbox.order_docs import new_order_number, now_iso, uuid7
 
 SEED_LOCATION_ID = 2005  # Cempaka Putih, Kota Jakarta Pusat: every demo warehouse ships there
 
