@@ -251,11 +251,12 @@ def _one_shot(item: Any) -> OneShot:
     if not 100 <= status <= 599:
         raise ValueError("status must be an HTTP status (100-599)")
     content_type = item.get("content_type")
+    times = item.get("times", 1)  # null: every matching request
     return OneShot(
         fault=fault,
         path=str(item.get("path", "*")),
         method=item.get("method"),
-        times=int(item.get("times", 1) if item.get("times", 1) is not None else -1),
+        times=-1 if times is None else int(times),
         status=status,
         latency_ms=int(item.get("latency_ms", 0)),
         hang_s=_optional(item, "hang_s", float),

@@ -86,6 +86,9 @@ class Reply:
         return ""
 
 
+DROPPED = Reply(0)  # no reply: the connection was reset
+
+
 async def capture(app: ASGIApp, scope: Scope, receive: Receive) -> Reply:
     reply = Reply()
     chunks: list[bytes] = []
@@ -104,6 +107,36 @@ async def capture(app: ASGIApp, scope: Scope, receive: Receive) -> Reply:
 
 def _json_bytes(obj: Any) -> bytes:
     return json.dumps(obj).encode()
+
+
+def json_reply(status: int, obj: Any) -> Reply:
+    return Reply(status, [(b"content-type", b"application/json")], _json_bytes(obj))
+
+
+async def read_body(receive: Receive) -> bytes | None:
+    """The whole request body, or ``None`` when the client disconnects first."""
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+def replaying(raw: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that gives the already-read body once, then the real channel."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": raw, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 def _status_reply(decision: Decision) -> Reply:
@@ -245,119 +278,32 @@ class V3Gate:
     async def _v3(
         self, scope: Scope, receive: Receive, send: Send, status_box: dict[str, Any]
     ) -> None:
-        core = self.core
-        method = scope["method"]
-        path = scope["path"]
-        chunks = []
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
-        raw = b"".join(chunks)
+        raw = await read_body(receive)
+        if raw is None:  # the client left before sending its body
+            return
         headers = {k.decode().lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        parsed: Any = None
-        if raw:
-            try:
-                parsed = json.loads(raw)
-            except ValueError:
-                parsed = None
-        decision = core.faults.decide(method, path)
-        entry: dict[str, Any] = {
-            "time": now_iso(),
-            "method": method,
-            "path": path,
-            "query": dict(
-                parse_qsl(scope.get("query_string", b"").decode(), keep_blank_values=True)
-            ),
-            "json": parsed,
-            "body": raw.decode("utf-8", "replace") if raw and parsed is None else None,
-            "authorization": headers.get("authorization"),
-            "fault": decision.fault,
-        }
-        core.record(entry)
-
-        async def respond(
-            status: int, body: bytes, ctype: str, extra: Iterable[tuple[str, str]] = ()
-        ) -> None:
-            reply = Reply(status, [(b"content-type", ctype.encode())], body)
-            await self._emit(send, reply, status_box, extra)
-
+        decision = self.core.faults.decide(scope["method"], scope["path"])
+        self._record(scope, raw, headers, decision)
         if decision.latency_ms:
             await asyncio.sleep(decision.latency_ms / 1000)
-        if decision.fault == "timeout":
-            await self._hold(decision.hang_s)
-        if decision.fault == "hang":
-            await self._hold(decision.hang_s, send)
-            if not client_gone(send):
-                abort_connection(send)
-            await asyncio.sleep(0)
+        early = await self._fault_before(decision, send)
+        if early is DROPPED:
             return
-        if decision.fault == "reset":
-            abort_connection(send)
-            await asyncio.sleep(0)
+        if early is not None:
+            await self._emit(send, early, status_box)
             return
-        if decision.fault == "5xx":
-            await respond(
-                decision.status, _json_bytes({"error": "Service Unavailable"}), "application/json"
-            )
+        refusal, rl_headers = self._admit(scope, headers, decision)
+        if refusal is not None:
+            await self._emit(send, refusal, status_box, rl_headers)
             return
-        if decision.fault == "status":
-            await self._emit(send, _status_reply(decision), status_box)
-            return
-
-        auth = headers.get("authorization", "")
-        token = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
-        if token not in (DEMO_API_KEY, RESTRICTED_DEMO_KEY):
-            # Unauthenticated callers share a per-IP bucket, so 401s carry the headers too.
-            client = scope.get("client") or ("?", 0)
-            anon = core.limiter.hit(f"anon:{client[0]}")
-            await respond(
-                401,
-                _json_bytes({"error": "Invalid API key"}),
-                "application/json",
-                anon.headers().items(),
-            )
-            return
-        if decision.fault == "429":
-            core.limiter.block(token, core.faults.config.burst_s)
-        state = core.limiter.hit(token)
-        rl_headers = list(state.headers().items())
-        if not state.allowed:
-            await respond(
-                429,
-                b"Too many requests",
-                "text/plain; charset=utf-8",
-                [*rl_headers, ("Retry-After", str(state.retry_after))],
-            )
-            return
-        if (
-            token == RESTRICTED_DEMO_KEY
-            and self.scopes.scope_for(method, path) not in RESTRICTED_SCOPES
-        ):
-            await respond(403, _json_bytes({"error": "Forbidden"}), "application/json", rl_headers)
-            return
-
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": raw, "more_body": False}
-            return await receive()
-
-        app_scope = self._endless_scope(scope) if method == "GET" else scope
+        app_scope = self._endless_scope(scope) if scope["method"] == "GET" else scope
+        replay = replaying(raw, receive)
         if decision.fault == "slow_commit":
             reply = await self._commit_later(app_scope, replay, decision.commit_delay_s)
-            if reply is None:  # the sandbox is stopping: nothing committed
-                abort_connection(send)
-                return
         else:
             reply = await capture(self.app, app_scope, replay)
-        if decision.fault == "drop_after_commit":
+        if reply is None or decision.fault == "drop_after_commit":
+            # committed (drop_after_commit), or nothing committed because the sandbox stops
             abort_connection(send)
             await asyncio.sleep(0)
             return
@@ -368,6 +314,73 @@ class V3Gate:
         elif decision.fault == "endless_pages":
             reply = self._endless(reply)
         await self._emit(send, reply, status_box, rl_headers, decision)
+
+    def _record(
+        self, scope: Scope, raw: bytes, headers: dict[str, str], decision: Decision
+    ) -> None:
+        parsed: Any = None
+        if raw:
+            try:
+                parsed = json.loads(raw)
+            except ValueError:
+                parsed = None
+        query = parse_qsl(scope.get("query_string", b"").decode(), keep_blank_values=True)
+        self.core.record(
+            {
+                "time": now_iso(),
+                "method": scope["method"],
+                "path": scope["path"],
+                "query": dict(query),
+                "json": parsed,
+                "body": raw.decode("utf-8", "replace") if raw and parsed is None else None,
+                "authorization": headers.get("authorization"),
+                "fault": decision.fault,
+            }
+        )
+
+    async def _fault_before(self, decision: Decision, send: Send) -> Reply | None:
+        """Faults that strike before the request is processed: the reply to send,
+        :data:`DROPPED` when the connection was dropped, or ``None`` to go on."""
+        if decision.fault == "timeout":
+            await self._hold(decision.hang_s)  # then processed normally
+        elif decision.fault in ("hang", "reset"):
+            if decision.fault == "hang":
+                await self._hold(decision.hang_s, send)
+            if not client_gone(send):
+                abort_connection(send)
+            await asyncio.sleep(0)
+            return DROPPED
+        elif decision.fault == "5xx":
+            return json_reply(decision.status, {"error": "Service Unavailable"})
+        elif decision.fault == "status":
+            return _status_reply(decision)
+        return None
+
+    def _admit(
+        self, scope: Scope, headers: dict[str, str], decision: Decision
+    ) -> tuple[Reply | None, list[tuple[str, str]]]:
+        """Auth, rate limit and scope check: ``(refusal or None, rate-limit headers)``."""
+        core = self.core
+        auth = headers.get("authorization", "")
+        token = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
+        if token not in (DEMO_API_KEY, RESTRICTED_DEMO_KEY):
+            # Unauthenticated callers share a per-IP bucket, so 401s carry the headers too.
+            client = scope.get("client") or ("?", 0)
+            anon = core.limiter.hit(f"anon:{client[0]}")
+            return json_reply(401, {"error": "Invalid API key"}), list(anon.headers().items())
+        if decision.fault == "429":
+            core.limiter.block(token, core.faults.config.burst_s)
+        state = core.limiter.hit(token)
+        rl_headers = list(state.headers().items())
+        if not state.allowed:
+            limited = Reply(
+                429, [(b"content-type", b"text/plain; charset=utf-8")], b"Too many requests"
+            )
+            return limited, [*rl_headers, ("Retry-After", str(state.retry_after))]
+        scope_needed = self.scopes.scope_for(scope["method"], scope["path"])
+        if token == RESTRICTED_DEMO_KEY and scope_needed not in RESTRICTED_SCOPES:
+            return json_reply(403, {"error": "Forbidden"}), rl_headers
+        return None, rl_headers
 
     async def _commit_later(self, scope: Scope, receive: Receive, delay_s: float) -> Reply | None:
         """Hold ``delay_s``, then run the route (commit) in a task of its own: the commit happens
