@@ -72,7 +72,9 @@ _INTS = ("trickle_ms", "trickle_bytes", "burst429")
 class OneShot:
     """A deterministic fault for the next ``times`` requests matching method + path (glob).
 
-    ``times < 0``: every matching request, until the config is replaced.
+    ``times < 0``: every matching request, until the config is replaced. ``rate`` < 1: only
+    that share of the matching requests, picked by the seeded RNG (e.g. lookups refused 30 %
+    of the time in a soak).
     """
 
     fault: str
@@ -88,6 +90,7 @@ class OneShot:
     body: Any = None
     retry_after: int | None = None
     kind: str | None = None
+    rate: float = 1.0  # chance that a matching request gets the fault (seeded RNG)
 
     def matches(self, method: str, path: str) -> bool:
         if self.method and self.method.upper() != method.upper():
@@ -103,6 +106,8 @@ class OneShot:
         }
         if self.fault in ("5xx", "status"):
             out["status"] = self.status
+        if self.rate != 1.0:
+            out["rate"] = self.rate
         if self.fault == "latency":
             out["latency_ms"] = self.latency_ms
         for name in (
@@ -252,6 +257,9 @@ def _one_shot(item: Any) -> OneShot:
         raise ValueError("status must be an HTTP status (100-599)")
     content_type = item.get("content_type")
     times = item.get("times", 1)  # null: every matching request
+    rate = float(item.get("rate", 1.0))
+    if not 0.0 <= rate <= 1.0:
+        raise ValueError("rate must be between 0 and 1")
     return OneShot(
         fault=fault,
         path=str(item.get("path", "*")),
@@ -266,6 +274,7 @@ def _one_shot(item: Any) -> OneShot:
         body=item.get("body"),
         retry_after=_optional(item, "retry_after", int),
         kind=kind,
+        rate=rate,
     )
 
 
@@ -334,6 +343,8 @@ class FaultInjector:
                 return decision
             for rule in cfg.next:
                 if rule.times != 0 and rule.matches(method, path):
+                    if rule.rate < 1.0 and self._rng.random() >= rule.rate:
+                        continue  # not this time (the rule is not used up)
                     if rule.times > 0:
                         rule.times -= 1
                     self._apply(rule, decision)

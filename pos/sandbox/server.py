@@ -7,6 +7,7 @@ import socket
 import threading
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import uvicorn
 
@@ -140,6 +141,17 @@ class SandboxServer:
             self.core.close()
         self._thread = None
         self._server = None
+
+    def set_faults(self, faults: FaultConfig | dict[str, Any] | str | None = None) -> None:
+        """Replace the fault config while running (thread-safe), like ``PUT /__sandbox/faults``:
+        a :class:`FaultConfig`, its JSON form (a dict), a spec string, or ``None`` (no faults)."""
+        if self.core is None:
+            raise RuntimeError("SandboxServer is not started")
+        if isinstance(faults, dict):
+            faults = FaultConfig.from_json(faults)
+        elif faults is None or isinstance(faults, str):
+            faults = FaultConfig.parse(faults)
+        self.core.faults.configure(faults)
 
     def wait(self) -> None:
         """Block until the server thread ends (used by the CLI)."""

@@ -448,3 +448,29 @@ def test_new_fault_keys_parse_and_round_trip(sandbox_ctl: SandboxControl) -> Non
             {"slow_commit": 2},
         ):
             assert client.put("/__sandbox/faults", json=bad).status_code == 400, bad
+
+
+def test_rule_rate_faults_a_seeded_share_of_matching_requests(sandbox: SandboxServer) -> None:
+    rule = {"fault": "status", "method": "GET", "path": "/v3/orders", "status": 403,
+            "times": -1, "rate": 0.5}  # fmt: skip
+
+    def run() -> list[int]:
+        sandbox.set_faults({"seed": 11, "next": [dict(rule)]})  # the Python API
+        with SandboxControl(sandbox).client() as client:
+            return [client.get("/v3/orders").status_code for _ in range(30)]
+
+    first, second = run(), run()
+    assert first == second  # seeded
+    assert 5 <= first.count(403) <= 25 and set(first) == {200, 403}
+    sandbox.set_faults("burst429=1")  # a spec string works too
+    sandbox.set_faults(None)
+    with SandboxControl(sandbox).client() as client:
+        assert client.get("/v3/orders").status_code == 200
+
+
+def test_cli_hourly_limit_option() -> None:
+    from pos.sandbox import cli
+
+    assert cli.build_parser().parse_args([]).hourly_limit == 10_000
+    assert cli.build_parser().parse_args(["--hourly-limit", "50"]).hourly_limit == 50
+    assert cli.main(["--hourly-limit", "-1", "--data-dir", "/nonexistent-never-created"]) == 2
