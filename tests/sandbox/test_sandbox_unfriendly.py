@@ -4,6 +4,7 @@ hanging lookups, endless lists, 429 bursts, the hourly limit and busy phones, ov
 from __future__ import annotations
 
 import json
+import threading
 import time
 from typing import Any
 
@@ -474,3 +475,29 @@ def test_cli_hourly_limit_option() -> None:
     assert cli.build_parser().parse_args([]).hourly_limit == 10_000
     assert cli.build_parser().parse_args(["--hourly-limit", "50"]).hourly_limit == 50
     assert cli.main(["--hourly-limit", "-1", "--data-dir", "/nonexistent-never-created"]) == 2
+
+
+def test_stopping_during_a_slow_commit_is_quick_and_commits_nothing(make_sandbox: Any) -> None:
+    server = make_sandbox(faults=FaultConfig.parse("slow_commit=1.0,commit_delay_s=60"))
+    api = Api(server)
+    body = api.digital_order(metadata={"pos_ref": "never"})
+    api.close()
+    outcome: list[object] = []
+
+    def send() -> None:
+        with SandboxControl(server).client(timeout=30) as client:
+            try:
+                outcome.append(client.post("/v3/orders", json=body).status_code)
+            except httpx.TransportError as exc:
+                outcome.append(type(exc))
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    server.stop()
+    assert time.monotonic() - started < 5
+    sender.join(10)
+    assert outcome and outcome[0] != 200  # the connection was dropped, not answered
+    reopened = make_sandbox(data_dir=server.data_dir)
+    assert SandboxControl(reopened).orders(pos_ref="never") == []
