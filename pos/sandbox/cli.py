@@ -51,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--faults",
         default=None,
         help="fault spec, e.g. 'latency=50-200,5xx=0.05,reset=0.05,drop_after_commit=0.05,"
-        "timeout=0.02,429=0.03,seed=1' (default: $KASIR_SANDBOX_FAULTS)",
+        "timeout=0.02,429=0.03,slow_commit=0.05,commit_delay_s=20,hang=0.02,trickle=0.02,"
+        "trickle_ms=20,garbage=0.02,burst429=6,seed=1' (see pos/sandbox/README.md; "
+        "default: $KASIR_SANDBOX_FAULTS)",
     )
     parser.add_argument("--seed", type=int, default=7, help="demo data seed")
     parser.add_argument("--quiet", action="store_true", help="no request log")
