@@ -253,8 +253,8 @@ def _one_shot(item: Any) -> OneShot:
     if kind is not None and kind not in GARBAGE_KINDS:
         raise ValueError(f"unknown garbage kind {kind!r}; expected one of {GARBAGE_KINDS}")
     status = int(item.get("status", 500 if fault == "status" else 503))
-    if not 100 <= status <= 599:
-        raise ValueError("status must be an HTTP status (100-599)")
+    if not 200 <= status <= 599:
+        raise ValueError("status must be an HTTP status with a body (200-599)")
     content_type = item.get("content_type")
     times = item.get("times", 1)  # null: every matching request
     rate = float(item.get("rate", 1.0))

@@ -79,12 +79,6 @@ class Reply:
     headers: list[tuple[bytes, bytes]] = field(default_factory=list)
     body: bytes = b""
 
-    def content_type(self) -> str:
-        for k, v in self.headers:
-            if k.lower() == b"content-type":
-                return v.decode("latin-1")
-        return ""
-
 
 DROPPED = Reply(0)  # no reply: the connection was reset
 

@@ -25,6 +25,7 @@ async def ctl_health(request: Request) -> Response:
             "base_url": core.base_url,
             "orders": core.orders.count(),
             "rate_limit": core.limiter.enabled,
+            "hourly_limit": core.limiter.hourly_limit,
             "stores": len(core.data.stores),
             "products": len(core.data.products_by_id),
         }
