@@ -6,7 +6,7 @@ before reaching the Starlette router; everything else goes straight to the route
 
 A new group of routes is a module with ``ROUTES`` (Starlette routes) and, for ``/v3`` routes,
 ``SCOPES`` (``(method, path regex, scope)``, checked for the restricted key): add it to
-``ROUTE_GROUPS`` below.
+``ROUTE_GROUPS`` below (any position: literal paths are tried before parametrised ones).
 """
 
 from __future__ import annotations
@@ -38,7 +38,10 @@ async def not_found_v3(request: Request) -> Response:
 
 
 def routes() -> list[BaseRoute]:
+    """Every group's routes, literal paths before parametrised ones (``/v3/orders/statistics``
+    before ``/v3/orders/{order_id}``, whatever the group order), then the ``/v3`` catch-all."""
     out: list[BaseRoute] = [route for group in ROUTE_GROUPS for route in group.ROUTES]
+    out.sort(key=lambda route: str(getattr(route, "path", "")).count("{"))  # stable
     out.append(
         Route("/v3/{rest:path}", not_found_v3, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     )

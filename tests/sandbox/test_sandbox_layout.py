@@ -34,3 +34,12 @@ def test_every_v3_route_has_a_scope() -> None:
                 if method == "HEAD":
                     continue
                 assert table.scope_for(method, concrete) != "unknown", (method, path)
+
+
+def test_literal_paths_are_tried_before_parametrised_ones() -> None:
+    """A group may add ``GET /v3/orders/statistics`` next to ``GET /v3/orders/{order_id}``:
+    the literal path must win whatever the order of ``ROUTE_GROUPS``."""
+    paths = [str(getattr(r, "path", "")) for r in app.routes()]
+    params = [p.count("{") for p in paths[:-1]]
+    assert params == sorted(params)
+    assert paths[-1] == "/v3/{rest:path}"
