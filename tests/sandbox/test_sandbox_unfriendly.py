@@ -501,3 +501,26 @@ def test_stopping_during_a_slow_commit_is_quick_and_commits_nothing(make_sandbox
     assert outcome and outcome[0] != 200  # the connection was dropped, not answered
     reopened = make_sandbox(data_dir=server.data_dir)
     assert SandboxControl(reopened).orders(pos_ref="never") == []
+
+
+def test_reply_lost_after_commit_then_lookups_refused(
+    sandbox: SandboxServer, sandbox_ctl: SandboxControl
+) -> None:
+    """Issue 11's third duplicate: two rules at once, each for its own method + path."""
+    api = Api(sandbox)
+    try:
+        body = api.digital_order(metadata={"pos_ref": "lost-then-403"})
+        sandbox_ctl.set_faults(
+            next=[
+                {"fault": "drop_after_commit", "method": "POST", "path": "/v3/orders"},
+                {"fault": "status", "method": "GET", "path": "/v3/orders", "status": 403,
+                 "times": -1},
+            ]
+        )  # fmt: skip
+        with pytest.raises((httpx.ReadError, httpx.RemoteProtocolError)):
+            api.http.post("/v3/orders", json=body)
+        lookup = api.http.get("/v3/orders", params={"search": PHONE})
+        assert lookup.status_code == 403
+        assert len(sandbox_ctl.orders(pos_ref="lost-then-403")) == 1
+    finally:
+        api.close()
