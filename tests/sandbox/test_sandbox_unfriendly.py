@@ -100,13 +100,14 @@ def test_slow_commit_as_a_rate_touches_only_order_creation(make_sandbox: Any) ->
     ctl = SandboxControl(server)
     api = Api(server)
     try:
-        started = time.monotonic()
-        body = api.digital_order(metadata={"pos_ref": "rate-slow"})  # GETs: not delayed
-        assert time.monotonic() - started < 0.5
+        body = api.digital_order(metadata={"pos_ref": "rate-slow"})
         started = time.monotonic()
         assert api.post("/v3/orders", json=body).status_code == 200
         assert time.monotonic() - started >= 0.55
         assert len(ctl.orders(pos_ref="rate-slow")) == 1
+        faults = {(r["method"], r["path"], r["fault"]) for r in ctl.requests()}
+        assert ("POST", "/v3/orders", "slow_commit") in faults
+        assert {f for m, _, f in faults if m == "GET"} == {None}  # lookups untouched
     finally:
         api.close()
 
