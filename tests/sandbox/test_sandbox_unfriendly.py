@@ -129,7 +129,7 @@ def test_trickle_sends_the_body_byte_by_byte_under_any_read_timeout(
         chunks = list(resp.iter_raw())
     elapsed = time.monotonic() - started
     assert b"".join(chunks) == expected
-    assert len(chunks) >= len(expected) // 2  # tiny pieces, not one write
+    assert len(chunks) >= 10  # tiny pieces, not one write
     assert elapsed >= (len(expected) - 1) * 0.015 * 0.9  # much longer than one read timeout
     assert elapsed > 0.4
     assert json.loads(b"".join(chunks))["data"]
