@@ -12,8 +12,9 @@ from types import FrameType
 
 from platformdirs import user_data_dir
 
-from pos.sandbox.app import DEMO_API_KEY, RESTRICTED_DEMO_KEY
 from pos.sandbox.faults import FaultConfig
+from pos.sandbox.keys import DEMO_API_KEY, RESTRICTED_DEMO_KEY
+from pos.sandbox.ratelimit import DEFAULT_HOURLY_LIMIT
 from pos.sandbox.server import SandboxServer
 
 
@@ -35,13 +36,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--products", type=int, default=None, help="add 'Toko Benchmark' with N products"
     )
     parser.add_argument(
-        "--no-rate-limit", action="store_true", help="disable the 100 req / 10 s limit"
+        "--no-rate-limit",
+        action="store_true",
+        help="disable the rate limits (100 req / 10 s and the hourly limit)",
+    )
+    parser.add_argument(
+        "--hourly-limit",
+        type=int,
+        default=DEFAULT_HOURLY_LIMIT,
+        metavar="N",
+        help="requests per hour per key, on top of the burst limit (default: %(default)s; 0 = off)",
     )
     parser.add_argument(
         "--faults",
         default=None,
         help="fault spec, e.g. 'latency=50-200,5xx=0.05,reset=0.05,drop_after_commit=0.05,"
-        "timeout=0.02,429=0.03,seed=1' (default: $KASIR_SANDBOX_FAULTS)",
+        "timeout=0.02,429=0.03,slow_commit=0.05,commit_delay_s=20,hang=0.02,trickle=0.02,"
+        "trickle_ms=20,garbage=0.02,burst429=6,seed=1' (see pos/sandbox/README.md; "
+        "default: $KASIR_SANDBOX_FAULTS)",
     )
     parser.add_argument("--seed", type=int, default=7, help="demo data seed")
     parser.add_argument("--quiet", action="store_true", help="no request log")
@@ -56,11 +68,15 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         print(f"kasir sandbox: bad --faults: {exc}", file=sys.stderr)
         return 2
+    if args.hourly_limit < 0:
+        print("kasir sandbox: --hourly-limit must be 0 (off) or more", file=sys.stderr)
+        return 2
     server = SandboxServer(
         args.data_dir,
         host=args.host,
         port=args.port,
         rate_limit=not args.no_rate_limit,
+        hourly_limit=args.hourly_limit,
         faults=faults,
         products=args.products,
         seed=args.seed,

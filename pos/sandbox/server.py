@@ -7,12 +7,15 @@ import socket
 import threading
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 import uvicorn
 
-from pos.sandbox.app import SandboxCore, build_app
+from pos.sandbox.app import build_app
+from pos.sandbox.core import SandboxCore
 from pos.sandbox.faults import FaultConfig
 from pos.sandbox.net import listening_socket, url_of
+from pos.sandbox.ratelimit import DEFAULT_HOURLY_LIMIT
 
 
 class SandboxServer:
@@ -30,6 +33,7 @@ class SandboxServer:
         host: str = "127.0.0.1",
         port: int = 0,
         rate_limit: bool = True,
+        hourly_limit: int | None = DEFAULT_HOURLY_LIMIT,
         faults: FaultConfig | None = None,
         products: int | None = None,
         seed: int = 7,
@@ -37,12 +41,16 @@ class SandboxServer:
         sock: socket.socket | None = None,
     ) -> None:
         """``sock``: a socket already listening (:func:`pos.sandbox.net.listening_socket`),
-        so its address is known before the server (and its imports) start."""
+        so its address is known before the server (and its imports) start.
+
+        ``rate_limit``: 100 requests / 10 s per key, plus ``hourly_limit`` per hour (0 or
+        ``None``: no hourly window)."""
         self.data_dir = Path(data_dir)
         self.host = host
         self.port = port if sock is None else sock.getsockname()[1]
         self._options = {
             "rate_limit": rate_limit,
+            "hourly_limit": hourly_limit,
             "faults": faults,
             "products": products,
             "seed": seed,
@@ -133,6 +141,17 @@ class SandboxServer:
             self.core.close()
         self._thread = None
         self._server = None
+
+    def set_faults(self, faults: FaultConfig | dict[str, Any] | str | None = None) -> None:
+        """Replace the fault config while running (thread-safe), like ``PUT /__sandbox/faults``:
+        a :class:`FaultConfig`, its JSON form (a dict), a spec string, or ``None`` (no faults)."""
+        if self.core is None:
+            raise RuntimeError("SandboxServer is not started")
+        if isinstance(faults, dict):
+            faults = FaultConfig.from_json(faults)
+        elif faults is None or isinstance(faults, str):
+            faults = FaultConfig.parse(faults)
+        self.core.faults.configure(faults)
 
     def wait(self) -> None:
         """Block until the server thread ends (used by the CLI)."""

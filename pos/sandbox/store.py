@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS orders (
     created_at TEXT NOT NULL,
     doc TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS orders_newest ON orders(created_at, seq);
 CREATE TABLE IF NOT EXISTS customers (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     key TEXT NOT NULL UNIQUE,
@@ -128,7 +129,9 @@ class OrderStore:
 
     def all(self) -> list[dict[str, Any]]:
         with self._lock:
-            rows = self._db.execute("SELECT doc FROM orders ORDER BY seq DESC").fetchall()
+            rows = self._db.execute(
+                "SELECT doc FROM orders ORDER BY created_at DESC, seq DESC"
+            ).fetchall()
         return [json.loads(r[0]) for r in rows]
 
     def page(
@@ -139,7 +142,8 @@ class OrderStore:
         before_seq: int | None,
         limit: int,
     ) -> list[tuple[int, dict[str, Any]]]:
-        """Newest first. ``after_seq``: rows older than it; ``before_seq``: rows newer than it.
+        """Newest first (``created_at``, then insertion order). ``after_seq``: rows older than the
+        row ``after_seq``; ``before_seq``: rows newer than it.
 
         Returns up to ``limit`` rows (seq, doc), always in newest-first order.
         """
@@ -167,17 +171,18 @@ class OrderStore:
                 where.append(f"lower({search_column}) LIKE ?")
                 args.append(f"%{search.lower()}%")
         order = "DESC"
+        anchor = "(SELECT created_at, seq FROM orders WHERE seq = ?)"
         if after_seq is not None:
-            where.append("seq < ?")
+            where.append(f"(created_at, seq) < {anchor}")
             args.append(after_seq)
         elif before_seq is not None:
-            where.append("seq > ?")
+            where.append(f"(created_at, seq) > {anchor}")
             args.append(before_seq)
             order = "ASC"
         sql = "SELECT seq, doc FROM orders"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += f" ORDER BY seq {order} LIMIT ?"
+        sql += f" ORDER BY created_at {order}, seq {order} LIMIT ?"
         args.append(limit)
         with self._lock:
             rows = self._db.execute(sql, args).fetchall()

@@ -221,8 +221,28 @@ class SandboxControl:
         """Arm a deterministic one-shot fault for the next matching request(s)."""
         self.set_faults(next=[{"fault": fault, "path": path, "method": method, "times": times}])
 
-    def set_rate_limit(self, enabled: bool) -> None:
-        self._ctl("PUT", "/__sandbox/rate-limit", json={"enabled": enabled})
+    def set_rate_limit(self, enabled: bool = True, hourly_limit: int | None = None) -> None:
+        """PUT /__sandbox/rate-limit (resets the counters); ``hourly_limit`` changes the hourly
+        window when given (0: off)."""
+        body: dict[str, Any] = {"enabled": enabled}
+        if hourly_limit is not None:
+            body["hourly_limit"] = hourly_limit
+        self._ctl("PUT", "/__sandbox/rate-limit", json=body)
+
+    def seed_orders(
+        self, store_id: int, customer_phone: str, count: int, created_offset_s: float = 0
+    ) -> list[dict[str, Any]]:
+        """POST /__sandbox/seed-orders: ``count`` orders for one phone (a busy phone)."""
+        body = {
+            "store_id": store_id,
+            "customer_phone": customer_phone,
+            "count": count,
+            "created_offset_s": created_offset_s,
+        }
+        data: list[dict[str, Any]] = self._ctl("POST", "/__sandbox/seed-orders", json=body).json()[
+            "data"
+        ]
+        return data
 
     def pay(self, order_id: str) -> dict[str, Any]:
         result: dict[str, Any] = self._ctl("POST", f"/__sandbox/orders/{order_id}/pay").json()
