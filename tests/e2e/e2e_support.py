@@ -32,8 +32,9 @@ def sale_spec(http: Any, store_id: int = KOPI_STORE, sku: str = DIGITAL_SKU) -> 
     }
 
 
-def make_draft(spec: dict[str, Any], n: int, qty: int = 1) -> SaleDraft:
-    """Sale number ``n``: its own customer phone, so lookups by phone are realistic."""
+def make_draft(spec: dict[str, Any], n: int, qty: int = 1, phone: str | None = None) -> SaleDraft:
+    """Sale number ``n``: its own customer phone (or ``phone``: a busy one shared by many
+    orders), so lookups by phone are realistic."""
     line = SaleLine(
         f"v:{spec['unique_id']}",
         "variant",
@@ -47,7 +48,7 @@ def make_draft(spec: dict[str, Any], n: int, qty: int = 1) -> SaleDraft:
         store_unique_id=str(spec["store_unique_id"]),
         store_name=str(spec["store_name"]),
         lines=(line,),
-        customer=Customer(f"Pelanggan {n}", f"62812{n % 100_000_000:08d}", None),
+        customer=Customer(f"Pelanggan {n}", phone or f"62812{n % 100_000_000:08d}", None),
         payment_method="payment_link",
     )
 

@@ -32,14 +32,25 @@ from pos.services import (
 )
 from pos.storage import Database, SaleJournal, SaleState
 
-#: Random fault rates per /v3 request (drop_after_commit: POST /v3/orders only).
+#: Random fault rates per /v3 request (drop_after_commit, slow_commit: POST /v3/orders only).
 DEFAULT_RATES: dict[str, float] = {
     "5xx": 0.04,
     "429": 0.02,
     "reset": 0.04,
     "timeout": 0.03,
     "drop_after_commit": 0.05,
+    "slow_commit": 0.03,
 }
+#: A late commit lands this long after the request arrived (the client gave up at 0.25 s).
+COMMIT_DELAY_S = 0.5
+#: Lookups refused: a share of every ``GET /v3/orders`` answers 403 (a key without the scope
+#: for a moment, a proxy refusing): the sale must stay confirming, never fail.
+LOOKUP_REFUSALS = {"fault": "status", "status": 403, "method": "GET", "path": "/v3/orders",
+                   "times": -1, "rate": 0.05}  # fmt: skip
+#: Every 10th sale is for a reseller's phone that already has 40 newer orders: the lookup
+#: must page back past them.
+BUSY_PHONE = "6281199990000"
+BUSY_ORDERS = 40
 #: The sandbox holds a "timeout" request this long before processing it; the client gives up
 #: after READ_TIMEOUT. The first lookup comes CHECKOUT_BACKOFF later, after the late commit.
 HANG_S = 0.35
@@ -56,6 +67,9 @@ SOAK_POLICY = ConfirmPolicy(
 class Control(Protocol):
     def set_faults(self, config: dict[str, Any] | None = None, **kw: Any) -> dict[str, Any]: ...
     def orders(self, pos_ref: str | None = None) -> list[dict[str, Any]]: ...
+    def seed_orders(
+        self, store_id: int, customer_phone: str, count: int, created_offset_s: float = 0
+    ) -> list[dict[str, Any]]: ...
     def requests(self) -> list[dict[str, Any]]: ...
     def clear_requests(self) -> None: ...
 
@@ -118,7 +132,11 @@ async def run_soak(
     started = time.monotonic()
     ctl.clear_requests()
     before = count_by_pos_ref(ctl.orders())
-    ctl.set_faults({**(rates or DEFAULT_RATES), "seed": seed, "hang_s": HANG_S, "burst_s": 0.2})
+    ctl.seed_orders(int(spec["store_id"]), BUSY_PHONE, BUSY_ORDERS, created_offset_s=3600)
+    ctl.set_faults({
+        **(rates or DEFAULT_RATES), "seed": seed, "hang_s": HANG_S, "burst_s": 0.2,
+        "commit_delay_s": COMMIT_DELAY_S, "next": [LOOKUP_REFUSALS],
+    })  # fmt: skip
     db = Database.open(data_dir / "kasir.db")
     journal = SaleJournal(db)
     try:
@@ -167,7 +185,8 @@ async def run_soak(
                 while not numbers.empty():
                     n = numbers.get_nowait()
                     try:
-                        result = await checkout.submit(make_draft(spec, n))
+                        phone = BUSY_PHONE if n % 10 == 0 else None
+                        result = await checkout.submit(make_draft(spec, n, phone=phone))
                     except SaleNeedsDecision as e:  # the window ran out on the sale screen
                         figures.queued_for_outbox += 1
                         if e.pos_ref:

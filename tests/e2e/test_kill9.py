@@ -28,6 +28,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -194,3 +195,75 @@ def test_kill9_during_recovery_then_restart(
             (rec,) = SaleJournal(db).recent()
         assert rec.pos_ref == ref and rec.state == SaleState.RECONCILED and rec.attempts == 2
         assert rec.order_id == e2e_ctl.orders(ref)[0]["id"]
+
+
+async def restart_and_wait_for_late_commit(
+    data_dir: Path, server: SandboxServer, ref: str, deadline_s: float = 30.0
+) -> dict[str, int]:
+    """An immediate restart while the server still holds the request: the lookup finds
+    nothing yet and nothing is resent; the outbox keeps confirming until the late commit
+    shows, then adopts it. Returns what the first pass saw."""
+    with DataDirLock(data_dir), Database.open(data_dir / "kasir.db") as db:
+        journal = SaleJournal(db)
+        async with ScalevClient(server.base_url, DEMO_API_KEY, read_timeout=10.0) as client:
+            policy = ConfirmPolicy(intervals=(0.5,))  # the default window, brisk lookups
+            outbox = OutboxService(CheckoutService(client, journal, policy=policy), journal)
+            first = await outbox.reconcile_at_start()
+            seen = {"confirming": len(first.confirming), "created": len(first.created)}
+            end = time.monotonic() + deadline_s
+            while outbox.pending_count():
+                assert time.monotonic() < end, "the late commit was never adopted"
+                await asyncio.sleep(0.25)
+                await outbox.drain_once()
+        rec = journal.get(ref)
+        assert rec is not None and rec.state == SaleState.RECONCILED
+        return seen
+
+
+def test_kill9_while_the_server_is_still_working_then_immediate_restart(
+    tmp_path: Path, e2e_server: SandboxServer, e2e_ctl: SandboxControl, spec: dict[str, Any]
+) -> None:
+    """Duplicate 2 of issue 11: killed during a slow send (the server commits 3 s after the
+    request arrived) and restarted at once. Before the fix the restart looked up, found
+    nothing and resent: two orders in every run."""
+    runs = 5
+    e2e_ctl.set_faults(
+        next=[{"fault": "slow_commit", "method": "POST", "path": "/v3/orders",
+               "times": runs, "commit_delay_s": 3.0}]
+    )  # fmt: skip
+    dirs = [tmp_path / f"slow{i}" for i in range(runs)]
+    children = [spawn(d, e2e_server, spec, 7000 + i, "") for i, d in enumerate(dirs)]
+    refs: list[str] = []
+    try:
+        for child in children:
+            assert child.stdout is not None
+            line = child.stdout.readline().split()
+            assert line[:1] == ["SENDING"], line
+            refs.append(line[1])
+        time.sleep(0.3)  # the requests are on the wire, the server is working on them
+        for child in children:
+            os.kill(child.pid, signal.SIGKILL)
+            child.communicate(timeout=30)
+        assert all(not e2e_ctl.orders(ref) for ref in refs)  # not committed yet
+
+        async def restart_all() -> list[dict[str, int]]:
+            return await asyncio.gather(
+                *(
+                    restart_and_wait_for_late_commit(d, e2e_server, r)
+                    for d, r in zip(dirs, refs, strict=True)
+                )
+            )
+
+        # every restart's first pass saw nothing yet and sent nothing: confirming
+        assert asyncio.run(restart_all()) == [{"confirming": 1, "created": 0}] * runs
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.kill()
+                child.communicate()
+        e2e_ctl.set_faults()
+    on_server = count_by_pos_ref(e2e_ctl.orders())
+    assert [on_server[r] for r in refs] == [1] * runs
+    posts = [r for r in e2e_ctl.requests() if r["method"] == "POST" and r["path"] == "/v3/orders"]
+    sent = Counter((r.get("json") or {}).get("metadata", {}).get("pos_ref") for r in posts)
+    assert [sent[r] for r in refs] == [1] * runs  # never resent
