@@ -36,7 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pos.sandbox.data import Bundle, DemoData, Product, Store
 from pos.sandbox.faults import FaultConfig, FaultInjector
-from pos.sandbox.keys import DEMO_API_KEY, RESTRICTED_DEMO_KEY
+from pos.sandbox.keys import DEMO_API_KEY, NO_CHANGE_STATUS_DEMO_KEY, RESTRICTED_DEMO_KEY
 from pos.sandbox.orders import (
     OrderBuilder,
     ValidationFailed,
@@ -56,6 +56,7 @@ from pos.sandbox.pagination import (
     paginate_offset,
 )
 from pos.sandbox.ratelimit import RateLimiter
+from pos.sandbox.routes_counter import COUNTER_ROUTES
 from pos.sandbox.shipping import ShippingCalculator, courier_result_json, warehouse_json
 from pos.sandbox.store import OrderStore
 
@@ -568,6 +569,7 @@ async def list_orders(request: Request) -> Response:
         "search": p.get("search") or None,
         "search_field": p.get("search_field") or "order_id",
         "order_id_exact": p.get("order_id") or None,
+        "tags": p.get("tags") or None,
     }
     if p.get("store_id"):
         store = core.data.store_by_ref(p["store_id"])
@@ -806,6 +808,7 @@ ROUTES = [
     Route("/v3/shipping-costs/search-courier-service", search_courier_service, methods=["POST"]),
     Route("/v3/orders", list_orders, methods=["GET"]),
     Route("/v3/orders", create_order, methods=["POST"]),
+    *COUNTER_ROUTES,
     Route("/v3/orders/{order_id}", get_order),
     Route("/v3/orders/{order_id}/check-payment", check_payment, methods=["POST"]),
     Route("/o/{slug}", public_order),
@@ -950,7 +953,7 @@ class V3Gate:
 
         auth = headers.get("authorization", "")
         token = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
-        if token not in (DEMO_API_KEY, RESTRICTED_DEMO_KEY):
+        if token not in (DEMO_API_KEY, RESTRICTED_DEMO_KEY, NO_CHANGE_STATUS_DEMO_KEY):
             # Unauthenticated callers share a per-IP bucket, so 401s carry the headers too.
             client = scope.get("client") or ("?", 0)
             anon = core.limiter.hit(f"anon:{client[0]}")
