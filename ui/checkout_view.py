@@ -299,8 +299,16 @@ class CheckoutView(QWidget):
             row.setTextAlignment(2, right)
             row.setData(0, Qt.ItemDataRole.UserRole, "shipping")
             self.summary.addTopLevelItem(row)
+        if cart.discount_amount:
+            label = tr("Diskon", "Discount") + (
+                f" {cart.discount.label()}" if cart.discount and cart.discount.label() else ""
+            )
+            row = QTreeWidgetItem(["", label, f"−{format_idr(cart.discount_amount)}"])
+            row.setTextAlignment(2, right)
+            row.setData(0, Qt.ItemDataRole.UserRole, "discount")
+            self.summary.addTopLevelItem(row)
         self.shipping_notice.setVisible(needs and cost is None)
-        total = cart.total + (cost or 0)
+        total = cart.net_total + (cost or 0)
         self.total.setText(tr("Total", "Total") + f"  {format_idr(total)}")
         self.total.setProperty("includesShipping", cost is not None)
         self._update_cod()

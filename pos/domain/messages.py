@@ -27,6 +27,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The cart holds physical goods: fill in the shipping details.",
     ),
     "address_required": ("Alamat pengiriman wajib diisi.", "Shipping address is required."),
+    "discount_invalid": (
+        "Diskon tidak valid. Contoh: 5000 atau 10%",
+        "Invalid discount. Example: 5000 or 10%",
+    ),
+    "discount_too_high": ("Diskon maksimal 100%.", "A discount is at most 100%."),
     # storage
     "storage_readonly": (
         "Folder data tidak bisa ditulis. Periksa izin folder data Kasir.",

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from .cart import Cart
 from .customer import Customer, InvalidInput
+from .discount import shipping_discount_amount
 
 
 class StoreLike(Protocol):
@@ -57,6 +58,9 @@ class SaleDraft:
     payment_method: str
     note: str = ""
     shipping: ShippingChoice | None = None
+    #: manual discounts (issue 13), in rupiah: off the products / off the shipping cost
+    product_discount: int = 0
+    shipping_discount: int = 0
 
     @property
     def items_total(self) -> int:
@@ -64,7 +68,8 @@ class SaleDraft:
 
     @property
     def total(self) -> int:
-        return self.items_total + (self.shipping.shipping_cost if self.shipping else 0)
+        shipping = self.shipping.shipping_cost if self.shipping else 0
+        return self.items_total - self.product_discount + shipping - self.shipping_discount
 
 
 def draft_from_cart(
@@ -74,9 +79,11 @@ def draft_from_cart(
     payment_method: str,
     note: str = "",
     shipping: ShippingChoice | None = None,
+    shipping_discount: int = 0,
 ) -> SaleDraft:
     """Freeze the cart into a draft. Raises :class:`InvalidInput` for an empty cart, a missing
-    payment method or an empty shipping address."""
+    payment method or an empty shipping address. The cart's discount becomes
+    ``product_discount``; ``shipping_discount`` is clamped to the shipping cost."""
     if cart.is_empty:
         raise InvalidInput("cart", "cart_empty")
     if not payment_method:
@@ -103,6 +110,10 @@ def draft_from_cart(
         payment_method=payment_method,
         note=note.strip(),
         shipping=shipping,
+        product_discount=cart.discount_amount,
+        shipping_discount=shipping_discount_amount(
+            shipping_discount, shipping.shipping_cost if shipping else 0
+        ),
     )
 
 
@@ -150,6 +161,10 @@ def build_order_body(draft: SaleDraft, *, pos_ref: str, terminal: str) -> dict[s
         body["shipping_cost"] = int(s.shipping_cost)
         if s.shipment_provider_code:
             body["shipment_provider_code"] = s.shipment_provider_code
+        if draft.shipping_discount > 0:
+            body["shipping_discount"] = int(draft.shipping_discount)
+    if draft.product_discount > 0:
+        body["product_discount"] = int(draft.product_discount)
     body["notes"] = order_notes(pos_ref, terminal, draft.note)
     body["metadata"] = {"pos_ref": pos_ref, "terminal": terminal}
     return body
