@@ -61,6 +61,10 @@ class SaleDraft:
     #: manual discounts (issue 13), in rupiah: off the products / off the shipping cost
     product_discount: int = 0
     shipping_discount: int = 0
+    #: "cash" when the customer pays cash at the counter (``payment_method`` is then the manual
+    #: method the order is created with), with the cash handed over; "" otherwise
+    tender: str = ""
+    cash_received: int = 0
 
     @property
     def items_total(self) -> int:
@@ -80,10 +84,14 @@ def draft_from_cart(
     note: str = "",
     shipping: ShippingChoice | None = None,
     shipping_discount: int = 0,
+    *,
+    cash_received: int | None = None,
 ) -> SaleDraft:
     """Freeze the cart into a draft. Raises :class:`InvalidInput` for an empty cart, a missing
     payment method or an empty shipping address. The cart's discount becomes
-    ``product_discount``; ``shipping_discount`` is clamped to the shipping cost."""
+    ``product_discount``; ``shipping_discount`` is clamped to the shipping cost.
+    ``cash_received``: a cash sale (``payment_method`` is the manual method the order is
+    created with); less cash than the total raises ``InvalidInput("cash_received", …)``."""
     if cart.is_empty:
         raise InvalidInput("cart", "cart_empty")
     if not payment_method:
@@ -101,7 +109,7 @@ def draft_from_cart(
         )
         for line in cart.lines
     )
-    return SaleDraft(
+    draft = SaleDraft(
         store_id=store.id,
         store_unique_id=store.unique_id,
         store_name=store.name,
@@ -114,7 +122,12 @@ def draft_from_cart(
         shipping_discount=shipping_discount_amount(
             shipping_discount, shipping.shipping_cost if shipping else 0
         ),
+        tender="cash" if cash_received is not None else "",
+        cash_received=int(cash_received or 0),
     )
+    if draft.tender == "cash" and draft.cash_received < draft.total:
+        raise InvalidInput("cash_received", "cash_too_little")
+    return draft
 
 
 def order_notes(pos_ref: str, terminal: str, note: str = "") -> str:

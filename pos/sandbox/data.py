@@ -246,7 +246,16 @@ STORE_TABLE: list[dict[str, Any]] = [
         "username": "kopinusantara",
         "business_id": 5120,
         "domain": "https://kopinusantara.id",
-        "payment_methods": ["payment_link", "qris", "va_bca", "va_bni", "va_bri", "va_mandiri"],
+        # no_payment: cash at the counter (created unpaid, then marked paid; issue 13)
+        "payment_methods": [
+            "payment_link",
+            "qris",
+            "va_bca",
+            "va_bni",
+            "va_bri",
+            "va_mandiri",
+            "no_payment",
+        ],
         "warehouses": [741, 742],
         "products": [
             _p("Kopi Arabika Gayo 250 g", "Kopi Arabika Gayo", "physical", _GAYO),

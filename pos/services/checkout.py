@@ -152,17 +152,18 @@ class CheckoutService:
 
     # --- public ----------------------------------------------------------------------
 
-    async def submit(self, draft: SaleDraft) -> SubmitResult:
+    async def submit(self, draft: SaleDraft, pos_ref: str | None = None) -> SubmitResult:
         """Journal the sale, then create the order exactly once.
 
         Raises :class:`SaleRejected` (final) or :class:`BackendUnavailable` (the sale stays in
         the journal, ``queued`` or ``unknown``). Submitting an equal draft while the first is
         still in flight (a double click) joins the first instead of creating a second sale.
+        ``pos_ref``: the caller made it first (to record the tender under it before sending).
         """
         running = self._inflight_drafts.get(draft)
         if running is not None and running in self._inflight:
             return await asyncio.shield(self._inflight[running])
-        pos_ref = new_pos_ref()
+        pos_ref = pos_ref or new_pos_ref()
         body = build_order_body(draft, pos_ref=pos_ref, terminal=self.terminal)
         self._journal.new_sale(draft, body)
         self._inflight_drafts[draft] = pos_ref
