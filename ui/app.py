@@ -236,10 +236,23 @@ def build_window(
     checkout = CheckoutService(
         client, journal, terminal=terminal, settle_delay=_read_timeout(client)
     )
+    # cash, mark-paid and terminal tags around the same checkout (issue 13)
+    from pos.services.tender import Aftercare, TenderingCheckout
+    from pos.storage.tenders import TenderStore
+
+    tenders = TenderStore(db)
+    shift = tenders.current_shift
+    tendering = TenderingCheckout(
+        checkout,
+        tenders,
+        Aftercare(client, journal, tenders, terminal=terminal),
+        settings=settings,
+        shift_id=lambda: s.id if (s := shift(tendering.terminal)) else None,
+    )
     controller = SaleController(
         runner=runner,
         catalog=CatalogService(client, cache),
-        checkout=checkout,
+        checkout=tendering,
         watcher=PaymentWatcher(client, interval=poll_interval),
         settings=settings,
         shipping=ShippingService(client),
@@ -764,6 +777,10 @@ async def start_session(config: Config, *, lock: Any = None, sandbox: Any = None
         if image_client is not None:
             image_client.start()
         outbox.start()  # the offline queue, for the life of the app
+        # mark-paid and tags a crash or the network left open, then every later one
+        aftercare = getattr(controller.checkout, "aftercare", None)
+        if aftercare is not None:
+            runner.start("aftercare", aftercare.run())
         controller.load_stores()
 
     FirstPaint(window, after_first_paint)

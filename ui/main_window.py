@@ -612,9 +612,40 @@ class MainWindow(QMainWindow):
         self.payment.show_order(
             order, self.checkout.name.text().strip(), self.checkout.phone.text().strip()
         )
+        self._show_tender(result)
         self.pages.setCurrentIndex(PAGE_PAYMENT)
         self.payment.new_sale_button.setFocus()
         self.controller.watch_payment()
+
+    # --- taking the money (issue 13) ----------------------------------------------------
+    def _show_tender(self, result: Any) -> None:
+        """Cash received and change for a cash sale (and the one sentence to act on when the
+        key may not mark orders paid); the QRIS payload drawn for a QRIS order."""
+        tender = getattr(result, "tender", None)
+        if tender is not None and tender.is_cash:
+            forbidden = bool(getattr(result, "forbidden", False))
+            self.payment.show_cash(tender.received, tender.change_due, forbidden=forbidden)
+            if forbidden:
+                from .i18n import message
+
+                self.notifier.warning(message("cash_forbidden"))
+                self.checkout.update_cash()
+        self._load_qris(result.order)
+
+    def _load_qris(self, order: Order) -> None:
+        payment_info = getattr(self.controller.checkout, "payment_info", None)
+        if payment_info is None or order.payment_method != "qris" or order.is_paid:
+            return
+
+        def show(info: Any) -> None:
+            current = self.payment.order
+            if current is not None and current.id == order.id and info.qr_string:
+                self.payment.show_qris(info.qr_string)
+
+        # no QRIS payload (an error, or none returned): the payment link's QR stays
+        self.controller.runner.start(
+            "qris", payment_info(order.id), on_success=show, on_error=lambda _e: True
+        )
 
     def show_problem(self, kind: str, detail: str) -> None:
         if kind == "network" and self._problem_kind == "demo" and self.page() == PAGE_PROBLEM:
@@ -693,6 +724,7 @@ class MainWindow(QMainWindow):
         self.payment.reset()
         self.payment.store_name = row.store_name or ""
         self.payment.show_order(order, row.customer_name, row.customer_phone or "")
+        self._load_qris(order)
         self.payment.set_from_history(True)
         self.pages.setCurrentIndex(PAGE_PAYMENT)
         self.payment.new_sale_button.setFocus()
@@ -826,6 +858,8 @@ class MainWindow(QMainWindow):
         """Put saved settings into effect (see :mod:`ui.counter`); the cart is kept."""
         counter = self.counter
         restart = counter.backend_changed(settings, key_typed)
+        if (restart or key_typed) and hasattr(self.controller.checkout, "clear_cash_block"):
+            self.controller.checkout.clear_cash_block()  # a new key: try cash again
         apply_terminal(self.controller, settings.terminal_name)
         self.receipts.set_settings(settings)
         if settings.default_store_id and settings.default_store_id != (

@@ -159,6 +159,15 @@ class PaymentView(QWidget):
         self.method.setObjectName("paymentMethodLabel")
         self.customer = QLabel(self)
         self.customer.setObjectName("paymentCustomer")
+        # issue 13: discount, cash received and change, QRIS / cash notes
+        self.discount = QLabel(self)
+        self.discount.setObjectName("paymentDiscount")
+        self.discount.hide()
+        self.cash = QLabel(self)
+        self.cash.setObjectName("paymentCash")
+        self.cash.setWordWrap(True)
+        self.cash.hide()
+        self.qris_string = ""
 
         self.url = QLineEdit(self)
         self.url.setObjectName("paymentUrl")
@@ -228,6 +237,8 @@ class PaymentView(QWidget):
         right.addSpacing(8)
         right.addWidget(amount_caption)
         right.addWidget(self.amount)
+        right.addWidget(self.discount)
+        right.addWidget(self.cash)
         right.addLayout(details)
         right.addWidget(QLabel(tr("Tautan pembayaran", "Payment link"), self))
         right.addLayout(url_row)
@@ -267,6 +278,12 @@ class PaymentView(QWidget):
         else:
             self._qr_pixmap = None
         self.amount.setText(format_idr(order.gross_revenue))
+        self.qris_string = ""
+        self.cash.hide()
+        self.qr.setProperty("kind", "link")
+        off = int((order.product_discount or 0) + (order.shipping_discount or 0))
+        self.discount.setText(tr("Diskon", "Discount") + f"  −{format_idr(off)}" if off else "")
+        self.discount.setVisible(bool(off))
         self.order_number.setText(order.order_id or order.id)
         self.method.setText(
             method_label(order.payment_method or "") if order.payment_method else "—"
@@ -307,6 +324,35 @@ class PaymentView(QWidget):
         self._repolish(self.status)
         self._repolish(self)
 
+    def show_qris(self, qr_string: str) -> None:
+        """Draw the QRIS payload itself (any bank or e-wallet app pays it in one scan) in
+        place of the payment link's QR."""
+        if not qr_string or self._order is None:
+            return
+        self.qris_string = qr_string
+        self._qr_pixmap = QPixmap.fromImage(qr_image(qr_string))
+        self.qr.setProperty("kind", "qris")
+        self.qr.setAccessibleName(tr("Kode QRIS", "QRIS code"))
+        self.update_order(self._order)
+
+    def show_cash(self, received: int, change: int, *, forbidden: bool = False) -> None:
+        """A cash sale: what was handed over and the change (and, when the key may not mark
+        orders paid, what the cashier has to do)."""
+        text = (
+            tr("Tunai diterima", "Cash received")
+            + f"  {format_idr(received)}   ·   "
+            + tr("Kembalian", "Change")
+            + f"  {format_idr(change)}"
+        )
+        if forbidden:
+            from .i18n import message
+
+            text += "\n" + message("cash_forbidden")
+        self.cash.setText(text)
+        self.cash.setProperty("forbidden", forbidden)
+        self.cash.show()
+        self._repolish(self.cash)
+
     def _show_qr(self, state: str) -> None:
         """The QR while the order can be paid; a clear mark once it is paid or closed."""
         self.qr.setProperty("warning", False)
@@ -321,7 +367,15 @@ class PaymentView(QWidget):
             self.scan_hint.setText(tr("Jangan bayar pesanan ini", "Do not pay this order"))
         elif self._qr_pixmap is not None:
             self.qr.setPixmap(self._qr_pixmap)
-            self.scan_hint.setText(tr("Pindai untuk membayar", "Scan to pay"))
+            if self.qris_string and self._order is not None:
+                self.scan_hint.setText(
+                    "QRIS  ·  "
+                    + format_idr(self._order.gross_revenue)
+                    + "  ·  "
+                    + tr("pindai dengan aplikasi bank/e-wallet", "scan with any bank/e-wallet app")
+                )
+            else:
+                self.scan_hint.setText(tr("Pindai untuk membayar", "Scan to pay"))
         else:
             self.qr.clear()
             self.qr.setText(
@@ -360,6 +414,9 @@ class PaymentView(QWidget):
     def reset(self) -> None:
         self._order = None
         self._qr_pixmap = None
+        self.qris_string = ""
+        self.cash.hide()
+        self.discount.hide()
         self.qr.clear()
         self.url.clear()
         self.copy_button.set_link(None)

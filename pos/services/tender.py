@@ -154,6 +154,10 @@ class Aftercare:
         self._wake = asyncio.Event()
 
     @property
+    def client(self) -> Any:
+        return self._client
+
+    @property
     def tag(self) -> str:
         return terminal_tag(self.terminal)
 
@@ -300,6 +304,16 @@ class TenderingCheckout:
     @property
     def terminal(self) -> str:
         return self.aftercare.terminal
+
+    @terminal.setter
+    def terminal(self, value: str) -> None:
+        """A renamed terminal (settings): new orders and new tags use the new name."""
+        self.aftercare.terminal = value
+        self.checkout.terminal = value
+
+    async def payment_info(self, order_id: str) -> Any:
+        """``POST /v3/orders/{id}/payment`` (``qr_string`` for a QRIS order)."""
+        return await self.aftercare.client.create_order_payment(order_id)
 
     @property
     def cash_blocked(self) -> bool:

@@ -10,6 +10,7 @@ import zxingcpp
 from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLabel, QPushButton
 from ui_support import SandboxApp
 
 from ui.main_window import PAGE_CHECKOUT, PAGE_PAYMENT
@@ -77,3 +78,81 @@ def test_discount_cap_from_the_terminal_setting(sandbox_app: SandboxApp, qtbot: 
     assert app.controller.cart.discount_amount == 5_000
     assert w.cart.total_label.text() == "Rp74.000"
     assert "Rp5.000" in w.cart.discount.error.text()
+
+
+def test_cash_sale_gives_change_and_ends_paid(sandbox_app: SandboxApp, qtbot: Any) -> None:
+    """Rp100.000 handed over for a Rp85.000 total: change Rp15.000, the order is paid on the
+    sandbox, exactly one order and one mark-paid."""
+    app = sandbox_app
+    app.start(KOPI)
+    w = app.window
+    _scan(app, "EBOOK-SEDUH")  # Rp49.000
+    _scan(app, "EBOOK-KEDAI")  # Rp79.000
+    QTest.keyClicks(w.cart.discount.edit, "43000")
+    assert w.cart.total_label.text() == "Rp85.000"
+    QTest.keyClick(w.catalog.search, Qt.Key.Key_F9)
+    assert w.page() == PAGE_CHECKOUT
+    co = w.checkout
+    _customer(app)
+    cash = co.findChild(QPushButton, "tenderCash")
+    assert cash is co.cash.button and cash.isEnabled()
+    QTest.keyClick(co.phone, Qt.Key.Key_F8)
+    assert cash.isChecked() and co.cash.received.hasFocus()
+    assert not co.method.isEnabled()
+    assert [b.property("amount") for b in co.cash.quick] == [85_000, 90_000, 100_000]
+    QTest.keyClicks(co.cash.received, "80000")
+    assert co.cash.change.property("short")
+    QTest.keyClick(co.cash.received, Qt.Key.Key_Return)  # too little: refused, nothing sent
+    assert co.field_error("cash_received") and app.requests() == []
+    co.cash.received.clear()
+    QTest.keyClicks(co.cash.received, "100.000")
+    assert co.findChild(QLabel, "cashChange").text() == "Rp15.000"
+    QTest.keyClick(co.cash.received, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.page() == PAGE_PAYMENT, timeout=10000)
+    qtbot.waitUntil(lambda: w.payment.state() == "paid", timeout=5000)
+    assert "Rp15.000" in w.payment.cash.text() and "Rp100.000" in w.payment.cash.text()
+    posts = app.requests()
+    assert len(posts) == 1 and posts[0]["json"]["payment_method"] == "no_payment"
+    pos_ref = posts[0]["json"]["metadata"]["pos_ref"]
+    orders = app.control("GET", "/__sandbox/orders", params={"pos_ref": pos_ref})["data"]
+    assert len(orders) == 1 and orders[0]["payment_status"] == "paid"
+    assert orders[0]["gross_revenue"] == "85000.00"
+    assert orders[0]["tags"] == ["kasir-01"]
+    assert len(app.requests("POST", "/v3/orders/change-status")) == 1
+    QTest.keyClick(w, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    w.go_checkout()
+    assert not co.cash.button.isChecked() and co.cash.received.text() == ""
+
+
+def test_cash_is_disabled_where_the_store_has_no_manual_method(
+    sandbox_app: SandboxApp, qtbot: Any
+) -> None:
+    app = sandbox_app
+    app.start(DIGITAL)  # QRIS only
+    _scan(app, "EBOOK-CANVA")
+    app.window.go_checkout()
+    co = app.window.checkout
+    assert not co.cash.button.isEnabled()
+    assert "no_payment" in co.cash.reason.text()
+
+
+def test_qris_is_drawn_from_qr_string(sandbox_app: SandboxApp, qtbot: Any, tmp_path: Path) -> None:
+    app = sandbox_app
+    app.start(DIGITAL)
+    w = app.window
+    _scan(app, "EBOOK-CANVA")
+    w.go_checkout()
+    assert w.checkout.method.currentData() == "qris"
+    _customer(app)
+    QTest.keyClick(w.checkout.phone, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.page() == PAGE_PAYMENT, timeout=10000)
+    qtbot.waitUntil(lambda: bool(w.payment.qris_string), timeout=5000)
+    order = app.controller.order
+    assert order is not None
+    payment = app.control("GET", "/__sandbox/orders", params={})["data"][0]["pg_payment_info"]
+    assert _decode_qr(app, tmp_path) == [payment["qr_string"]] == [w.payment.qris_string]
+    assert w.payment.qris_string.startswith("000201") and "QRIS" in w.payment.scan_hint.text()
+    assert w.payment.qr.property("kind") == "qris"
+    # the customer pays: the screen turns green as for any paid order
+    app.control("POST", f"/__sandbox/orders/{order.id}/pay")
+    qtbot.waitUntil(lambda: w.payment.state() == "paid", timeout=5000)
