@@ -907,6 +907,7 @@ class MainWindow(QMainWindow):
             customer_name="" if customer == "—" else customer,
             cart_lines=cart_lines,
             options=self.counter.settings.receipt,
+            cash=self.payment.cash_amounts,
         )
 
     def print_receipt(self) -> None:

@@ -168,6 +168,7 @@ class PaymentView(QWidget):
         self.cash.setWordWrap(True)
         self.cash.hide()
         self.qris_string = ""
+        self.cash_amounts: tuple[int, int] | None = None
 
         self.url = QLineEdit(self)
         self.url.setObjectName("paymentUrl")
@@ -280,7 +281,9 @@ class PaymentView(QWidget):
         self.amount.setText(format_idr(order.gross_revenue))
         self.qris_string = ""
         self.cash.hide()
+        self.cash_amounts = None
         self.qr.setProperty("kind", "link")
+        self.qr.setAccessibleName(tr("Kode QR pembayaran", "Payment QR code"))
         off = int((order.product_discount or 0) + (order.shipping_discount or 0))
         self.discount.setText(tr("Diskon", "Discount") + f"  −{format_idr(off)}" if off else "")
         self.discount.setVisible(bool(off))
@@ -349,6 +352,7 @@ class PaymentView(QWidget):
 
             text += "\n" + message("cash_forbidden")
         self.cash.setText(text)
+        self.cash_amounts = (int(received), int(change))
         self.cash.setProperty("forbidden", forbidden)
         self.cash.show()
         self._repolish(self.cash)
@@ -417,6 +421,7 @@ class PaymentView(QWidget):
         self.qris_string = ""
         self.cash.hide()
         self.discount.hide()
+        self.cash_amounts = None
         self.qr.clear()
         self.url.clear()
         self.copy_button.set_link(None)

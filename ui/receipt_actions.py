@@ -74,6 +74,7 @@ def receipt_from_order(
     options: ReceiptSettings | None = None,
     language: str | None = None,
     created_at: datetime | None = None,
+    cash: tuple[int, int] | None = None,
 ) -> Receipt:
     """The receipt of a created ``pos.api.models.Order``.
 
@@ -81,6 +82,7 @@ def receipt_from_order(
     quantity, unit price)``). Any difference between the items plus shipping and the order's
     total (discounts, unique code, fees) is one adjustment line, so the printed total is always
     the order's ``gross_revenue``. The QR is the public order URL (when ``options.show_qr``).
+    ``cash``: ``(received, change)`` of a cash sale, printed under the payment method.
     """
     from pos.receipts.model import Receipt, ReceiptLine, ReceiptShipping  # after start-up
 
@@ -130,6 +132,14 @@ def receipt_from_order(
         order_url=(getattr(order, "public_order_url", None) or None) if options.show_qr else None,
         footer=options.footer,
         lang="en" if language == "en" else "id",
+        tendered=(
+            (
+                ("Tunai" if language != "en" else "Cash", int(cash[0])),
+                ("Kembalian" if language != "en" else "Change", int(cash[1])),
+            )
+            if cash is not None
+            else ()
+        ),
     )
 
 

@@ -119,6 +119,11 @@ def test_cash_sale_gives_change_and_ends_paid(sandbox_app: SandboxApp, qtbot: An
     assert orders[0]["gross_revenue"] == "85000.00"
     assert orders[0]["tags"] == ["kasir-01"]
     assert len(app.requests("POST", "/v3/orders/change-status")) == 1
+    from pos.receipts.text import render_text
+
+    receipt = render_text(w.current_receipt())
+    assert "Rp100.000" in receipt and "Rp15.000" in receipt and "-Rp43.000" in receipt
+    assert "LUNAS" in receipt and "BELUM" not in receipt
     QTest.keyClick(w, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     w.go_checkout()
     assert not co.cash.button.isChecked() and co.cash.received.text() == ""
