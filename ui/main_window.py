@@ -641,6 +641,10 @@ class MainWindow(QMainWindow):
             current = self.payment.order
             if current is not None and current.id == order.id and info.qr_string:
                 self.payment.show_qris(info.qr_string)
+                if self.customer_display is not None:
+                    self.customer_display.show_qris(
+                        info.qr_string, int(order.gross_revenue or 0), order.order_id or order.id
+                    )
 
         # no QRIS payload (an error, or none returned): the payment link's QR stays
         self.controller.runner.start(

@@ -52,6 +52,10 @@ def test_cart_discount_reaches_product_discount(sandbox_app: SandboxApp, qtbot: 
     QTest.keyClicks(field, "10%")
     assert not w.cart.discount.error.isVisible()
     assert w.cart.total_label.text() == "Rp115.200"  # 128.000 − 12.800
+    w.set_customer_display(True)
+    display = w.customer_display
+    assert display is not None and display.total.text() == "Rp115.200"
+    assert display.lines.item(2, 2).text() == "-Rp12.800"
     w.go_checkout()
     assert w.page() == PAGE_CHECKOUT
     assert "Rp115.200" in w.checkout.total.text()
@@ -63,8 +67,9 @@ def test_cart_discount_reaches_product_discount(sandbox_app: SandboxApp, qtbot: 
     order = app.controller.order
     assert order is not None and int(order.gross_revenue or 0) == 115_200
     assert w.payment.amount.text() == "Rp115.200"
+    w.set_customer_display(False)
     # the next sale starts without the discount
-    QTest.keyClick(w, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    w.new_sale()
     assert field.text() == "" and app.controller.cart.discount is None
 
 
@@ -110,6 +115,7 @@ def test_cash_sale_gives_change_and_ends_paid(sandbox_app: SandboxApp, qtbot: An
     QTest.keyClick(co.cash.received, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: w.page() == PAGE_PAYMENT, timeout=10000)
     qtbot.waitUntil(lambda: w.payment.state() == "paid", timeout=5000)
+    w.set_customer_display(False)
     assert "Rp15.000" in w.payment.cash.text() and "Rp100.000" in w.payment.cash.text()
     posts = app.requests()
     assert len(posts) == 1 and posts[0]["json"]["payment_method"] == "no_payment"
@@ -145,6 +151,7 @@ def test_qris_is_drawn_from_qr_string(sandbox_app: SandboxApp, qtbot: Any, tmp_p
     app = sandbox_app
     app.start(DIGITAL)
     w = app.window
+    w.set_customer_display(True)
     _scan(app, "EBOOK-CANVA")
     w.go_checkout()
     assert w.checkout.method.currentData() == "qris"
@@ -158,6 +165,9 @@ def test_qris_is_drawn_from_qr_string(sandbox_app: SandboxApp, qtbot: Any, tmp_p
     assert _decode_qr(app, tmp_path) == [payment["qr_string"]] == [w.payment.qris_string]
     assert w.payment.qris_string.startswith("000201") and "QRIS" in w.payment.scan_hint.text()
     assert w.payment.qr.property("kind") == "qris"
+    display = w.customer_display
+    assert display is not None and display.qr_url() == w.payment.qris_string
     # the customer pays: the screen turns green as for any paid order
     app.control("POST", f"/__sandbox/orders/{order.id}/pay")
     qtbot.waitUntil(lambda: w.payment.state() == "paid", timeout=5000)
+    w.set_customer_display(False)
