@@ -244,14 +244,26 @@ class TenderStore:
             ).fetchone()
         return None if r is None else _shift(r)
 
-    def close_shift(self, shift_id: int, counted_cash: int, report: dict[str, Any]) -> Shift:
+    def close_shift(
+        self,
+        shift_id: int,
+        counted_cash: int,
+        report: dict[str, Any],
+        *,
+        closed_at: str | None = None,
+    ) -> Shift:
         if counted_cash < 0:
             raise ValueError("counted cash cannot be negative")
         with self._db.transaction() as c:
             c.execute(
                 "UPDATE shifts SET closed_at = ?, counted_cash = ?, report_json = ? "
                 "WHERE id = ? AND closed_at IS NULL",
-                (_now(), int(counted_cash), json.dumps(report, ensure_ascii=False), shift_id),
+                (
+                    closed_at or _now(),
+                    int(counted_cash),
+                    json.dumps(report, ensure_ascii=False),
+                    shift_id,
+                ),
             )
         shift = self.shift(shift_id)
         assert shift is not None
