@@ -237,18 +237,20 @@ def build_window(
         client, journal, terminal=terminal, settle_delay=_read_timeout(client)
     )
     # cash, mark-paid and terminal tags around the same checkout (issue 13)
+    from pos.services.shift import ShiftService
     from pos.services.tender import Aftercare, TenderingCheckout
     from pos.storage.tenders import TenderStore
 
     tenders = TenderStore(db)
-    shift = tenders.current_shift
+    shifts = ShiftService(tenders, journal, client, terminal=terminal)
     tendering = TenderingCheckout(
         checkout,
         tenders,
         Aftercare(client, journal, tenders, terminal=terminal),
         settings=settings,
-        shift_id=lambda: s.id if (s := shift(tendering.terminal)) else None,
+        shift_id=lambda: s.id if (s := shifts.current()) else None,
     )
+    tendering.shifts = shifts
     controller = SaleController(
         runner=runner,
         catalog=CatalogService(client, cache),

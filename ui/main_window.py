@@ -294,6 +294,16 @@ class MainWindow(QMainWindow):
         bar_layout.addWidget(self.pending_badge)
         bar_layout.addWidget(self.reprint_button)
         bar_layout.addWidget(self.history_button)
+        # the cashier's shift (issue 13)
+        self.shift_button = QPushButton("F7 " + tr_short("Shift", "Shift"), bar)
+        self.shift_button.setObjectName("shiftButton")
+        self.shift_button.setAccessibleName(tr("Shift kasir", "Cashier shift"))
+        self.shift_button.setMinimumHeight(44)
+        self.shift_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.shift_button.clicked.connect(lambda: self.show_shift())
+        self.shift_button.setVisible(getattr(controller.checkout, "shifts", None) is not None)
+        self.shift_dialog: Any = None
+        bar_layout.addWidget(self.shift_button)
         bar_layout.addWidget(self.display_button)
         bar_layout.addWidget(self.settings_button)
         bar_layout.addWidget(help_button)
@@ -377,6 +387,7 @@ class MainWindow(QMainWindow):
         self._shortcut("Ctrl+Shift+Del", self._clear_cart_shortcut)
         self._shortcut("Esc", self.back)
         self._shortcut("F4", self.show_history)
+        self._shortcut("F7", self.show_shift)
         self._shortcut("Ctrl+H", self.show_history)
         self._shortcut("F10", self.open_settings)
         self._shortcut("Ctrl+,", self.open_settings)
@@ -631,6 +642,22 @@ class MainWindow(QMainWindow):
                 self.notifier.warning(message("cash_forbidden"))
                 self.checkout.update_cash()
         self._load_qris(result.order)
+
+    def show_shift(self) -> Any:
+        """The shift window: open with the opening cash, close with the drawer counted."""
+        shifts = getattr(self.controller.checkout, "shifts", None)
+        if shifts is None:
+            return None
+        if self.shift_dialog is None:
+            from .shift_view import ShiftDialog
+
+            self.shift_dialog = ShiftDialog(
+                shifts, self.controller.runner, self.notifier, receipts=self.receipts, parent=self
+            )
+        else:
+            self.shift_dialog.refresh()
+        self.shift_dialog.open()
+        return self.shift_dialog
 
     def _load_qris(self, order: Order) -> None:
         payment_info = getattr(self.controller.checkout, "payment_info", None)

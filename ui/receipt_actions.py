@@ -234,6 +234,27 @@ class ReceiptActions(QObject):
         )
         return True
 
+    def print_bytes(self, data: bytes, label: str) -> bool:
+        """Print ready ESC/POS bytes (the shift report) the way receipts print: queued for
+        a retry when the printer fails."""
+        from pos.receipts.queue import print_or_queue
+
+        printer = self._printer()
+        if printer is None:
+            self.notifier.warning(
+                tr(
+                    "Belum ada printer. Atur di Pengaturan (F10), atau simpan sebagai PDF.",
+                    "No printer set up. Choose one in Settings (F10), or save as PDF.",
+                )
+            )
+            return False
+        self.runner.start(
+            f"{TASK_PRINT}-{next(self._ids)}",
+            print_or_queue(printer, data, self.queue, label=label),
+            on_success=lambda outcome: self._printed(outcome, label),
+        )
+        return True
+
     def _printed(self, outcome: Any, label: str) -> None:
         from pos.receipts.queue import PrintOutcome
 

@@ -298,6 +298,8 @@ class TenderingCheckout:
         self.settings = settings
         self._shift_id = shift_id
         self._clock = clock
+        #: the terminal's :class:`~pos.services.shift.ShiftService` (set by the app)
+        self.shifts: Any = None
         if aftercare.on_forbidden is None:  # a resumed sale refused later blocks cash too
             aftercare.on_forbidden = self._block_cash
 
@@ -310,6 +312,8 @@ class TenderingCheckout:
         """A renamed terminal (settings): new orders and new tags use the new name."""
         self.aftercare.terminal = value
         self.checkout.terminal = value
+        if self.shifts is not None:
+            self.shifts.terminal = value
 
     async def payment_info(self, order_id: str) -> Any:
         """``POST /v3/orders/{id}/payment`` (``qr_string`` for a QRIS order)."""

@@ -10,7 +10,7 @@ import zxingcpp
 from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QLabel, QPushButton
+from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QPushButton
 from ui_support import SandboxApp
 
 from ui.main_window import PAGE_CHECKOUT, PAGE_PAYMENT
@@ -171,3 +171,84 @@ def test_qris_is_drawn_from_qr_string(sandbox_app: SandboxApp, qtbot: Any, tmp_p
     app.control("POST", f"/__sandbox/orders/{order.id}/pay")
     qtbot.waitUntil(lambda: w.payment.state() == "paid", timeout=5000)
     w.set_customer_display(False)
+
+
+def _sale(app: SandboxApp, qtbot: Any, sku: str, *, method: str = "", cash: str = "",
+          discount: str = "") -> Any:  # fmt: skip
+    w = app.window
+    _scan(app, sku)
+    if discount:
+        QTest.keyClicks(w.cart.discount.edit, discount)
+    w.go_checkout()  # (F9 itself: test_cash_sale_gives_change_and_ends_paid)
+    assert w.page() == PAGE_CHECKOUT
+    co = w.checkout
+    _customer(app)
+    if cash:
+        co.cash.toggle()
+        assert co.cash.is_on()
+        QTest.keyClicks(co.cash.received, cash)
+        QTest.keyClick(co.cash.received, Qt.Key.Key_Return)
+    else:
+        co.method.setCurrentIndex(co.method.findData(method))
+        QTest.keyClick(co.phone, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.page() == PAGE_PAYMENT, timeout=10000)
+    order = app.controller.order
+    w.new_sale()
+    return order
+
+
+def test_shift_with_five_mixed_sales_closes_matching_the_sandbox(
+    sandbox_app: SandboxApp, qtbot: Any, tmp_path: Path
+) -> None:
+    import httpx
+
+    from pos.sandbox import DEMO_API_KEY
+
+    app = sandbox_app
+    app.start(KOPI)
+    w = app.window
+    dialog = w.show_shift()
+    opening = dialog.findChild(QLineEdit, "openingCash")
+    QTest.keyClicks(opening, "100000")
+    QTest.mouseClick(dialog.findChild(QPushButton, "shiftOpenButton"), Qt.MouseButton.LeftButton)
+    assert dialog.findChild(QPushButton, "shiftCloseButton").isVisible()
+    dialog.close()
+
+    _sale(app, qtbot, "EBOOK-SEDUH", cash="50000")  # Rp49.000 cash
+    _sale(app, qtbot, "EBOOK-KEDAI", cash="100000", discount="10%")  # Rp71.100 cash
+    qris = _sale(app, qtbot, "EBOOK-SEDUH", method="qris")
+    _sale(app, qtbot, "EBOOK-KEDAI", method="payment_link")  # stays unpaid
+    va = _sale(app, qtbot, "EBOOK-SEDUH", method="va_bca")
+    app.control("POST", f"/__sandbox/orders/{qris.id}/pay")
+    app.control("POST", f"/__sandbox/orders/{va.id}/cancel")
+
+    dialog = w.show_shift()
+    counted = dialog.findChild(QLineEdit, "countedCash")
+    QTest.keyClicks(counted, "220.100")  # 100.000 + 49.000 + 71.100
+    QTest.keyClick(counted, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.shifts.current() is None, timeout=10000)
+    report = dialog.report
+    assert report is not None and report.server_checked and report.unconfirmed.count == 0
+    assert report.sales.count == 4 and report.gross == 49_000 + 71_100 + 49_000 + 79_000
+    assert report.discounts == 7_900 and report.canceled.count == 1
+    assert report.expected_cash == 220_100 and report.difference == 0
+    assert (report.paid.count, report.unpaid.count) == (3, 1)
+    text = dialog.findChild(QLabel, "shiftReport").text()
+    assert "Rp220.100" in text and "Rp248.100" in text
+    # the sandbox's own figures for the terminal's tag agree
+    with httpx.Client(
+        base_url=app.base_url, headers={"Authorization": f"Bearer {DEMO_API_KEY}"}
+    ) as http:
+        stats = http.get(
+            "/v3/orders/statistics", params={"tags": "kasir-01", "is_breakdown_status": "true"}
+        ).json()["data"]
+    live = [s for s in stats if s["status"] != "canceled"]
+    assert sum(s["count"] for s in live) == 4 and sum(s["gross_revenue"] for s in live) == 248_100
+    # PDF and CSV; the closed shift is listed among the past shifts
+    dialog.receipts.data_dir = tmp_path
+    pdf = dialog.save("pdf")
+    csv_path = dialog.save("csv")
+    assert pdf is not None and pdf.read_bytes().startswith(b"%PDF")
+    assert csv_path is not None and "Rp220.100" in csv_path.read_text("utf-8")
+    assert dialog.findChild(QListWidget, "shiftHistory").count() == 1
+    dialog.close()
