@@ -64,10 +64,6 @@ class CashTender(QFrame):
         self.change.setObjectName("cashChange")
         self.change.setAccessibleName(tr("Kembalian", "Change"))
         self.change.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        font = self.change.font()
-        font.setPointSizeF(max(font.pointSizeF(), 10.0) * 2.2)
-        font.setBold(True)
-        self.change.setFont(font)
         self.change_caption = QLabel(tr("Kembalian", "Change"), self)
         self.change_caption.setObjectName("fieldLabel")
         self.reason = QLabel(self)
@@ -84,9 +80,10 @@ class CashTender(QFrame):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.addWidget(self.received, 0, 0)
         grid.addWidget(self.change_caption, 0, 1, Qt.AlignmentFlag.AlignRight)
-        grid.addLayout(self.quick_row, 1, 0)
-        grid.addWidget(self.change, 1, 1)
+        grid.addWidget(self.change, 0, 2)
+        grid.addLayout(self.quick_row, 1, 0, 1, 3)
         grid.setColumnStretch(0, 1)
+        self.change.setMinimumWidth(200)
         self.body = body
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 4)
@@ -94,6 +91,13 @@ class CashTender(QFrame):
         layout.addWidget(self.reason)
         layout.addWidget(body)
         body.hide()
+        # local look: the change large, the cash button clearly on when chosen
+        self.setStyleSheet(
+            "QLabel#cashChange { font-size: 30px; font-weight: 700; }"
+            "QLabel#cashChange[short=\"true\"] { color: #b42318; }"
+            "QPushButton#tenderCash:checked { background: #067647; color: white; }"
+            "QLabel#cashUnavailable { color: #b54708; }"
+        )
 
         self.button.toggled.connect(self._on_toggled)
         self.received.textChanged.connect(lambda _t: self._update_change())
@@ -121,6 +125,7 @@ class CashTender(QFrame):
         self._total = max(0, int(total))
         for b in self.quick:
             self.quick_row.removeWidget(b)
+            b.hide()
             b.deleteLater()
         self.quick = []
         for i, amount in enumerate(quick_amounts(self._total)):

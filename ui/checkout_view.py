@@ -177,6 +177,8 @@ class CheckoutView(QWidget):
         self.cash = CashTender(self)
         self.cash.toggled.connect(self._on_cash_toggled)
         self.cash.submit_requested.connect(self.submit)
+        self.cash.received.textEdited.connect(lambda _t: self._clear_error("cash_received"))
+        self.cash.received.textEdited.connect(lambda _t: self.error.hide())
         cash_error = QLabel(self)
         cash_error.setObjectName("cash_receivedError")
         cash_error.setProperty("role", "fieldError")

@@ -3,6 +3,7 @@ discounts, QRIS drawn from ``qr_string``, cash with change, the shift report."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QPushButton
-from ui_support import SandboxApp
+from ui_support import ROOT, SandboxApp
 
 from ui.main_window import PAGE_CHECKOUT, PAGE_PAYMENT
 
@@ -31,6 +32,14 @@ def _customer(app: SandboxApp) -> None:
     QTest.keyClicks(co.phone, "081234567890")
 
 
+def _shot(widget: Any, name: str, tmp_path: Path) -> None:
+    """A screenshot of the screen under test (``KASIR_SCREENSHOTS=1``: docs/screenshots/)."""
+    out = ROOT / "docs" / "screenshots" if os.environ.get("KASIR_SCREENSHOTS") == "1" else tmp_path
+    image = widget.grab().toImage()
+    assert image.width() >= 640 and image.height() >= 400
+    assert image.save(str(out / f"{name}-1366x768.png"))
+
+
 def _decode_qr(app: SandboxApp, tmp_path: Path) -> list[str]:
     path = tmp_path / "qr.png"
     assert app.window.payment.qr.grab().save(str(path))
@@ -38,7 +47,9 @@ def _decode_qr(app: SandboxApp, tmp_path: Path) -> list[str]:
         return [r.text for r in zxingcpp.read_barcodes(image)]
 
 
-def test_cart_discount_reaches_product_discount(sandbox_app: SandboxApp, qtbot: Any) -> None:
+def test_cart_discount_reaches_product_discount(
+    sandbox_app: SandboxApp, qtbot: Any, tmp_path: Path
+) -> None:
     app = sandbox_app
     app.start(KOPI)
     w = app.window
@@ -52,6 +63,7 @@ def test_cart_discount_reaches_product_discount(sandbox_app: SandboxApp, qtbot: 
     QTest.keyClicks(field, "10%")
     assert not w.cart.discount.error.isVisible()
     assert w.cart.total_label.text() == "Rp115.200"  # 128.000 − 12.800
+    _shot(w, "counter-discount", tmp_path)
     w.set_customer_display(True)
     display = w.customer_display
     assert display is not None and display.total.text() == "Rp115.200"
@@ -85,7 +97,9 @@ def test_discount_cap_from_the_terminal_setting(sandbox_app: SandboxApp, qtbot: 
     assert "Rp5.000" in w.cart.discount.error.text()
 
 
-def test_cash_sale_gives_change_and_ends_paid(sandbox_app: SandboxApp, qtbot: Any) -> None:
+def test_cash_sale_gives_change_and_ends_paid(
+    sandbox_app: SandboxApp, qtbot: Any, tmp_path: Path
+) -> None:
     """Rp100.000 handed over for a Rp85.000 total: change Rp15.000, the order is paid on the
     sandbox, exactly one order and one mark-paid."""
     app = sandbox_app
@@ -112,11 +126,13 @@ def test_cash_sale_gives_change_and_ends_paid(sandbox_app: SandboxApp, qtbot: An
     co.cash.received.clear()
     QTest.keyClicks(co.cash.received, "100.000")
     assert co.findChild(QLabel, "cashChange").text() == "Rp15.000"
+    _shot(w, "counter-cash", tmp_path)
     QTest.keyClick(co.cash.received, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: w.page() == PAGE_PAYMENT, timeout=10000)
     qtbot.waitUntil(lambda: w.payment.state() == "paid", timeout=5000)
     w.set_customer_display(False)
     assert "Rp15.000" in w.payment.cash.text() and "Rp100.000" in w.payment.cash.text()
+    _shot(w, "counter-cash-paid", tmp_path)
     posts = app.requests()
     assert len(posts) == 1 and posts[0]["json"]["payment_method"] == "no_payment"
     pos_ref = posts[0]["json"]["metadata"]["pos_ref"]
@@ -165,6 +181,7 @@ def test_qris_is_drawn_from_qr_string(sandbox_app: SandboxApp, qtbot: Any, tmp_p
     assert _decode_qr(app, tmp_path) == [payment["qr_string"]] == [w.payment.qris_string]
     assert w.payment.qris_string.startswith("000201") and "QRIS" in w.payment.scan_hint.text()
     assert w.payment.qr.property("kind") == "qris"
+    _shot(w, "counter-qris", tmp_path)
     display = w.customer_display
     assert display is not None and display.qr_url() == w.payment.qris_string
     # the customer pays: the screen turns green as for any paid order
@@ -235,6 +252,8 @@ def test_shift_with_five_mixed_sales_closes_matching_the_sandbox(
     assert (report.paid.count, report.unpaid.count) == (3, 1)
     text = dialog.findChild(QLabel, "shiftReport").text()
     assert "Rp220.100" in text and "Rp248.100" in text
+    dialog.resize(760, 900)
+    _shot(dialog, "counter-shift-close", tmp_path)
     # the sandbox's own figures for the terminal's tag agree
     with httpx.Client(
         base_url=app.base_url, headers={"Authorization": f"Bearer {DEMO_API_KEY}"}
