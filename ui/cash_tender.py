@@ -94,7 +94,7 @@ class CashTender(QFrame):
         # local look: the change large, the cash button clearly on when chosen
         self.setStyleSheet(
             "QLabel#cashChange { font-size: 30px; font-weight: 700; }"
-            "QLabel#cashChange[short=\"true\"] { color: #b42318; }"
+            'QLabel#cashChange[short="true"] { color: #b42318; }'
             "QPushButton#tenderCash:checked { background: #067647; color: white; }"
             "QLabel#cashUnavailable { color: #b54708; }"
         )

@@ -34,6 +34,9 @@ from .money import format_idr
 from .shipping_models import ShippingController
 from .shipping_panel import ShippingPanel
 
+#: setting: the phone number walk-in sales are recorded under (the store's own, usually)
+WALK_IN_PHONE_SETTING = "walk_in_phone"
+
 
 def method_label(code: str) -> str:
     from pos.domain.payment_methods import METHOD_LABELS
@@ -188,9 +191,20 @@ class CheckoutView(QWidget):
         cash_key = QShortcut(QKeySequence("F8"), self)
         cash_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         cash_key.activated.connect(self.cash.toggle)
+        # a walk-in customer (no name asked): "Pelanggan Umum" and the till's walk-in phone
+        self.walk_in_button = QPushButton(tr("Pelanggan umum", "Walk-in customer") + "  (F6)", self)
+        self.walk_in_button.setObjectName("walkInButton")
+        self.walk_in_button.setAccessibleName(tr("Pelanggan umum", "Walk-in customer"))
+        self.walk_in_button.setMinimumHeight(40)
+        self.walk_in_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.walk_in_button.clicked.connect(self.walk_in)
+        walk_in_key = QShortcut(QKeySequence("F6"), self)
+        walk_in_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        walk_in_key.activated.connect(self.walk_in)
 
         left = QVBoxLayout()
         left.setContentsMargins(0, 0, 0, 0)
+        left.addWidget(self.walk_in_button)
         left.addLayout(form)
         left.addWidget(self.cash)
         left.addWidget(cash_error)
@@ -448,6 +462,8 @@ class CheckoutView(QWidget):
         cash_received: int | None = None
         if self.cash.is_on():
             method = self.cash_method()
+            if not self.cash.received.text().strip():
+                self.cash.set_received(self._total_due())  # Enter on an empty field: exact
             cash_received = self.cash.value()
             if cash_received is None or cash_received < self._total_due():
                 problems["cash_received"] = "cash_too_little"
@@ -547,6 +563,23 @@ class CheckoutView(QWidget):
             )
         else:
             self.cash.set_available(True)
+
+    def walk_in(self) -> None:
+        """Fill a walk-in customer: "Pelanggan Umum" and the till's walk-in phone (setting
+        ``walk_in_phone``); without that setting the phone field gets the focus."""
+        from .i18n import lang
+
+        self.name.setText("Pelanggan Umum" if lang() != "en" else "Walk-in Customer")
+        self._clear_error("name")
+        phone = (self._controller.settings.get(WALK_IN_PHONE_SETTING) or "").strip()
+        if phone:
+            self.phone.setText(phone)
+            self._clear_error("phone")
+            (self.cash.received if self.cash.is_on() else self.note).setFocus(
+                Qt.FocusReason.OtherFocusReason
+            )
+        else:
+            self.phone.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_cash_toggled(self, on: bool) -> None:
         self.method.setEnabled(not on)

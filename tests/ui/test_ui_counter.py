@@ -271,3 +271,23 @@ def test_shift_with_five_mixed_sales_closes_matching_the_sandbox(
     assert csv_path is not None and "Rp220.100" in csv_path.read_text("utf-8")
     assert dialog.findChild(QListWidget, "shiftHistory").count() == 1
     dialog.close()
+
+
+def test_walk_in_exact_cash_in_a_few_keys(sandbox_app: SandboxApp, qtbot: Any) -> None:
+    """Walk-in customer (F6) and Enter on an empty cash field = exact amount."""
+    app = sandbox_app
+    app.controller.settings.set("walk_in_phone", "0811-0000-1111")
+    app.start(KOPI)
+    w = app.window
+    _scan(app, "EBOOK-SEDUH")
+    w.go_checkout()
+    co = w.checkout
+    QTest.keyClick(co.name, Qt.Key.Key_F6)
+    assert co.name.text() and co.phone.text() == "0811-0000-1111"
+    QTest.keyClick(co.note, Qt.Key.Key_F8)
+    assert co.cash.received.hasFocus()
+    QTest.keyClick(co.cash.received, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.payment.state() == "paid", timeout=10000)
+    body = app.requests()[0]["json"]
+    assert body["customer_phone"] == "6281100001111"
+    assert "Rp0" in w.payment.cash.text() and "Rp49.000" in w.payment.cash.text()
