@@ -54,6 +54,7 @@ class CashTender(QFrame):
         self.button.setObjectName("tenderCash")
         self.button.setAccessibleName(tr("Bayar tunai", "Pay cash"))
         self.button.setCheckable(True)
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # F8; Tab goes method → note
         self.button.setMinimumHeight(44)
         self.received = QLineEdit(self)
         self.received.setObjectName("cashReceived")

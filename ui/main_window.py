@@ -661,21 +661,34 @@ class MainWindow(QMainWindow):
 
     def _load_qris(self, order: Order) -> None:
         payment_info = getattr(self.controller.checkout, "payment_info", None)
-        if payment_info is None or order.payment_method != "qris" or order.is_paid:
+        if order.payment_method != "qris" or order.is_paid:
             return
+        if payment_info is None:
+            self.payment.show_link_qr()
+            return
+
+        def fallback(_exc: BaseException | None = None) -> bool:
+            current = self.payment.order
+            if current is not None and current.id == order.id:
+                self.payment.show_link_qr()
+            return True
 
         def show(info: Any) -> None:
             current = self.payment.order
-            if current is not None and current.id == order.id and info.qr_string:
-                self.payment.show_qris(info.qr_string)
-                if self.customer_display is not None:
-                    self.customer_display.show_qris(
-                        info.qr_string, int(order.gross_revenue or 0), order.order_id or order.id
-                    )
+            if current is None or current.id != order.id:
+                return
+            if not info.qr_string:
+                fallback()
+                return
+            self.payment.show_qris(info.qr_string)
+            if self.customer_display is not None:
+                self.customer_display.show_qris(
+                    info.qr_string, int(order.gross_revenue or 0), order.order_id or order.id
+                )
 
-        # no QRIS payload (an error, or none returned): the payment link's QR stays
+        # no QRIS payload (an error, or none returned): the payment link's QR instead
         self.controller.runner.start(
-            "qris", payment_info(order.id), on_success=show, on_error=lambda _e: True
+            "qris", payment_info(order.id), on_success=show, on_error=fallback
         )
 
     def show_problem(self, kind: str, detail: str) -> None:

@@ -141,6 +141,7 @@ class PaymentView(QWidget):
         scan.setAlignment(Qt.AlignmentFlag.AlignCenter)
         scan.setWordWrap(True)
         self._qr_pixmap: QPixmap | None = None
+        self._qris_pending = False
 
         self.status = QLabel(self)
         self.status.setObjectName("paymentStatus")
@@ -274,7 +275,9 @@ class PaymentView(QWidget):
         self.url.setText(url)
         self.url.setCursorPosition(0)
         self.copy_button.set_link(url)
-        if qr_allowed(url, self._sandbox_origin):
+        # a QRIS order draws its qr_string (show_qris) — the link's QR only as the fallback
+        self._qris_pending = order.payment_method == "qris" and not order.is_paid
+        if not self._qris_pending and qr_allowed(url, self._sandbox_origin):
             self._qr_pixmap = QPixmap.fromImage(qr_image(url))
         else:
             self._qr_pixmap = None
@@ -333,9 +336,20 @@ class PaymentView(QWidget):
         if not qr_string or self._order is None:
             return
         self.qris_string = qr_string
+        self._qris_pending = False
         self._qr_pixmap = QPixmap.fromImage(qr_image(qr_string))
         self.qr.setProperty("kind", "qris")
         self.qr.setAccessibleName(tr("Kode QRIS", "QRIS code"))
+        self.update_order(self._order)
+
+    def show_link_qr(self) -> None:
+        """No QRIS payload for this order: its payment link's QR after all."""
+        if self._order is None or not self._qris_pending:
+            return
+        self._qris_pending = False
+        url = self._order.payment_url or ""
+        if qr_allowed(url, self._sandbox_origin):
+            self._qr_pixmap = QPixmap.fromImage(qr_image(url))
         self.update_order(self._order)
 
     def show_cash(self, received: int, change: int, *, forbidden: bool = False) -> None:
@@ -369,6 +383,10 @@ class PaymentView(QWidget):
             self.qr.clear()
             self.qr.setText("✕")
             self.scan_hint.setText(tr("Jangan bayar pesanan ini", "Do not pay this order"))
+        elif self._qr_pixmap is None and self._qris_pending:
+            self.qr.clear()
+            self.qr.setText(tr("Menyiapkan QRIS…", "Preparing the QRIS…"))
+            self.scan_hint.setText("")
         elif self._qr_pixmap is not None:
             self.qr.setPixmap(self._qr_pixmap)
             if self.qris_string and self._order is not None:

@@ -165,17 +165,20 @@ class Aftercare:
         """Run the loop now (a new sale, the network came back)."""
         self._wake.set()
 
-    async def settle(self, pos_ref: str) -> AftercareOutcome:
-        """One attempt at everything still open for ``pos_ref`` (never creates an order)."""
+    async def settle(self, pos_ref: str, known: Order | None = None) -> AftercareOutcome:
+        """One attempt at everything still open for ``pos_ref`` (never creates an order).
+
+        ``known``: the order as just created (its tags are known, so it is not read again).
+        """
         lock = self._locks.setdefault(pos_ref, asyncio.Lock())
         async with lock:
             try:
-                return await self._settle(pos_ref)
+                return await self._settle(pos_ref, known)
             finally:
                 if not lock.locked():
                     self._locks.pop(pos_ref, None)
 
-    async def _settle(self, pos_ref: str) -> AftercareOutcome:
+    async def _settle(self, pos_ref: str, known: Order | None = None) -> AftercareOutcome:
         out = AftercareOutcome(pos_ref)
         tender = self.tenders.get(pos_ref)
         rec = self._journal.get(pos_ref)
@@ -188,6 +191,7 @@ class Aftercare:
             out.waiting = True
             return out
         order_id = rec.order_id
+        paid_now = False
         try:
             if tender.mark_paid == PENDING:
                 try:
@@ -204,7 +208,13 @@ class Aftercare:
                         self.on_forbidden(pos_ref)
                 else:
                     self.tenders.mark_paid_done(pos_ref)
-            order = await self._client.get_order(order_id)
+                    paid_now = True
+            if known is not None and str(known.id) == order_id:
+                order = known
+                if paid_now:
+                    order = known.model_copy(update={"payment_status": "paid"})
+            else:
+                order = await self._client.get_order(order_id)
             if not tender.tagged:
                 tags = _order_tags(order)
                 if self.tag not in tags:
@@ -352,7 +362,8 @@ class TenderingCheckout:
             self.aftercare.poke()
         if result.pos_ref != pos_ref:  # joined an equal draft already in flight
             self.tenders.discard(pos_ref)
-        outcome = await self.aftercare.settle(result.pos_ref)
+        # mark paid (cash) and tag now: the tag reply is the fresh order (one request each)
+        outcome = await self.aftercare.settle(result.pos_ref, known=result.order)
         return TenderResult(
             pos_ref=result.pos_ref,
             order=outcome.order or result.order,
