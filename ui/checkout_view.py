@@ -208,6 +208,17 @@ class CheckoutView(QWidget):
         left.addLayout(form)
         left.addWidget(self.cash)
         left.addWidget(cash_error)
+        # a shipping discount (physical orders only): shippingDiscount, at most the cost
+        self.shipping_discount = QLineEdit(self)
+        self.shipping_discount.setObjectName("shippingDiscount")
+        self.shipping_discount.setAccessibleName(tr("Diskon ongkir", "Shipping discount"))
+        self.shipping_discount.setPlaceholderText(
+            tr("Diskon ongkir (opsional), mis. 10000", "Shipping discount (optional), e.g. 10000")
+        )
+        self.shipping_discount.setMinimumHeight(40)
+        self.shipping_discount.textEdited.connect(lambda _t: self.refresh_summary())
+        self.shipping_discount.hide()
+        left.addWidget(self.shipping_discount)
         left.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
@@ -344,15 +355,24 @@ class CheckoutView(QWidget):
             row.setTextAlignment(2, right)
             row.setData(0, Qt.ItemDataRole.UserRole, "discount")
             self.summary.addTopLevelItem(row)
+        self.shipping_discount.setVisible(needs)
+        ship_off = self._shipping_discount(cost) if needs else 0
+        if ship_off:
+            row = QTreeWidgetItem(
+                ["", tr("Diskon ongkir", "Shipping discount"), f"−{format_idr(ship_off)}"]
+            )
+            row.setTextAlignment(2, right)
+            row.setData(0, Qt.ItemDataRole.UserRole, "shipping_discount")
+            self.summary.addTopLevelItem(row)
         self.shipping_notice.setVisible(needs and cost is None)
-        total = cart.net_total + (cost or 0)
+        total = cart.net_total + (cost or 0) - ship_off
         self.total.setText(tr("Total", "Total") + f"  {format_idr(total)}")
         self.total.setProperty("includesShipping", cost is not None)
         self.cash.set_total(total)
         self._update_cod()
 
     def reset(self) -> None:
-        for w in (self.name, self.phone, self.email, self.note):
+        for w in (self.name, self.phone, self.email, self.note, self.shipping_discount):
             w.clear()
         self.cash.reset()
         self.clear_errors()
@@ -521,6 +541,7 @@ class CheckoutView(QWidget):
             str(method),
             self.note.text().strip(),
             shipping=shipping,
+            shipping_discount=self._shipping_discount(shipping.shipping_cost if shipping else 0),
             cash_received=cash_received,
         )
         controller.submit(draft)
@@ -586,10 +607,20 @@ class CheckoutView(QWidget):
         self._clear_error("cash_received")
         self._method_to_shipping()  # the quote must match the method the order is sent with
 
+    def _shipping_discount(self, cost: int | None) -> int:
+        """The typed shipping discount, clamped to the shipping cost (0 when unreadable)."""
+        from pos.domain.discount import shipping_discount_amount
+
+        from .cash_tender import parse_amount
+
+        value = parse_amount(self.shipping_discount.text()) or 0
+        return shipping_discount_amount(value, int(cost or 0))
+
     def _total_due(self) -> int:
         cart = self._controller.cart
         cost = self.shipping.quoted_cost() if cart.needs_shipping else None
-        return int(cart.net_total + (cost or 0))
+        ship_off = self._shipping_discount(cost) if cart.needs_shipping else 0
+        return int(cart.net_total + (cost or 0) - ship_off)
 
     def _focus_shipping_gap(self) -> None:
         p = self.shipping_panel
