@@ -652,7 +652,12 @@ class MainWindow(QMainWindow):
             from .shift_view import ShiftDialog
 
             self.shift_dialog = ShiftDialog(
-                shifts, self.controller.runner, self.notifier, receipts=self.receipts, parent=self
+                shifts,
+                self.controller.runner,
+                self.notifier,
+                receipts=self.receipts,
+                controller=self.controller,
+                parent=self,
             )
         else:
             self.shift_dialog.refresh()

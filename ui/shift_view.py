@@ -60,6 +60,7 @@ class ShiftDialog(QDialog):
         notifier: Any,
         *,
         receipts: Any = None,
+        controller: Any = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -69,7 +70,9 @@ class ShiftDialog(QDialog):
         self.runner = runner
         self.notifier = notifier
         self.receipts = receipts
+        self.controller = controller
         self.report: ShiftReport | None = None
+        self.settings_dialog: Any = None
 
         self.status = QLabel(self)
         self.status.setObjectName("shiftStatus")
@@ -108,6 +111,15 @@ class ShiftDialog(QDialog):
         self.csv_button = QPushButton("CSV", self)
         self.csv_button.setObjectName("shiftCsvButton")
         self.csv_button.setAccessibleName(tr("Simpan laporan sebagai CSV", "Save report as CSV"))
+        self.settings_button = QPushButton(
+            tr("Pengaturan tunai & diskon", "Cash & discount settings"), self
+        )
+        self.settings_button.setObjectName("counterSettingsButton")
+        self.settings_button.setAccessibleName(
+            tr("Pengaturan tunai & diskon", "Cash & discount settings")
+        )
+        self.settings_button.setVisible(controller is not None)
+        self.settings_button.clicked.connect(self.open_counter_settings)
         self.past = QListWidget(self)
         self.past.setObjectName("shiftHistory")
         self.past.setAccessibleName(tr("Shift sebelumnya", "Past shifts"))
@@ -131,6 +143,7 @@ class ShiftDialog(QDialog):
         layout.addLayout(out_row)
         layout.addWidget(QLabel(tr("Shift sebelumnya", "Past shifts"), self))
         layout.addWidget(self.past)
+        layout.addWidget(self.settings_button)
 
         self.open_button.clicked.connect(self.open_shift)
         self.opening.returnPressed.connect(self.open_shift)
@@ -194,6 +207,13 @@ class ShiftDialog(QDialog):
         self.error.show()
 
     # --- actions ----------------------------------------------------------------------
+    def open_counter_settings(self) -> Any:
+        from .counter_settings import CounterSettingsDialog
+
+        self.settings_dialog = CounterSettingsDialog(self.controller, self)
+        self.settings_dialog.open()
+        return self.settings_dialog
+
     def open_shift(self) -> None:
         amount = parse_amount(self.opening.text() or "0")
         if amount is None:

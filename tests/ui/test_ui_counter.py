@@ -291,3 +291,28 @@ def test_walk_in_exact_cash_in_a_few_keys(sandbox_app: SandboxApp, qtbot: Any) -
     body = app.requests()[0]["json"]
     assert body["customer_phone"] == "6281100001111"
     assert "Rp0" in w.payment.cash.text() and "Rp49.000" in w.payment.cash.text()
+
+
+def test_counter_settings_cap_walk_in_and_cash_method(sandbox_app: SandboxApp, qtbot: Any) -> None:
+    app = sandbox_app
+    app.start(KOPI)
+    w = app.window
+    _scan(app, "EBOOK-KEDAI")  # Rp79.000
+    QTest.keyClicks(w.cart.discount.edit, "50%")
+    assert app.controller.cart.discount_amount == 39_500
+    dialog = w.show_shift().open_counter_settings()
+    cap = dialog.findChild(QLineEdit, "discountCap")
+    phone = dialog.findChild(QLineEdit, "walkInPhone")
+    QTest.keyClicks(cap, "abc")
+    assert not dialog.save() and dialog.error.isVisible()
+    cap.clear()
+    QTest.keyClicks(cap, "10.000")
+    QTest.keyClicks(phone, "0811-2222-3333")
+    assert [dialog.method.itemData(i) for i in range(dialog.method.count())] == ["no_payment"]
+    assert dialog.save()
+    settings = app.controller.settings
+    assert settings.get("discount_cap") == "10000"
+    assert settings.get("walk_in_phone") == "0811-2222-3333"
+    assert settings.get("cash_method.3288") == "no_payment"
+    assert app.controller.cart.discount_amount == 10_000  # the cart follows the new cap
+    assert w.cart.total_label.text() == "Rp69.000"
