@@ -264,6 +264,8 @@ def build_window(
         OutboxService(checkout, journal), HistoryService(journal, client), runner, notifier
     )
     _poke_on_success(client, outbox.poke)
+    # a queued sale's order now exists: mark it paid / tag it without waiting for the next round
+    outbox.sale_created.connect(lambda _record: tendering.aftercare.poke())
     window = MainWindow(
         controller,
         notifier,

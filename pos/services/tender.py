@@ -51,6 +51,8 @@ CASH_FORBIDDEN_SETTING = "cash_forbidden"
 #: setting prefix: the manual method for cash, per store (``cash_method.<store id>``)
 CASH_METHOD_SETTING = "cash_method"
 RETRY_BACKOFF = (2.0, 5.0, 15.0, 30.0, 60.0, 300.0)
+#: seconds before a sale still waiting for its order (queued offline) is looked at again
+WAITING_RECHECK = 10.0
 _FINAL_WITHOUT_ORDER = (SaleState.REJECTED, SaleState.ABANDONED)
 
 
@@ -188,7 +190,10 @@ class Aftercare:
             self.tenders.discard(pos_ref)  # the sale never became an order
             return out
         if not rec.order_id:
-            out.waiting = True
+            out.waiting = True  # the outbox creates it first; look again in a while
+            self.tenders.defer(
+                pos_ref, (self._clock() + timedelta(seconds=WAITING_RECHECK)).isoformat()
+            )
             return out
         order_id = rec.order_id
         paid_now = False

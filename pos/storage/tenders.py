@@ -196,6 +196,10 @@ class TenderStore:
     def mark_tagged(self, pos_ref: str) -> None:
         self._update(pos_ref, "tagged = 1", ())
 
+    def defer(self, pos_ref: str, next_try_at: str) -> None:
+        """Look again later (the sale has no order yet); not a failed attempt."""
+        self._update(pos_ref, "next_try_at = ?", (next_try_at,))
+
     def failed_attempt(self, pos_ref: str, error: str, next_try_at: str) -> None:
         self._update(
             pos_ref,
