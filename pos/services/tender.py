@@ -23,7 +23,6 @@ Exactly-once for the whole cash sale, without touching the checkout's internals:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
 import time
@@ -272,13 +271,16 @@ class Aftercare:
     async def run(self, idle: float = 30.0) -> None:
         """Forever: settle what is due, then sleep until the next is due (or a :meth:`poke`).
         Sales waiting for their order (queued) are looked at every ``idle`` seconds."""
+        loop = asyncio.get_running_loop()
         while True:
             self._wake.clear()
             await self.run_once()
             due = self.next_due()
-            wait = idle if due is None else max(0.5, min(due, idle))
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=wait)
+            deadline = loop.time() + (idle if due is None else max(0.5, min(due, idle)))
+            # short sleeps, not wait_for(event): on Python 3.11 a cancel that coincides with
+            # the event being set can be swallowed by wait_for, and the app would not shut down
+            while not self._wake.is_set() and loop.time() < deadline:
+                await self._sleep(min(0.25, max(0.0, deadline - loop.time())))
 
 
 # --- the checkout wrapper -------------------------------------------------------------------

@@ -221,3 +221,30 @@ async def test_non_cash_sale_is_only_tagged(
     assert tender.tagged
     assert not [r for r in sandbox_ctl.requests() if "change-status" in r["path"]]
     assert SaleJournal(db).get(result.pos_ref).state == SaleState.CREATED  # type: ignore[union-attr]
+
+
+@pytest.mark.asyncio
+async def test_the_aftercare_loop_settles_in_the_background_and_stops_on_cancel(
+    client: ScalevClient, db: Database, sandbox_ctl: SandboxControl
+) -> None:
+    import asyncio
+
+    tendering = build(client, db)
+    draft = await cash_draft(client)
+    sandbox_ctl.fault_next("5xx", "/v3/orders/change-status", "POST", times=10)
+    result = await tendering.submit(draft)
+    assert not result.order.is_paid
+    sandbox_ctl.set_faults()
+    aftercare = tendering.aftercare
+    aftercare._backoff = (0.2,)
+    loop_task = asyncio.ensure_future(aftercare.run(idle=0.3))
+    for _ in range(100):
+        await asyncio.sleep(0.05)
+        tender = TenderStore(db).get(result.pos_ref)
+        if tender is not None and tender.mark_paid == DONE:
+            break
+    assert sandbox_ctl.orders(result.pos_ref)[0]["payment_status"] == "paid"
+    aftercare.poke()
+    loop_task.cancel()
+    done, _ = await asyncio.wait({loop_task}, timeout=2)
+    assert done, "the aftercare loop did not stop on cancel"
