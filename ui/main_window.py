@@ -987,12 +987,15 @@ class MainWindow(QMainWindow):
         """A history sale's receipt (created sales only) to print or save."""
         if not row.can_show_payment:
             return
+        tenders = getattr(self.controller.checkout, "tenders", None)
+        tender = tenders.get(row.pos_ref) if tenders is not None else None
         receipt = receipt_from_order(
             self._row_order(row),
             store_name=row.store_name or "",
             terminal=self.counter.settings.terminal_name,
             customer_name=row.customer_name or "",
             options=self.counter.settings.receipt,
+            cash=(tender.received, tender.change_due) if tender and tender.is_cash else None,
         )
         action(receipt)
 

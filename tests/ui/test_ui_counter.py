@@ -146,6 +146,13 @@ def test_cash_sale_gives_change_and_ends_paid(
     receipt = render_text(w.current_receipt())
     assert "Rp100.000" in receipt and "Rp15.000" in receipt and "-Rp43.000" in receipt
     assert "LUNAS" in receipt and "BELUM" not in receipt
+    # reprinted from the history, the receipt still shows the cash and the change
+    assert w.outbox is not None
+    row = w.outbox.history.get(pos_ref)
+    printed: list[Any] = []
+    w._receipt_for_row(row, printed.append)
+    again = render_text(printed[0])
+    assert "Rp100.000" in again and "Rp15.000" in again
     QTest.keyClick(w, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     w.go_checkout()
     assert not co.cash.button.isChecked() and co.cash.received.text() == ""
