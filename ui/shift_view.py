@@ -105,10 +105,10 @@ class ShiftDialog(QDialog):
         self.print_button = QPushButton(tr("Cetak", "Print"), self)
         self.print_button.setObjectName("shiftPrintButton")
         self.print_button.setAccessibleName(tr("Cetak laporan shift", "Print the shift report"))
-        self.pdf_button = QPushButton("PDF", self)
+        self.pdf_button = QPushButton(tr("PDF", "PDF"), self)
         self.pdf_button.setObjectName("shiftPdfButton")
         self.pdf_button.setAccessibleName(tr("Simpan laporan sebagai PDF", "Save report as PDF"))
-        self.csv_button = QPushButton("CSV", self)
+        self.csv_button = QPushButton(tr("CSV", "CSV"), self)
         self.csv_button.setObjectName("shiftCsvButton")
         self.csv_button.setAccessibleName(tr("Simpan laporan sebagai CSV", "Save report as CSV"))
         self.settings_button = QPushButton(
