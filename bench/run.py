@@ -34,6 +34,12 @@ FIGURES: list[tuple[str, str, str, str]] = [
     ("scroll_step", "catalog_ui", "Scroll step in the grid", "≤ 16 ms (p95)"),
     ("barcode_scan", "catalog_ui", "Barcode scan → cart line and total shown", "≤ 16 ms (p95)"),
     ("charge_qr", "charge", "Charge → QR shown, minus server time", "≤ 50 ms (median)"),
+    ("counter_cash", "counter", "3-item cash sale: first scan → new sale, minus server time",
+     "≤ 150 ms (median)"),
+    ("counter_qris", "counter", "3-item QRIS sale: first scan → QRIS shown, + new sale, minus "
+     "server time", "≤ 150 ms (median)"),
+    ("counter_keys", "counter", "Keystrokes: 3-item cash sale / QRIS sale (a scan counts one)",
+     "≤ 12 (max)"),
     ("sync_share", "sync", "Catalog sync, rate limit on: share of the bound", "≥ 0.9 (median)"),
     ("sync_429", "sync", "429s caused by the app during the sync", "0 (max)"),
     ("restart_requests", "sync", "Restart: catalog requests before first paint", "0 (max)"),

@@ -233,10 +233,25 @@ def build_window(
     runner = TaskRunner(notifier)
     # ONE CheckoutService for the sale screen and the outbox (it never drives a sale twice).
     checkout = CheckoutService(client, journal, terminal=terminal, policy=ConfirmPolicy.from_env())
+    # cash, mark-paid and terminal tags around the same checkout (issue 13)
+    from pos.services.shift import ShiftService
+    from pos.services.tender import Aftercare, TenderingCheckout
+    from pos.storage.tenders import TenderStore
+
+    tenders = TenderStore(db)
+    shifts = ShiftService(tenders, journal, client, terminal=terminal)
+    tendering = TenderingCheckout(
+        checkout,
+        tenders,
+        Aftercare(client, journal, tenders, terminal=terminal),
+        settings=settings,
+        shift_id=lambda: s.id if (s := shifts.current()) else None,
+    )
+    tendering.shifts = shifts
     controller = SaleController(
         runner=runner,
         catalog=CatalogService(client, cache),
-        checkout=checkout,
+        checkout=tendering,
         watcher=PaymentWatcher(client, interval=poll_interval),
         settings=settings,
         shipping=ShippingService(client),
@@ -246,6 +261,8 @@ def build_window(
         OutboxService(checkout, journal), HistoryService(journal, client), runner, notifier
     )
     _poke_on_success(client, outbox.poke)
+    # a queued sale's order now exists: mark it paid / tag it without waiting for the next round
+    outbox.sale_created.connect(lambda _record: tendering.aftercare.poke())
     window = MainWindow(
         controller,
         notifier,
@@ -751,6 +768,10 @@ async def start_session(config: Config, *, lock: Any = None, sandbox: Any = None
         if image_client is not None:
             image_client.start()
         outbox.start()  # the offline queue, for the life of the app
+        # mark-paid and tags a crash or the network left open, then every later one
+        aftercare = getattr(controller.checkout, "aftercare", None)
+        if aftercare is not None:
+            runner.start("aftercare", aftercare.run())
         controller.load_stores()
 
     FirstPaint(window, after_first_paint)

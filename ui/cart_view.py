@@ -236,6 +236,9 @@ class CartPanel(QWidget):
         self.remove_button.clicked.connect(lambda: self._on_selected(controller.remove_line))
         self.clear_button.clicked.connect(controller.clear_cart)
 
+        from .discount_entry import DiscountEntry
+
+        self.discount = DiscountEntry(controller, self)
         total_caption = QLabel(tr("Total", "Total"), self)
         total_caption.setObjectName("totalCaption")
         self.total_label = QLabel(format_idr(0), self)
@@ -272,6 +275,7 @@ class CartPanel(QWidget):
         layout.addLayout(head)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
+        layout.addWidget(self.discount)
         layout.addLayout(total_row)
         layout.addWidget(self.charge_button)
 
@@ -298,7 +302,8 @@ class CartPanel(QWidget):
         column = max(self.table.currentIndex().column(), 0)
         self.model.refresh()
         cart = self._controller.cart
-        self.total_label.setText(format_idr(cart.total))
+        self.total_label.setText(format_idr(cart.net_total))
+        self.total_label.setProperty("discount", cart.discount_amount)
         self.count_label.setText(tr(f"{cart.count} barang", f"{cart.count} items"))
         empty = cart.is_empty
         self.charge_button.setEnabled(not empty)

@@ -11,7 +11,7 @@ import itertools
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QStandardItemModel
+from PySide6.QtGui import QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -33,6 +33,9 @@ from .i18n import message, tr, tr_short
 from .money import format_idr
 from .shipping_models import ShippingController
 from .shipping_panel import ShippingPanel
+
+#: setting: the phone number walk-in sales are recorded under (the store's own, usually)
+WALK_IN_PHONE_SETTING = "walk_in_phone"
 
 
 def method_label(code: str) -> str:
@@ -171,9 +174,51 @@ class CheckoutView(QWidget):
         self.shipping_scroll.setMaximumWidth(720)
         self.shipping_scroll.hide()
 
+        # cash at the counter (issue 13)
+        from .cash_tender import CashTender
+
+        self.cash = CashTender(self)
+        self.cash.toggled.connect(self._on_cash_toggled)
+        self.cash.submit_requested.connect(self.submit)
+        self.cash.received.textEdited.connect(lambda _t: self._clear_error("cash_received"))
+        self.cash.received.textEdited.connect(lambda _t: self.error.hide())
+        cash_error = QLabel(self)
+        cash_error.setObjectName("cash_receivedError")
+        cash_error.setProperty("role", "fieldError")
+        cash_error.setWordWrap(True)
+        cash_error.hide()
+        self.errors["cash_received"] = cash_error
+        cash_key = QShortcut(QKeySequence("F8"), self)
+        cash_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        cash_key.activated.connect(self.cash.toggle)
+        # a walk-in customer (no name asked): "Pelanggan Umum" and the till's walk-in phone
+        self.walk_in_button = QPushButton(tr("Pelanggan umum", "Walk-in customer") + "  (F6)", self)
+        self.walk_in_button.setObjectName("walkInButton")
+        self.walk_in_button.setAccessibleName(tr("Pelanggan umum", "Walk-in customer"))
+        self.walk_in_button.setMinimumHeight(40)
+        self.walk_in_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.walk_in_button.clicked.connect(self.walk_in)
+        walk_in_key = QShortcut(QKeySequence("F6"), self)
+        walk_in_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        walk_in_key.activated.connect(self.walk_in)
+
         left = QVBoxLayout()
         left.setContentsMargins(0, 0, 0, 0)
+        left.addWidget(self.walk_in_button)
         left.addLayout(form)
+        left.addWidget(self.cash)
+        left.addWidget(cash_error)
+        # a shipping discount (physical orders only): shippingDiscount, at most the cost
+        self.shipping_discount = QLineEdit(self)
+        self.shipping_discount.setObjectName("shippingDiscount")
+        self.shipping_discount.setAccessibleName(tr("Diskon ongkir", "Shipping discount"))
+        self.shipping_discount.setPlaceholderText(
+            tr("Diskon ongkir (opsional), mis. 10000", "Shipping discount (optional), e.g. 10000")
+        )
+        self.shipping_discount.setMinimumHeight(40)
+        self.shipping_discount.textEdited.connect(lambda _t: self.refresh_summary())
+        self.shipping_discount.hide()
+        left.addWidget(self.shipping_discount)
         left.addStretch(1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
@@ -214,6 +259,8 @@ class CheckoutView(QWidget):
             self.phone,
             self.email,
             self.method,
+            self.cash.button,
+            self.cash.received,
             self.note,
             *self.shipping_panel.focus_chain(),
             self.submit_button,
@@ -264,6 +311,7 @@ class CheckoutView(QWidget):
         self.method.blockSignals(False)
         self._update_cod()
         self._method_to_shipping()
+        self.update_cash()
 
     def set_busy(self, busy: bool) -> None:
         self._busy = busy
@@ -299,21 +347,41 @@ class CheckoutView(QWidget):
             row.setTextAlignment(2, right)
             row.setData(0, Qt.ItemDataRole.UserRole, "shipping")
             self.summary.addTopLevelItem(row)
+        if cart.discount_amount:
+            label = tr("Diskon", "Discount") + (
+                f" {cart.discount.label()}" if cart.discount and cart.discount.label() else ""
+            )
+            row = QTreeWidgetItem(["", label, f"−{format_idr(cart.discount_amount)}"])
+            row.setTextAlignment(2, right)
+            row.setData(0, Qt.ItemDataRole.UserRole, "discount")
+            self.summary.addTopLevelItem(row)
+        self.shipping_discount.setVisible(needs)
+        ship_off = self._shipping_discount(cost) if needs else 0
+        if ship_off:
+            row = QTreeWidgetItem(
+                ["", tr("Diskon ongkir", "Shipping discount"), f"−{format_idr(ship_off)}"]
+            )
+            row.setTextAlignment(2, right)
+            row.setData(0, Qt.ItemDataRole.UserRole, "shipping_discount")
+            self.summary.addTopLevelItem(row)
         self.shipping_notice.setVisible(needs and cost is None)
-        total = cart.total + (cost or 0)
+        total = cart.net_total + (cost or 0) - ship_off
         self.total.setText(tr("Total", "Total") + f"  {format_idr(total)}")
         self.total.setProperty("includesShipping", cost is not None)
+        self.cash.set_total(total)
         self._update_cod()
 
     def reset(self) -> None:
-        for w in (self.name, self.phone, self.email, self.note):
+        for w in (self.name, self.phone, self.email, self.note, self.shipping_discount):
             w.clear()
+        self.cash.reset()
         self.clear_errors()
         self.shipping_panel.reset()
         self._method_to_shipping()
         self.refresh_summary()
 
     def on_show(self) -> None:
+        self.update_cash()
         self._method_to_shipping()
         self.refresh_summary()
         self.error.hide()
@@ -340,6 +408,10 @@ class CheckoutView(QWidget):
 
     # --- shipping ---------------------------------------------------------------------
     def _method_to_shipping(self) -> None:
+        cash = getattr(self, "cash", None)
+        if cash is not None and cash.is_on() and self.cash_method():
+            self.shipping.set_payment_method(str(self.cash_method()))  # the method sent
+            return
         self.shipping.set_payment_method(str(self.method.currentData() or ""))
 
     def _shipping_failed(self) -> bool:
@@ -407,6 +479,14 @@ class CheckoutView(QWidget):
         self.clear_errors()
         problems = dict(validate_customer(self.name.text(), self.phone.text(), self.email.text()))
         method = self.method.currentData()
+        cash_received: int | None = None
+        if self.cash.is_on():
+            method = self.cash_method()
+            if not self.cash.received.text().strip():
+                self.cash.set_received(self._total_due())  # Enter on an empty field: exact
+            cash_received = self.cash.value()
+            if cash_received is None or cash_received < self._total_due():
+                problems["cash_received"] = "cash_too_little"
         if not method:
             problems["payment_method"] = "payment_method_required"
         if controller.cart.is_empty:
@@ -439,7 +519,12 @@ class CheckoutView(QWidget):
                 label.show()
                 first = first or field
             self.show_error(tr("Periksa isian yang ditandai.", "Check the marked fields."))
-            focus = {"name": self.name, "phone": self.phone, "email": self.email}.get(first or "")
+            focus = {
+                "name": self.name,
+                "phone": self.phone,
+                "email": self.email,
+                "cash_received": self.cash.received,
+            }.get(first or "")
             (focus or self.method).setFocus(Qt.FocusReason.OtherFocusReason)
             return
         try:
@@ -456,8 +541,86 @@ class CheckoutView(QWidget):
             str(method),
             self.note.text().strip(),
             shipping=shipping,
+            shipping_discount=self._shipping_discount(shipping.shipping_cost if shipping else 0),
+            cash_received=cash_received,
         )
         controller.submit(draft)
+
+    # --- cash (issue 13) ---------------------------------------------------------------
+    def cash_method(self) -> str | None:
+        """The manual method a cash order is created with in this store (a per-store
+        setting, ``cash_method.<store id>``; default the first enabled of bank_transfer and
+        no_payment)."""
+        from pos.services.tender import CASH_METHOD_SETTING, cash_method
+
+        controller = self._controller
+        codes = [str(self.method.itemData(i)) for i in range(self.method.count())]
+        store = controller.store
+        preferred = controller.settings.get(f"{CASH_METHOD_SETTING}.{store.id}") if store else None
+        return cash_method(codes, preferred)
+
+    def update_cash(self) -> None:
+        """Offer cash only when the store enables a manual method and the key may mark orders
+        paid; otherwise say why."""
+        if getattr(self._controller.checkout, "cash_blocked", False):
+            self.cash.set_available(
+                False,
+                tr(
+                    "Tunai dimatikan: kunci API tidak boleh menandai pesanan lunas "
+                    "(izin order:change_status). Perbaiki kunci di Pengaturan (F10).",
+                    "Cash is off: the API key may not mark orders paid "
+                    "(order:change_status scope). Fix the key in Settings (F10).",
+                ),
+            )
+        elif self.method.count() and self.cash_method() is None:
+            self.cash.set_available(
+                False,
+                tr(
+                    "Tunai tidak tersedia: toko ini tidak mengaktifkan transfer bank manual "
+                    "atau tanpa pembayaran (no_payment) di Scalev.",
+                    "Cash is unavailable: this store enables neither manual bank transfer nor "
+                    "no_payment in Scalev.",
+                ),
+            )
+        else:
+            self.cash.set_available(True)
+
+    def walk_in(self) -> None:
+        """Fill a walk-in customer: "Pelanggan Umum" and the till's walk-in phone (setting
+        ``walk_in_phone``); without that setting the phone field gets the focus."""
+        from .i18n import lang
+
+        self.name.setText("Pelanggan Umum" if lang() != "en" else "Walk-in Customer")
+        self._clear_error("name")
+        phone = (self._controller.settings.get(WALK_IN_PHONE_SETTING) or "").strip()
+        if phone:
+            self.phone.setText(phone)
+            self._clear_error("phone")
+            (self.cash.received if self.cash.is_on() else self.note).setFocus(
+                Qt.FocusReason.OtherFocusReason
+            )
+        else:
+            self.phone.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_cash_toggled(self, on: bool) -> None:
+        self.method.setEnabled(not on)
+        self._clear_error("cash_received")
+        self._method_to_shipping()  # the quote must match the method the order is sent with
+
+    def _shipping_discount(self, cost: int | None) -> int:
+        """The typed shipping discount, clamped to the shipping cost (0 when unreadable)."""
+        from pos.domain.discount import shipping_discount_amount
+
+        from .cash_tender import parse_amount
+
+        value = parse_amount(self.shipping_discount.text()) or 0
+        return shipping_discount_amount(value, int(cost or 0))
+
+    def _total_due(self) -> int:
+        cart = self._controller.cart
+        cost = self.shipping.quoted_cost() if cart.needs_shipping else None
+        ship_off = self._shipping_discount(cost) if cart.needs_shipping else 0
+        return int(cart.net_total + (cost or 0) - ship_off)
 
     def _focus_shipping_gap(self) -> None:
         p = self.shipping_panel

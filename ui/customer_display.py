@@ -322,7 +322,8 @@ class CustomerDisplay(QWidget):
         count = 0
         for row, (name, quantity, subtotal) in enumerate(lines):
             count += int(quantity)
-            cells = (name, f"{int(quantity)} ×", format_idr(int(subtotal)))
+            # quantity 0: a discount row (issue 13), no "× n"
+            cells = (name, f"{int(quantity)} ×" if quantity else "", format_idr(int(subtotal)))
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 align = Qt.AlignmentFlag.AlignVCenter | (
@@ -339,11 +340,20 @@ class CustomerDisplay(QWidget):
     def show_payment(self, qr_url: str, amount: int, order_number: str) -> None:
         """The big QR of the payment URL, with the amount and the order number."""
         self._qr_url = qr_url
+        self._qr_raw = False
         self._qr_side = 0
         self.amount.setText(format_idr(int(amount)))
         self.order.setText(tr("No. pesanan", "Order no.") + f": {order_number}")
         self.status.setText(tr("Silakan pindai untuk membayar", "Please scan to pay"))
         self._set_state("payment", PAGE_PAYMENT, total=amount)
+        self._render_qr()
+
+    def show_qris(self, qr_string: str, amount: int, order_number: str) -> None:
+        """The QRIS payload itself as the QR (issue 13): any bank or e-wallet app pays it."""
+        self.show_payment(qr_string, amount, order_number)
+        self._qr_raw = True
+        self._qr_side = 0
+        self.status.setText(tr("Pindai QRIS untuk membayar", "Scan the QRIS to pay"))
         self._render_qr()
 
     def show_paid(self, amount: int) -> None:
@@ -405,7 +415,7 @@ class CustomerDisplay(QWidget):
         url = self._qr_url
         if url is None:
             return
-        if not qr_allowed(url, self._sandbox_origin):
+        if not getattr(self, "_qr_raw", False) and not qr_allowed(url, self._sandbox_origin):
             self.qr.clear()
             self.qr.setText(
                 tr(
@@ -498,7 +508,9 @@ class CustomerDisplayFeed(QObject):
             self._display.show_idle()
             return
         lines = [(ln.item.name, ln.quantity, ln.subtotal) for ln in cart.lines]
-        self._display.show_cart(lines, cart.total)
+        if cart.discount_amount:
+            lines.append((tr("Diskon", "Discount"), 0, -cart.discount_amount))
+        self._display.show_cart(lines, cart.net_total)
 
     def on_order_created(self, result: Any) -> None:
         self.on_order(result.order)

@@ -294,6 +294,16 @@ class MainWindow(QMainWindow):
         bar_layout.addWidget(self.pending_badge)
         bar_layout.addWidget(self.reprint_button)
         bar_layout.addWidget(self.history_button)
+        # the cashier's shift (issue 13)
+        self.shift_button = QPushButton("F7 " + tr_short("Shift", "Shift"), bar)
+        self.shift_button.setObjectName("shiftButton")
+        self.shift_button.setAccessibleName(tr("Shift kasir", "Cashier shift"))
+        self.shift_button.setMinimumHeight(44)
+        self.shift_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.shift_button.clicked.connect(lambda: self.show_shift())
+        self.shift_button.setVisible(getattr(controller.checkout, "shifts", None) is not None)
+        self.shift_dialog: Any = None
+        bar_layout.addWidget(self.shift_button)
         bar_layout.addWidget(self.display_button)
         bar_layout.addWidget(self.settings_button)
         bar_layout.addWidget(help_button)
@@ -378,6 +388,7 @@ class MainWindow(QMainWindow):
         self._shortcut("Ctrl+Shift+Del", self._clear_cart_shortcut)
         self._shortcut("Esc", self.back)
         self._shortcut("F4", self.show_history)
+        self._shortcut("F7", self.show_shift)
         self._shortcut("Ctrl+H", self.show_history)
         self._shortcut("F10", self.open_settings)
         self._shortcut("Ctrl+,", self.open_settings)
@@ -617,9 +628,78 @@ class MainWindow(QMainWindow):
         self.payment.show_order(
             order, self.checkout.name.text().strip(), self.checkout.phone.text().strip()
         )
+        self._show_tender(result)
         self.pages.setCurrentIndex(PAGE_PAYMENT)
         self.payment.new_sale_button.setFocus()
         self.controller.watch_payment()
+
+    # --- taking the money (issue 13) ----------------------------------------------------
+    def _show_tender(self, result: Any) -> None:
+        """Cash received and change for a cash sale (and the one sentence to act on when the
+        key may not mark orders paid); the QRIS payload drawn for a QRIS order."""
+        tender = getattr(result, "tender", None)
+        if tender is not None and tender.is_cash:
+            forbidden = bool(getattr(result, "forbidden", False))
+            self.payment.show_cash(tender.received, tender.change_due, forbidden=forbidden)
+            if forbidden:
+                from .i18n import message
+
+                self.notifier.warning(message("cash_forbidden"))
+                self.checkout.update_cash()
+        self._load_qris(result.order)
+
+    def show_shift(self) -> Any:
+        """The shift window: open with the opening cash, close with the drawer counted."""
+        shifts = getattr(self.controller.checkout, "shifts", None)
+        if shifts is None:
+            return None
+        if self.shift_dialog is None:
+            from .shift_view import ShiftDialog
+
+            self.shift_dialog = ShiftDialog(
+                shifts,
+                self.controller.runner,
+                self.notifier,
+                receipts=self.receipts,
+                controller=self.controller,
+                parent=self,
+            )
+        else:
+            self.shift_dialog.refresh()
+        self.shift_dialog.open()
+        return self.shift_dialog
+
+    def _load_qris(self, order: Order) -> None:
+        payment_info = getattr(self.controller.checkout, "payment_info", None)
+        if order.payment_method != "qris" or order.is_paid:
+            return
+        if payment_info is None:
+            self.payment.show_link_qr()
+            return
+
+        def fallback(_exc: BaseException | None = None) -> bool:
+            current = self.payment.order
+            if current is not None and current.id == order.id:
+                self.payment.show_link_qr()
+            return True
+
+        def show(info: Any) -> None:
+            current = self.payment.order
+            if current is None or current.id != order.id:
+                return
+            if not info.qr_string:
+                fallback()
+                return
+            self.payment.show_qris(info.qr_string)
+            if self.customer_display is not None:
+                self.customer_display.show_qris(
+                    info.qr_string, int(order.gross_revenue or 0), order.order_id or order.id
+                )
+
+        # no QRIS payload (an error, or none returned): the payment link's QR instead
+        self.controller.runner.start(
+            "qris", payment_info(order.id), on_success=show, on_error=fallback
+        )
 
     def show_problem(self, kind: str, detail: str) -> None:
         if kind == "network" and self._problem_kind == "demo" and self.page() == PAGE_PROBLEM:
@@ -698,6 +778,7 @@ class MainWindow(QMainWindow):
         self.payment.reset()
         self.payment.store_name = row.store_name or ""
         self.payment.show_order(order, row.customer_name, row.customer_phone or "")
+        self._load_qris(order)
         self.payment.set_from_history(True)
         self.pages.setCurrentIndex(PAGE_PAYMENT)
         self.payment.new_sale_button.setFocus()
@@ -831,6 +912,8 @@ class MainWindow(QMainWindow):
         """Put saved settings into effect (see :mod:`ui.counter`); the cart is kept."""
         counter = self.counter
         restart = counter.backend_changed(settings, key_typed)
+        if (restart or key_typed) and hasattr(self.controller.checkout, "clear_cash_block"):
+            self.controller.checkout.clear_cash_block()  # a new key: try cash again
         apply_terminal(self.controller, settings.terminal_name)
         self.receipts.set_settings(settings)
         if settings.default_store_id and settings.default_store_id != (
@@ -878,6 +961,7 @@ class MainWindow(QMainWindow):
             customer_name="" if customer == "—" else customer,
             cart_lines=cart_lines,
             options=self.counter.settings.receipt,
+            cash=self.payment.cash_amounts,
         )
 
     def print_receipt(self) -> None:
@@ -908,12 +992,15 @@ class MainWindow(QMainWindow):
         """A history sale's receipt (created sales only) to print or save."""
         if not row.can_show_payment:
             return
+        tenders = getattr(self.controller.checkout, "tenders", None)
+        tender = tenders.get(row.pos_ref) if tenders is not None else None
         receipt = receipt_from_order(
             self._row_order(row),
             store_name=row.store_name or "",
             terminal=self.counter.settings.terminal_name,
             customer_name=row.customer_name or "",
             options=self.counter.settings.receipt,
+            cash=(tender.received, tender.change_due) if tender and tender.is_cash else None,
         )
         action(receipt)
 

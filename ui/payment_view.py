@@ -141,6 +141,7 @@ class PaymentView(QWidget):
         scan.setAlignment(Qt.AlignmentFlag.AlignCenter)
         scan.setWordWrap(True)
         self._qr_pixmap: QPixmap | None = None
+        self._qris_pending = False
 
         self.status = QLabel(self)
         self.status.setObjectName("paymentStatus")
@@ -171,6 +172,16 @@ class PaymentView(QWidget):
         self.method.setObjectName("paymentMethodLabel")
         self.customer = QLabel(self)
         self.customer.setObjectName("paymentCustomer")
+        # issue 13: discount, cash received and change, QRIS / cash notes
+        self.discount = QLabel(self)
+        self.discount.setObjectName("paymentDiscount")
+        self.discount.hide()
+        self.cash = QLabel(self)
+        self.cash.setObjectName("paymentCash")
+        self.cash.setWordWrap(True)
+        self.cash.hide()
+        self.qris_string = ""
+        self.cash_amounts: tuple[int, int] | None = None
 
         self.url = QLineEdit(self)
         self.url.setObjectName("paymentUrl")
@@ -241,6 +252,8 @@ class PaymentView(QWidget):
         right.addSpacing(8)
         right.addWidget(amount_caption)
         right.addWidget(self.amount)
+        right.addWidget(self.discount)
+        right.addWidget(self.cash)
         right.addLayout(details)
         right.addWidget(QLabel(tr("Tautan pembayaran", "Payment link"), self))
         right.addLayout(url_row)
@@ -279,11 +292,21 @@ class PaymentView(QWidget):
         self.url.setText(url)
         self.url.setCursorPosition(0)
         self.copy_button.set_link(url)
-        if qr_allowed(url, self._sandbox_origin):
+        # a QRIS order draws its qr_string (show_qris) — the link's QR only as the fallback
+        self._qris_pending = order.payment_method == "qris" and not order.is_paid
+        if not self._qris_pending and qr_allowed(url, self._sandbox_origin):
             self._qr_pixmap = QPixmap.fromImage(qr_image(url))
         else:
             self._qr_pixmap = None
         self.amount.setText(format_idr(order.gross_revenue))
+        self.qris_string = ""
+        self.cash.hide()
+        self.cash_amounts = None
+        self.qr.setProperty("kind", "link")
+        self.qr.setAccessibleName(tr("Kode QR pembayaran", "Payment QR code"))
+        off = int((order.product_discount or 0) + (order.shipping_discount or 0))
+        self.discount.setText(tr("Diskon", "Discount") + f"  −{format_idr(off)}" if off else "")
+        self.discount.setVisible(bool(off))
         self.order_number.setText(order.order_id or order.id)
         self.method.setText(
             method_label(order.payment_method or "") if order.payment_method else "—"
@@ -326,6 +349,47 @@ class PaymentView(QWidget):
         self._repolish(self.status)
         self._repolish(self)
 
+    def show_qris(self, qr_string: str) -> None:
+        """Draw the QRIS payload itself (any bank or e-wallet app pays it in one scan) in
+        place of the payment link's QR."""
+        if not qr_string or self._order is None:
+            return
+        self.qris_string = qr_string
+        self._qris_pending = False
+        self._qr_pixmap = QPixmap.fromImage(qr_image(qr_string))
+        self.qr.setProperty("kind", "qris")
+        self.qr.setAccessibleName(tr("Kode QRIS", "QRIS code"))
+        self.update_order(self._order)
+
+    def show_link_qr(self) -> None:
+        """No QRIS payload for this order: its payment link's QR after all."""
+        if self._order is None or not self._qris_pending:
+            return
+        self._qris_pending = False
+        url = self._order.payment_url or ""
+        if qr_allowed(url, self._sandbox_origin):
+            self._qr_pixmap = QPixmap.fromImage(qr_image(url))
+        self.update_order(self._order)
+
+    def show_cash(self, received: int, change: int, *, forbidden: bool = False) -> None:
+        """A cash sale: what was handed over and the change (and, when the key may not mark
+        orders paid, what the cashier has to do)."""
+        text = (
+            tr("Tunai diterima", "Cash received")
+            + f"  {format_idr(received)}   ·   "
+            + tr("Kembalian", "Change")
+            + f"  {format_idr(change)}"
+        )
+        if forbidden:
+            from .i18n import message
+
+            text += "\n" + message("cash_forbidden")
+        self.cash.setText(text)
+        self.cash_amounts = (int(received), int(change))
+        self.cash.setProperty("forbidden", forbidden)
+        self.cash.show()
+        self._repolish(self.cash)
+
     def _show_qr(self, state: str) -> None:
         """The QR while the order can be paid; a clear mark once it is paid or closed."""
         self.qr.setProperty("warning", False)
@@ -338,9 +402,21 @@ class PaymentView(QWidget):
             self.qr.clear()
             self.qr.setText("✕")
             self.scan_hint.setText(tr("Jangan bayar pesanan ini", "Do not pay this order"))
+        elif self._qr_pixmap is None and self._qris_pending:
+            self.qr.clear()
+            self.qr.setText(tr("Menyiapkan QRIS…", "Preparing the QRIS…"))
+            self.scan_hint.setText("")
         elif self._qr_pixmap is not None:
             self.qr.setPixmap(self._qr_pixmap)
-            self.scan_hint.setText(tr("Pindai untuk membayar", "Scan to pay"))
+            if self.qris_string and self._order is not None:
+                self.scan_hint.setText(
+                    "QRIS  ·  "
+                    + format_idr(self._order.gross_revenue)
+                    + "  ·  "
+                    + tr("pindai dengan aplikasi bank/e-wallet", "scan with any bank/e-wallet app")
+                )
+            else:
+                self.scan_hint.setText(tr("Pindai untuk membayar", "Scan to pay"))
         else:
             self.qr.clear()
             self.qr.setText(
@@ -379,6 +455,10 @@ class PaymentView(QWidget):
     def reset(self) -> None:
         self._order = None
         self._qr_pixmap = None
+        self.qris_string = ""
+        self.cash.hide()
+        self.discount.hide()
+        self.cash_amounts = None
         self.qr.clear()
         self.url.clear()
         self.copy_button.set_link(None)

@@ -74,6 +74,7 @@ def receipt_from_order(
     options: ReceiptSettings | None = None,
     language: str | None = None,
     created_at: datetime | None = None,
+    cash: tuple[int, int] | None = None,
 ) -> Receipt:
     """The receipt of a created ``pos.api.models.Order``.
 
@@ -81,6 +82,7 @@ def receipt_from_order(
     quantity, unit price)``). Any difference between the items plus shipping and the order's
     total (discounts, unique code, fees) is one adjustment line, so the printed total is always
     the order's ``gross_revenue``. The QR is the public order URL (when ``options.show_qr``).
+    ``cash``: ``(received, change)`` of a cash sale, printed under the payment method.
     """
     from pos.receipts.model import Receipt, ReceiptLine, ReceiptShipping  # after start-up
 
@@ -130,6 +132,14 @@ def receipt_from_order(
         order_url=(getattr(order, "public_order_url", None) or None) if options.show_qr else None,
         footer=options.footer,
         lang="en" if language == "en" else "id",
+        tendered=(
+            (
+                ("Tunai" if language != "en" else "Cash", int(cash[0])),
+                ("Kembalian" if language != "en" else "Change", int(cash[1])),
+            )
+            if cash is not None
+            else ()
+        ),
     )
 
 
@@ -217,6 +227,27 @@ class ReceiptActions(QObject):
         data = render_escpos(receipt, self.settings.printer.width)
         label = receipt.order_number
         self.notifier.info(tr("Mencetak struk…", "Printing the receipt…"))
+        self.runner.start(
+            f"{TASK_PRINT}-{next(self._ids)}",
+            print_or_queue(printer, data, self.queue, label=label),
+            on_success=lambda outcome: self._printed(outcome, label),
+        )
+        return True
+
+    def print_bytes(self, data: bytes, label: str) -> bool:
+        """Print ready ESC/POS bytes (the shift report) the way receipts print: queued for
+        a retry when the printer fails."""
+        from pos.receipts.queue import print_or_queue
+
+        printer = self._printer()
+        if printer is None:
+            self.notifier.warning(
+                tr(
+                    "Belum ada printer. Atur di Pengaturan (F10), atau simpan sebagai PDF.",
+                    "No printer set up. Choose one in Settings (F10), or save as PDF.",
+                )
+            )
+            return False
         self.runner.start(
             f"{TASK_PRINT}-{next(self._ids)}",
             print_or_queue(printer, data, self.queue, label=label),

@@ -346,6 +346,8 @@ def _layout(receipt: Receipt, width_mm: int) -> tuple[list[_Op], float]:
     lay.space(0.8)
     lay.row(t["total"], format_idr(receipt.total), lay.font(12, bold=True))
     lay.row(t["payment"], receipt.payment_method, body)
+    for label, amount in receipt.tendered:
+        lay.row(label, format_idr(amount), body)
     lay.rule(dashed=False, weight_mm=0.35)
 
     lay.space(1.0)

@@ -25,6 +25,8 @@ def shortcut_rows() -> list[tuple[str, str]]:
         ("0–9, Enter", tr("Ketik jumlah baris keranjang", "Type the cart line's quantity")),
         ("Del", tr("Hapus baris keranjang", "Remove the cart line")),
         ("F9", tr("Bayar; di checkout: buat pesanan", "Charge; on checkout: create the order")),
+        ("F8", tr("Di checkout: bayar tunai", "On checkout: pay cash")),
+        ("F7", tr("Shift: buka / tutup, laporan", "Shift: open / close, report")),
         ("Tab / Shift+Tab", tr("Pindah kolom isian", "Move between fields")),
         (
             "↓ / ↑, Enter",

@@ -54,6 +54,9 @@ from .models import (
     Order,
     OrderCreate,
     OrderListItem,
+    OrderStatistic,
+    OrderStatusChange,
+    PaymentInfo,
     Product,
     SimplifiedBundle,
     Store,
@@ -744,6 +747,78 @@ class ScalevClient:
         """``POST /v3/orders/{id}/check-payment``: read-only re-check, retried like a GET."""
         path = f"/v3/orders/{_order_path_id(order_id)}/check-payment"
         return await self._get_object(Order, "POST", path, interactive=True)
+
+    # --- taking the money at the counter (issue 13) -------------------------------------
+
+    async def change_order_status(
+        self,
+        ids: Iterable[str],
+        *,
+        payment_status: str | None = None,
+        status: str | None = None,
+        payment_method: str | None = None,
+        transfer_time: str | None = None,
+    ) -> list[OrderStatusChange]:
+        """``POST /v3/orders/change-status`` (scope ``order:change_status``).
+
+        Setting a status is idempotent, so the request is retried like a read. A key without
+        the scope gets :class:`~pos.api.errors.PermissionDeniedError` (403).
+        """
+        if payment_status is None and status is None:
+            raise ValueError("change_order_status needs status or payment_status")
+        body: dict[str, Any] = {"ids": [str(i) for i in ids]}
+        if not body["ids"]:
+            raise ValueError("change_order_status needs at least one order id")
+        for key, value in (
+            ("status", status),
+            ("payment_status", payment_status),
+            ("payment_method", payment_method),
+            ("transfer_time", transfer_time),
+        ):
+            if value is not None:
+                body[key] = value
+        what = "POST /v3/orders/change-status"
+        data, code = await self._get_json(
+            "POST", "/v3/orders/change-status", json=body, interactive=True
+        )
+        items, _, _ = _unwrap_list(data, what=what, status=code)
+        return [_validate(OrderStatusChange, item, what=what, status=code) for item in items]
+
+    async def mark_order_paid(
+        self, order_id: str, *, payment_method: str, transfer_time: str | None = None
+    ) -> OrderStatusChange:
+        """Mark one order paid (cash taken at the counter); idempotent."""
+        changes = await self.change_order_status(
+            [order_id],
+            payment_status="paid",
+            payment_method=payment_method,
+            transfer_time=transfer_time,
+        )
+        for change in changes:
+            if change.id == str(order_id):
+                return change
+        raise InvalidResponseError(
+            "POST /v3/orders/change-status: the order is missing from the reply", status_code=200
+        )
+
+    async def create_order_payment(self, order_id: str) -> PaymentInfo:
+        """``POST /v3/orders/{id}/payment``: the gateway payment info (``qr_string`` for QRIS).
+
+        Not retried: it may create a payment intent at the gateway.
+        """
+        path = f"/v3/orders/{_order_path_id(order_id)}/payment"
+        return await self._get_object(PaymentInfo, "POST", path, retry=False, interactive=True)
+
+    async def update_order_tags(self, order_id: str, tags: Iterable[str]) -> Order:
+        """``POST /v3/orders/{id}/update-tags`` (replaces the tags; safe to repeat)."""
+        path = f"/v3/orders/{_order_path_id(order_id)}/update-tags"
+        return await self._get_object(Order, "POST", path, json={"tags": list(tags)})
+
+    async def order_statistics(self, **params: str | int | None) -> list[OrderStatistic]:
+        """``GET /v3/orders/statistics`` (``store_id``, ``status``, ``payment_status``,
+        ``is_breakdown_status``, ``breakdown_date``, ``tz`` …; ``None`` values are left out)."""
+        query = {k: v for k, v in params.items() if v is not None}
+        return await self._get_list(OrderStatistic, "GET", "/v3/orders/statistics", params=query)
 
 
 def _order_path_id(order_id: str | int) -> str:

@@ -255,6 +255,8 @@ class OrderCreate(ScalevModel):
     courier_service_id: int | None = None
     shipping_cost: int | None = None
     shipment_provider_code: str | None = None
+    product_discount: int | None = None
+    shipping_discount: int | None = None
     notes: str | None = None
     metadata: dict[str, Any] | None = None
 
@@ -364,5 +366,50 @@ class OrderListItem(ScalevModel):
     @classmethod
     def _id_to_str(cls, v: Any) -> Any:
         return str(v) if isinstance(v, int) else v
+
+    _dec = field_validator("gross_revenue", mode="before")(_to_decimal)
+
+
+# --- taking the money at the counter (issue 13) ------------------------------------------
+
+
+class OrderStatusChange(ScalevModel):
+    """An item of ``POST /v3/orders/change-status``'s ``data``."""
+
+    id: str
+    order_id: str | None = None
+    payment_status: str | None = None
+    status: str | None = None
+    payment_url: str | None = None
+    public_order_url: str | None = None
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_to_str(cls, v: Any) -> Any:
+        return str(v) if isinstance(v, int) else v
+
+    @property
+    def is_paid(self) -> bool:
+        return self.payment_status in ("paid", "settled")
+
+
+class PaymentInfo(ScalevModel):
+    """``POST /v3/orders/{id}/payment``: the raw gateway payment info (shape per method)."""
+
+    qr_string: str | None = None
+    invoice_url: str | None = None
+    redirect_url: str | None = None
+    payment_url: str | None = None
+
+
+class OrderStatistic(ScalevModel):
+    """An item of ``GET /v3/orders/statistics``."""
+
+    count: int = 0
+    gross_revenue: Money = Decimal(0)
+    status: str | None = None
+    day: str | None = None
+    week: str | None = None
+    month: str | None = None
 
     _dec = field_validator("gross_revenue", mode="before")(_to_decimal)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .catalog import CatalogItem
+from .discount import Discount
 
 MAX_QUANTITY = 9999
 
@@ -34,6 +35,9 @@ def _check_qty(qty: int) -> int:
 class Cart:
     def __init__(self) -> None:
         self._lines: dict[str, CartLine] = {}
+        #: the cashier's manual discount on the products (issue 13) and the terminal's cap
+        self.discount: Discount | None = None
+        self.discount_cap: int = 0
 
     @property
     def lines(self) -> list[CartLine]:
@@ -71,10 +75,23 @@ class Cart:
 
     def clear(self) -> None:
         self._lines.clear()
+        self.discount = None
 
     @property
     def total(self) -> int:
         return sum(line.subtotal for line in self._lines.values())
+
+    @property
+    def discount_amount(self) -> int:
+        """Rupiah off the products: never above the items total or the terminal's cap."""
+        if self.discount is None:
+            return 0
+        return self.discount.amount_for(self.total, self.discount_cap)
+
+    @property
+    def net_total(self) -> int:
+        """The items total minus the discount (shipping comes on top at checkout)."""
+        return self.total - self.discount_amount
 
     @property
     def count(self) -> int:

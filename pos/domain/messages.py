@@ -27,6 +27,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The cart holds physical goods: fill in the shipping details.",
     ),
     "address_required": ("Alamat pengiriman wajib diisi.", "Shipping address is required."),
+    "discount_invalid": (
+        "Diskon tidak valid. Contoh: 5000 atau 10%",
+        "Invalid discount. Example: 5000 or 10%",
+    ),
+    "discount_too_high": ("Diskon maksimal 100%.", "A discount is at most 100%."),
+    "cash_too_little": (
+        "Uang diterima kurang dari total.",
+        "The cash received is less than the total.",
+    ),
+    "cash_forbidden": (
+        "Pesanan dibuat tetapi belum bisa ditandai lunas: tandai lunas di dashboard Scalev, "
+        "dan beri kunci API izin order:change_status agar Kasir bisa melakukannya sendiri.",
+        "The order was created but could not be marked paid: mark it paid in the Scalev "
+        "dashboard, and give the API key the order:change_status scope so Kasir can do it.",
+    ),
     # storage
     "storage_readonly": (
         "Folder data tidak bisa ditulis. Periksa izin folder data Kasir.",

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from .cart import Cart
 from .customer import Customer, InvalidInput
+from .discount import shipping_discount_amount
 
 
 class StoreLike(Protocol):
@@ -57,6 +58,13 @@ class SaleDraft:
     payment_method: str
     note: str = ""
     shipping: ShippingChoice | None = None
+    #: manual discounts (issue 13), in rupiah: off the products / off the shipping cost
+    product_discount: int = 0
+    shipping_discount: int = 0
+    #: "cash" when the customer pays cash at the counter (``payment_method`` is then the manual
+    #: method the order is created with), with the cash handed over; "" otherwise
+    tender: str = ""
+    cash_received: int = 0
 
     @property
     def items_total(self) -> int:
@@ -64,7 +72,8 @@ class SaleDraft:
 
     @property
     def total(self) -> int:
-        return self.items_total + (self.shipping.shipping_cost if self.shipping else 0)
+        shipping = self.shipping.shipping_cost if self.shipping else 0
+        return self.items_total - self.product_discount + shipping - self.shipping_discount
 
 
 def draft_from_cart(
@@ -74,9 +83,15 @@ def draft_from_cart(
     payment_method: str,
     note: str = "",
     shipping: ShippingChoice | None = None,
+    shipping_discount: int = 0,
+    *,
+    cash_received: int | None = None,
 ) -> SaleDraft:
     """Freeze the cart into a draft. Raises :class:`InvalidInput` for an empty cart, a missing
-    payment method or an empty shipping address."""
+    payment method or an empty shipping address. The cart's discount becomes
+    ``product_discount``; ``shipping_discount`` is clamped to the shipping cost.
+    ``cash_received``: a cash sale (``payment_method`` is the manual method the order is
+    created with); less cash than the total raises ``InvalidInput("cash_received", …)``."""
     if cart.is_empty:
         raise InvalidInput("cart", "cart_empty")
     if not payment_method:
@@ -94,7 +109,7 @@ def draft_from_cart(
         )
         for line in cart.lines
     )
-    return SaleDraft(
+    draft = SaleDraft(
         store_id=store.id,
         store_unique_id=store.unique_id,
         store_name=store.name,
@@ -103,7 +118,16 @@ def draft_from_cart(
         payment_method=payment_method,
         note=note.strip(),
         shipping=shipping,
+        product_discount=cart.discount_amount,
+        shipping_discount=shipping_discount_amount(
+            shipping_discount, shipping.shipping_cost if shipping else 0
+        ),
+        tender="cash" if cash_received is not None else "",
+        cash_received=int(cash_received or 0),
     )
+    if draft.tender == "cash" and draft.cash_received < draft.total:
+        raise InvalidInput("cash_received", "cash_too_little")
+    return draft
 
 
 def order_notes(pos_ref: str, terminal: str, note: str = "") -> str:
@@ -150,6 +174,10 @@ def build_order_body(draft: SaleDraft, *, pos_ref: str, terminal: str) -> dict[s
         body["shipping_cost"] = int(s.shipping_cost)
         if s.shipment_provider_code:
             body["shipment_provider_code"] = s.shipment_provider_code
+        if draft.shipping_discount > 0:
+            body["shipping_discount"] = int(draft.shipping_discount)
+    if draft.product_discount > 0:
+        body["product_discount"] = int(draft.product_discount)
     body["notes"] = order_notes(pos_ref, terminal, draft.note)
     body["metadata"] = {"pos_ref": pos_ref, "terminal": terminal}
     return body

@@ -57,6 +57,9 @@ class Receipt:
     footer: str = ""
     lang: str = "id"
     extra_header: tuple[str, ...] = field(default=())  # address / phone lines under the name
+    #: how it was paid at the counter, printed under the payment method (issue 13), e.g.
+    #: ``(("Tunai", 100000), ("Kembalian", 15000))``
+    tendered: tuple[tuple[str, int], ...] = ()
 
     @property
     def subtotal(self) -> int:

@@ -137,6 +137,8 @@ def layout(receipt: Receipt, columns: int) -> list[Item]:
         add(left_right(label, format_idr(amount), w))
     add(left_right(t["total"], format_idr(receipt.total), w), "strong")
     add(left_right(t["payment"], receipt.payment_method, w))
+    for label, amount in receipt.tendered:
+        add(left_right(label, format_idr(amount), w))
     add(["=" * w])
     add(center(t["paid"] if receipt.paid else t["unpaid"], w), "strong")
     if receipt.order_url:

@@ -19,7 +19,14 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp
 
-from pos.sandbox import routes_catalog, routes_control, routes_orders, routes_pages, routes_shipping
+from pos.sandbox import (
+    routes_catalog,
+    routes_control,
+    routes_counter,
+    routes_orders,
+    routes_pages,
+    routes_shipping,
+)
 from pos.sandbox.common import not_found
 from pos.sandbox.core import SandboxCore
 from pos.sandbox.gate import ScopeTable, V3Gate
@@ -28,6 +35,7 @@ ROUTE_GROUPS: tuple[ModuleType, ...] = (
     routes_catalog,
     routes_shipping,
     routes_orders,
+    routes_counter,
     routes_pages,
     routes_control,
 )

@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pos.sandbox.core import SandboxCore
 from pos.sandbox.faults import Decision
-from pos.sandbox.keys import DEMO_API_KEY, RESTRICTED_DEMO_KEY
+from pos.sandbox.keys import DEMO_API_KEY, NO_CHANGE_STATUS_DEMO_KEY, RESTRICTED_DEMO_KEY
 from pos.sandbox.order_docs import now_iso
 
 RESTRICTED_SCOPES = frozenset({"store:list", "store:read", "product:list", "bundle:list"})
@@ -357,7 +357,7 @@ class V3Gate:
         core = self.core
         auth = headers.get("authorization", "")
         token = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
-        if token not in (DEMO_API_KEY, RESTRICTED_DEMO_KEY):
+        if token not in (DEMO_API_KEY, RESTRICTED_DEMO_KEY, NO_CHANGE_STATUS_DEMO_KEY):
             # Unauthenticated callers share a per-IP bucket, so 401s carry the headers too.
             client = scope.get("client") or ("?", 0)
             anon = core.limiter.hit(f"anon:{client[0]}")

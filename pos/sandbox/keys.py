@@ -4,3 +4,5 @@
 DEMO_API_KEY = "sk_demo_kasir_2026"
 #: store, product and bundle reads only (tests of 403 handling)
 RESTRICTED_DEMO_KEY = "rk_demo_readonly"
+#: everything but ``order:change_status`` (marking an order paid -> 403; cash-at-the-counter tests)
+NO_CHANGE_STATUS_DEMO_KEY = "rk_demo_no_change_status"

@@ -47,6 +47,7 @@ async def list_orders(request: Request) -> Response:
         "search": p.get("search") or None,
         "search_field": p.get("search_field") or "order_id",
         "order_id_exact": p.get("order_id") or None,
+        "tags": p.get("tags") or None,
     }
     if p.get("store_id"):
         store = core.data.store_by_ref(p["store_id"])

@@ -156,6 +156,10 @@ class OrderStore:
         if filters.get("order_id_exact"):
             where.append("order_id = ?")
             args.append(filters["order_id_exact"])
+        for tag in (filters.get("tags") or "").split(","):
+            if tag.strip():  # every comma-separated tag must be on the order
+                where.append("EXISTS (SELECT 1 FROM json_each(doc, '$.tags') WHERE value = ?)")
+                args.append(tag.strip())
         search = filters.get("search")
         if search:
             search_column = SEARCH_COLUMNS.get(filters.get("search_field") or "order_id")

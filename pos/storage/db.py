@@ -112,6 +112,38 @@ MIGRATIONS: list[str] = [
         WHERE attempts > 0 AND state IN ('sending', 'unknown', 'queued', 'failed',
                                          'needs_decision');
     """,
+    # counter tenders and shifts (issue 13; pos/storage/tenders.py)
+    """
+    CREATE TABLE tenders (
+        pos_ref        TEXT PRIMARY KEY,
+        created_at     TEXT NOT NULL,
+        updated_at     TEXT NOT NULL,
+        kind           TEXT NOT NULL,
+        payment_method TEXT NOT NULL,
+        total          INTEGER NOT NULL,
+        discount       INTEGER NOT NULL DEFAULT 0,
+        received       INTEGER NOT NULL DEFAULT 0,
+        change_due     INTEGER NOT NULL DEFAULT 0,
+        terminal       TEXT NOT NULL,
+        shift_id       INTEGER,
+        mark_paid      TEXT NOT NULL,
+        tagged         INTEGER NOT NULL DEFAULT 0,
+        attempts       INTEGER NOT NULL DEFAULT 0,
+        next_try_at    TEXT,
+        last_error     TEXT
+    );
+    CREATE INDEX tenders_open ON tenders(mark_paid, tagged);
+    CREATE INDEX tenders_shift ON tenders(shift_id);
+    CREATE TABLE shifts (
+        id            INTEGER PRIMARY KEY AUTOINCREMENT,
+        terminal      TEXT NOT NULL,
+        opened_at     TEXT NOT NULL,
+        closed_at     TEXT,
+        opening_cash  INTEGER NOT NULL,
+        counted_cash  INTEGER,
+        report_json   TEXT
+    )
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -31,7 +31,11 @@ class Api:
         ("/v3/shipping-costs/search-warehouse", None),
         ("/v3/shipping-costs/search-courier-service", None),
         ("/v3/orders", None),
+        ("/v3/orders/statistics", "statistics"),
+        ("/v3/orders/change-status", "change-status"),
         ("/v3/orders/{id}/check-payment", "check-payment"),
+        ("/v3/orders/{id}/payment", "payment"),
+        ("/v3/orders/{id}/update-tags", "update-tags"),
         ("/v3/orders/{id}", "orders/"),
     )
 

@@ -103,6 +103,13 @@ def test_every_operation_round_trip_is_contract_valid(
         api.post("/v3/orders", json=api.digital_order())
         api.get(f"/v3/orders/{order['id']}")
         api.post(f"/v3/orders/{order['id']}/check-payment")
+        api.post(f"/v3/orders/{order['id']}/payment")
+        api.post(f"/v3/orders/{order['id']}/update-tags", json={"tags": ["kasir-01"]})
+        api.get("/v3/orders/statistics", params={"is_breakdown_status": "true"})
+        api.post(
+            "/v3/orders/change-status",
+            json={"ids": [order["id"]], "payment_status": "paid", "payment_method": "va_bca"},
+        )
         sandbox_ctl.pay(order["id"])
         api.get(f"/v3/orders/{order['id']}")
         api.get("/v3/orders")
