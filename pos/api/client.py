@@ -61,7 +61,7 @@ from .models import (
     StoreProduct,
     WarehouseResult,
 )
-from .ratelimit import Clock, RateLimiter, Sleep
+from .ratelimit import Clock, RateLimiter, RequestOutcome, Sleep
 
 DEFAULT_BASE_URL = "https://api.scalev.com"
 MAX_PAGE_SIZE = 25
@@ -249,6 +249,7 @@ class ScalevClient:
         rng: random.Random | None = None,
         event_hooks: Mapping[str, list[Callable[..., Awaitable[Any]]]] | None = None,
         interactive_reserve: int = INTERACTIVE_RESERVE,
+        on_outcome: Callable[[RequestOutcome], None] | None = None,
     ) -> None:
         self.base_url = _check_base_url(base_url)
         _check_api_key(api_key)
@@ -272,6 +273,8 @@ class ScalevClient:
         )
         #: ``X-Ratelimit-Remaining`` of the last response that carried it.
         self.rate_limit_remaining: int | None = None
+        #: called once per finished attempt (connectivity, budgets); must not raise
+        self.on_outcome = on_outcome
         timeout = httpx.Timeout(
             connect=connect_timeout, read=read_timeout, write=read_timeout, pool=connect_timeout
         )
@@ -343,6 +346,8 @@ class ScalevClient:
                     "%s %s failed after %.0f ms: %s", method, path, elapsed, type(exc).__name__
                 )
                 error = self._transport_error(exc, method, path)
+                if self.on_outcome is not None:
+                    self.on_outcome(RequestOutcome(method, path, error=type(exc).__name__))
                 if create and error.may_have_sent:
                     raise OrderOutcomeUnknown(
                         f"{method} {path}: no answer after sending ({type(exc).__name__}); "
@@ -370,6 +375,17 @@ class ScalevClient:
                 "?" if remaining is None else remaining,
             )
             status = response.status_code
+            if self.on_outcome is not None:
+                retry_after = self.limiter.retry_after_delay(response.headers.get("retry-after"))
+                self.on_outcome(
+                    RequestOutcome(
+                        method,
+                        path,
+                        status=status,
+                        retry_after=retry_after,
+                        headers=response.headers,
+                    )
+                )
             if 200 <= status < 300:
                 return response
 
