@@ -18,6 +18,7 @@ import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import QApplication
 
@@ -102,21 +103,50 @@ def load_style(app: QApplication) -> None:
     app.setStyleSheet(style_sheet())
 
 
-async def _run(
-    config: Config, lock: object, sandbox: object, observer: BenchObserver | None
-) -> int:
-    session = await start_session(config, lock=lock, sandbox=sandbox, observer=observer)
+async def _run(config: Config, lock: Any, sandbox: Any, observer: BenchObserver | None) -> int:
+    """Start, then wait for the window to close. SIGTERM / SIGINT close it like its close
+    button (no question: pending sales stay in the journal and are logged); one arriving
+    during the start-up (e.g. its reconcile, mid-send) stops the start-up the same way."""
     app = QApplication.instance()
-    closed = asyncio.Event()
     assert isinstance(app, QApplication)
+    closed = asyncio.Event()
     app.lastWindowClosed.connect(closed.set)
-    undo_signals = install_quit_signals(lambda _signum: session.window.quit_now())
+    starting = asyncio.ensure_future(
+        start_session(config, lock=lock, sandbox=sandbox, observer=observer)
+    )
+    running: list[Session] = []
+
+    def on_signal(_signum: int) -> None:
+        if running:
+            running[0].window.quit_now()
+        else:
+            log.warning("signal during the start-up: stopping it (unsent sales are kept)")
+            starting.cancel()
+
+    undo_signals = install_quit_signals(on_signal)
     try:
-        await closed.wait()
+        try:
+            session = await starting
+        except asyncio.CancelledError:
+            _release_after_cancelled_start(lock, sandbox)
+            return 0
+        running.append(session)
+        try:
+            await closed.wait()
+        finally:
+            await session.aclose()
     finally:
         undo_signals()
-        await session.aclose()
     return 0
+
+
+def _release_after_cancelled_start(lock: Any, sandbox: Any) -> None:
+    """The data folder's lock and the demo sandbox, after a start-up stopped by a signal (the
+    journal needs nothing: every state change is already committed)."""
+    if sandbox is not None:
+        sandbox.stop()
+    if lock is not None and lock.held:
+        lock.release()
 
 
 #: exit code of a second Kasir on the same data folder

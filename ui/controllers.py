@@ -188,7 +188,7 @@ class SaleController(QObject):
         self.store = store
         self.store_changed.emit(store)
         self.methods = self._cached_methods(store.id) or list(store.payment_methods)
-        self._emit_methods()
+        self.publish_methods()
         self._emit_age(store.id)
         return True
 
@@ -229,7 +229,7 @@ class SaleController(QObject):
             self.catalog_changed.emit(self.items)
         self._emit_age(store.id)
         self.methods = self._cached_methods(store.id) or list(store.payment_methods)
-        self._emit_methods()
+        self.publish_methods()
         if self._refresh_due(store.id):
             self.runner.start("catalog", self._load_catalog(store), on_error=self._catalog_error)
         self.runner.start("methods", self._load_methods(store), on_error=lambda exc: True)
@@ -285,9 +285,9 @@ class SaleController(QObject):
         methods = await self._retrying("methods", lambda: self.catalog.payment_methods(store))
         if methods and (self.store is None or self.store.id == store.id):
             self.methods = list(methods)
-            self._emit_methods()
+            self.publish_methods()
 
-    def _emit_methods(self) -> None:
+    def publish_methods(self) -> None:
         from pos.domain.payment_methods import default_method
 
         self.methods_changed.emit(self.methods, default_method(self.methods) or "")

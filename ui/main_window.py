@@ -436,6 +436,8 @@ class MainWindow(QMainWindow):
             page = self._checkout = CheckoutView(self.controller, self.pages)
             page.back_requested.connect(self.go_sale)
             self._place_page(PAGE_CHECKOUT, page)
+            if self.controller.methods:  # shown from the cache before this page existed
+                self.controller.publish_methods()
         return self._checkout
 
     @property
