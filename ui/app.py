@@ -66,10 +66,27 @@ def parse_args(argv: list[str] | None, env: dict[str, str] | None = None) -> Con
         action="store_true",
         help="run a scripted demo sale offscreen against the embedded sandbox, then exit",
     )
+    parser.add_argument(
+        "--hourly-limit",
+        type=int,
+        default=int(env.get("KASIR_HOURLY_LIMIT") or 10_000),
+        help="the API key's requests per hour (Scalev: 10000); catalog refreshes leave 20%%",
+    )
+    parser.add_argument(
+        "--catalog-max-age",
+        type=float,
+        default=float(env.get("KASIR_CATALOG_MAX_AGE_H") or 4.0),
+        help="hours a cached catalog is used without a refresh at start (default 4)",
+    )
     ns = parser.parse_args(argv)
     data_dir = Path(ns.data_dir).expanduser() if ns.data_dir else default_data_dir()
     return Config(
-        base_url=ns.base_url, api_key=ns.api_key, data_dir=data_dir, self_test=ns.self_test
+        base_url=ns.base_url,
+        api_key=ns.api_key,
+        data_dir=data_dir,
+        self_test=ns.self_test,
+        hourly_limit=max(1, ns.hourly_limit),
+        catalog_max_age=max(0.0, ns.catalog_max_age) * 3600,
     )
 
 

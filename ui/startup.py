@@ -69,6 +69,8 @@ class Config:
     #: the key's requests per hour (Scalev: 10,000) and the share catalog refreshes leave
     hourly_limit: int = 10_000
     hourly_reserve: float = 0.2
+    #: a cached catalog younger than this (seconds) is not refreshed at start
+    catalog_max_age: float = 4 * 3600.0
 
     @property
     def demo(self) -> bool:
@@ -166,6 +168,7 @@ def build_window(
     counter: Any = None,
     lazy_pages: bool = False,
     connectivity: Any = None,
+    catalog_max_age: float | None = None,
 ) -> tuple[MainWindow, SaleController, TaskRunner, Notifier]:
     """Services → controller → window around an existing client (used by main and tests).
 
@@ -176,7 +179,7 @@ def build_window(
     ``db`` is a ``pos.storage.Database``; without one the catalog cache and settings are off and
     the sale journal lives in memory (tests only).
     """
-    from pos.services.catalog import CatalogService
+    from pos.services.catalog import DEFAULT_MAX_AGE_S, CatalogService
     from pos.services.checkout import CheckoutService
     from pos.services.history import HistoryService
     from pos.services.outbox import OutboxService
@@ -199,7 +202,12 @@ def build_window(
     )
     controller = SaleController(
         runner=runner,
-        catalog=CatalogService(client, cache, stores=StoreCache(Settings(db))),
+        catalog=CatalogService(
+            client,
+            cache,
+            stores=StoreCache(Settings(db)),
+            max_age=DEFAULT_MAX_AGE_S if catalog_max_age is None else catalog_max_age,
+        ),
         checkout=checkout,
         watcher=PaymentWatcher(client, interval=poll_interval),
         settings=settings,
@@ -509,6 +517,7 @@ async def start_session(
         counter=counter,
         lazy_pages=True,
         connectivity=connectivity,
+        catalog_max_age=config.catalog_max_age,
     )
     _fit_to_screen(window)
     await reconcile_unfinished(window)
