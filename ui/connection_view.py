@@ -171,5 +171,7 @@ class CatalogAge(QWidget):
             return
         local = saved.astimezone()
         self.label.setText(tr_short(f"Katalog per {local:%H.%M}", f"Catalog as of {local:%H:%M}"))
-        self.label.setToolTip(f"{local:%Y-%m-%d %H:%M}")
+        self.label.setToolTip(
+            tr(f"Katalog per {local:%d-%m-%Y %H.%M}", f"Catalog as of {local:%Y-%m-%d %H:%M}")
+        )
         self.label.show()

@@ -101,6 +101,8 @@ class RateLimiter:
         self._max_server_wait = max_server_wait
         self._sent: deque[_Slot] = deque()
         self._blocked_until = 0.0
+        #: the server's burst window as last reported: (remaining, monotonic reset time)
+        self._server_window: tuple[int, float] | None = None
         #: the key's hourly budget (``None``: not tracked); bulk requests never take it
         #: below its reserve (they raise :class:`HourlyBudgetReserved` instead)
         self.budget: HourlyBudget | None = None
@@ -136,6 +138,8 @@ class RateLimiter:
                     since = sorted(slot.since for slot in self._sent)[len(self._sent) - limit]
                     wait = max(since + self.period - now, _MIN_WAIT)
                 wait = max(wait, self._blocked_until - now)
+                if limit < self.max_requests:
+                    wait = max(wait, self._shared_window_wait(now))
                 if wait <= 0:
                     if self.budget is not None:
                         if bulk and not interactive:
@@ -146,6 +150,18 @@ class RateLimiter:
                     _current_slot.set(slot)
                     return
                 await self._sleep(wait)
+
+    def _shared_window_wait(self, now: float) -> float:
+        """Seconds a bulk request waits because the SERVER's window (shared by every till on
+        the key) has no more than ``reserve`` requests left: those stay for orders and
+        payment checks, of this till or another one."""
+        if self._server_window is None:
+            return 0.0
+        remaining, reset_at = self._server_window
+        if now >= reset_at:
+            self._server_window = None
+            return 0.0
+        return reset_at - now if remaining <= self.reserve else 0.0
 
     def block_for(self, seconds: float) -> None:
         """Send nothing for ``seconds`` (e.g. after a 429)."""
@@ -193,6 +209,13 @@ class RateLimiter:
         if remaining_f is None:
             return None
         remaining = int(remaining_f)
+        limit_f = _parse_float(headers.get("x-ratelimit-limit"))
+        if limit_f is not None and limit_f <= self.max_requests:  # the burst window's figures
+            reset = self.reset_delay(headers.get("x-ratelimit-reset"))
+            self._server_window = (
+                remaining,
+                self._clock() + (self.period if reset is None else reset),
+            )
         if remaining <= 0:
             delay = self.reset_delay(headers.get("x-ratelimit-reset"))
             if delay is None:

@@ -80,3 +80,34 @@ def test_bulk_requests_stop_at_the_reserve_interactive_ones_go_on() -> None:
     assert bulk == 8  # 10 - 8 = 2 left = the reserve (20 %): the next bulk one is refused
     assert interactive == 5  # orders never refused, even past the reserve
     assert limiter.budget.remaining() == 0
+
+
+def test_bulk_requests_leave_the_servers_shared_window_reserve_to_other_tills() -> None:
+    """Another till on the key filled the server's burst window: this till's catalog paging
+    waits for the reset while ``reserve`` requests are left; its orders go at once."""
+    clock = Clock()
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.now += seconds
+
+    limiter = RateLimiter(
+        100, 10.0, clock=clock, sleep=sleep, wall_clock=lambda: 1_700_000_000.0, reserve=8
+    )
+
+    async def run() -> None:
+        await limiter.acquire(bulk=True)
+        limiter.observe(
+            {
+                "x-ratelimit-limit": "100",
+                "x-ratelimit-remaining": "8",
+                "x-ratelimit-reset": str(1_700_000_000 + 6),
+            }
+        )
+        await limiter.acquire(interactive=True)  # an order: no wait
+        assert slept == []
+        await limiter.acquire(bulk=True)  # paging: waits for the server's reset
+        assert slept and abs(sum(slept) - 6) < 1e-6
+
+    asyncio.run(run())

@@ -203,3 +203,41 @@ def test_sigterm_and_sigint_reach_the_qt_loop_and_close_without_asking(
     finally:
         undo()
     assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+
+
+def test_a_fresh_cache_is_not_fetched_again_at_start_f5_refreshes_it(
+    qtbot: Any, qapp: QApplication, qloop: Any, tmp_path: Path
+) -> None:
+    """The key's hourly budget: a restart within the catalog's max age paints from the cache
+    and fetches no catalog page; F5 on the sale screen fetches it on demand."""
+    data_dir = tmp_path / "kasir"
+    server = SandboxServer(tmp_path / "sandbox")
+    server.start()
+    ctl = SandboxControl(server)
+
+    def catalog_requests() -> int:
+        return sum(1 for r in ctl.requests() if r["path"].endswith(("/products", "/bundles")))
+
+    try:
+        session = _start(qtbot, _config(server.port, data_dir))
+        w = session.window
+        qtbot.waitUntil(lambda: w.catalog.model.total_count() > 0, timeout=15000)
+        qtbot.waitUntil(lambda: not session.runner.is_busy("catalog"), timeout=15000)
+        _close(qtbot, qapp, session)
+        first = catalog_requests()
+        assert first > 0
+
+        session = _start(qtbot, _config(server.port, data_dir))
+        w = session.window
+        assert "Katalog per" in w.catalog_age.label.text()  # the cache's age, at once
+        assert "Catalog as of" in w.catalog_age.label.toolTip()
+        qtbot.waitUntil(lambda: w.link_status.link == "online", timeout=15000)
+        qtbot.waitUntil(lambda: not session.runner.is_busy("methods"), timeout=15000)
+        assert catalog_requests() == first  # fresh: painted from the cache only
+        w.catalog.search.setFocus()
+        QTest.keyClick(w.catalog.search, Qt.Key.Key_F5)
+        qtbot.waitUntil(lambda: catalog_requests() > first, timeout=10000)
+        qtbot.waitUntil(lambda: not session.runner.is_busy("catalog"), timeout=15000)
+        _close(qtbot, qapp, session)
+    finally:
+        server.stop()
