@@ -16,24 +16,20 @@ import argparse
 import asyncio
 import logging
 import os
+import signal
+import socket
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
+from PySide6.QtCore import QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication
 
 from .i18n import tr
-from .startup import (
-    BenchObserver,
-    Config,
-    Session,
-    acquire_data_dir,
-    build_window,
-    default_data_dir,
-    install_quit_signals,
-    start_sandbox,
-    start_session,
-)
+from .session import Config, Session, build_window, default_data_dir
+from .startup import BenchObserver, acquire_data_dir, start_sandbox, start_session
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +114,62 @@ def style_sheet() -> str:
 
 def load_style(app: QApplication) -> None:
     app.setStyleSheet(style_sheet())
+
+
+def install_quit_signals(on_signal: Callable[[int], None]) -> Callable[[], None]:
+    """SIGTERM and SIGINT (Windows: SIGINT and SIGBREAK) call ``on_signal(signum)`` on the Qt
+    event loop. POSIX: the signal's number goes through ``signal.set_wakeup_fd`` to a socket
+    a ``QSocketNotifier`` watches (qasync's loop has no ``add_signal_handler``); Windows: a
+    Python handler and a 200 ms timer so the interpreter gets to run it. Returns the undo."""
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        wanted = [signal.SIGINT, getattr(signal, "SIGBREAK", signal.SIGINT)]
+        old = {sig: signal.getsignal(sig) for sig in wanted}
+        for sig in wanted:
+            signal.signal(
+                sig, lambda signum, _frame: QTimer.singleShot(0, partial(on_signal, signum))
+            )
+        ticker = QTimer()
+        ticker.timeout.connect(lambda: None)
+        ticker.start(200)
+
+        def undo_windows() -> None:
+            ticker.stop()
+            for sig, handler in old.items():
+                signal.signal(sig, handler)
+
+        return undo_windows
+
+    wanted = [signal.SIGTERM, signal.SIGINT]
+    reader, writer = socket.socketpair()
+    reader.setblocking(False)
+    writer.setblocking(False)
+    old_fd = signal.set_wakeup_fd(writer.fileno())
+    old = {sig: signal.getsignal(sig) for sig in wanted}
+    for sig in wanted:
+        signal.signal(sig, lambda _signum, _frame: None)  # the wakeup fd carries it to Qt
+    notifier = QSocketNotifier(reader.fileno(), QSocketNotifier.Type.Read)
+
+    def readable() -> None:
+        try:
+            data = reader.recv(64)
+        except OSError:
+            return
+        for signum in data:
+            if signum in wanted:
+                log.info("signal %d: closing like the window's close", signum)
+                on_signal(signum)
+
+    notifier.activated.connect(readable)
+
+    def undo() -> None:
+        notifier.setEnabled(False)
+        signal.set_wakeup_fd(old_fd)
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+        reader.close()
+        writer.close()
+
+    return undo
 
 
 async def _run(config: Config, lock: Any, sandbox: Any, observer: BenchObserver | None) -> int:

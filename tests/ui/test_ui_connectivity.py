@@ -191,7 +191,7 @@ def test_sigterm_and_sigint_reach_the_qt_loop_and_close_without_asking(
 
     if sys.platform == "win32":
         pytest.skip("POSIX signals")
-    from ui.startup import install_quit_signals
+    from ui.app import install_quit_signals
 
     seen: list[int] = []
     undo = install_quit_signals(seen.append)
