@@ -638,6 +638,9 @@ class MainWindow(QMainWindow):
     def show_problem(self, kind: str, detail: str) -> None:
         if kind == "network" and self._problem_kind == "demo" and self.page() == PAGE_PROBLEM:
             return  # the demo server is down: requests failing is its consequence, not news
+        if kind == self._problem_kind and self.page() == PAGE_PROBLEM:
+            self.problem.detail.setText(detail)  # a retry failed again: no focus jump
+            return
         self._problem_kind = kind
         self.problem.show_problem(kind, detail)
         self.pages.setCurrentIndex(PAGE_PROBLEM)

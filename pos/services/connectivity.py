@@ -203,11 +203,14 @@ class Connectivity:
         self._on_online.append(callback)
 
     def next_retry_at(self) -> float | None:
-        """The earliest time a waiting load or the probe tries again (``None``: none waits)."""
+        """The earliest time still to come at which a waiting load or the probe tries again
+        (``None``: nothing is scheduled)."""
+        now = self._clock()
         times = [*self._waits.values()]
         if self._state.retry_at is not None:
             times.append(self._state.retry_at)
-        return min(times) if times else None
+        future = [t for t in times if t > now]
+        return min(future) if future else None
 
     def waiting(self) -> dict[str, float]:
         """Loads waiting for a retry: name -> when (clock time)."""
@@ -339,7 +342,13 @@ class Connectivity:
         probe) or until woken: *Retry now* (``True``) or back online (``False``)."""
         start = self._clock()
         while True:
-            left = max(self._last_activity, start) + delay - self._clock()
+            due = max(self._last_activity, start) + delay
+            if self._state.retry_at != due and self._state.link is not Link.ONLINE:
+                self._state = LinkState(
+                    self._state.link, self._state.since, due, self._state.detail
+                )
+                self._emit()  # the banner's countdown follows the postponed probe
+            left = due - self._clock()
             if left <= 0:
                 return True
             wake = self._wake
