@@ -42,11 +42,14 @@ from .main_window import MainWindow
 from .netclient import ImageFetcher, LazyClient, make_api_client, shared_ssl_context
 from .outbox_ui import reconcile_with_progress
 from .session import Config, Session, build_window
+from .tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
 #: the grid's first paint falls back to this delay before the network starts anyway (ms)
 NETWORK_START_FALLBACK_MS = 1000
+#: the start-up reconcile holds the window back at most this long (seconds)
+RECONCILE_BEFORE_PAINT_S = 3.0
 
 
 def _fit_to_screen(window: QWidget) -> None:
@@ -202,11 +205,16 @@ def make_probe(client: LazyClient) -> Callable[[], Any]:
     return probe
 
 
-async def reconcile_unfinished(window: MainWindow) -> None:
+async def reconcile_unfinished(window: MainWindow, runner: TaskRunner) -> None:
     """Step 4: unfinished sales first (crash recovery), before anything else talks to the
-    server; what cannot be settled now the outbox retries by itself."""
+    server; what cannot be settled now the outbox retries by itself. A network that swallows
+    packets must not hold the window back: after :data:`RECONCILE_BEFORE_PAINT_S` the pass
+    goes on in the background (never cancelled for that; the outbox's passes take turns)."""
     assert window.outbox is not None
-    await reconcile_with_progress(window.outbox)
+    task = runner.start("reconcile", reconcile_with_progress(window.outbox))
+    await asyncio.wait({task}, timeout=RECONCILE_BEFORE_PAINT_S)
+    if not task.done():
+        log.info("the start-up reconcile goes on in the background")
 
 
 def paint_from_cache(controller: SaleController, window: MainWindow) -> Callable[[], None]:
@@ -261,7 +269,11 @@ async def start_session(
         catalog_max_age=config.catalog_max_age,
     )
     _fit_to_screen(window)
-    await reconcile_unfinished(window)
+    try:
+        await reconcile_unfinished(window, runner)
+    except asyncio.CancelledError:  # a signal during the start-up: stop what it started
+        await runner.shutdown()
+        raise
     complete_catalog = paint_from_cache(controller, window)
     session = Session(
         window,
