@@ -146,6 +146,7 @@ class SaleController(QObject):
         self.methods: list[str] = []
         self.order: Order | None = None
         self._submitting = False
+        self._stores_cached = False  # the store list shown is the cache's (not loaded yet)
 
     # --- stores ---------------------------------------------------------------------
     def load_stores(self) -> None:
@@ -191,8 +192,6 @@ class SaleController(QObject):
         self.publish_methods()
         self._emit_age(store.id)
         return True
-
-    _stores_cached = False
 
     async def _load_stores(self) -> None:
         stores = await self._retrying("stores", self.catalog.list_stores)
