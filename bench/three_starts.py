@@ -70,15 +70,32 @@ def _sandbox(folder: Path, products: int, hourly_limit: int) -> Any:
     return SandboxServer(folder, **kw).start()
 
 
-def _request_count(base_url: str) -> int:
+def _requests(base_url: str) -> list[dict[str, Any]]:
     import httpx
 
     with httpx.Client(base_url=base_url, timeout=10) as http:
-        return len(http.get("/__sandbox/requests").json()["data"])
+        data: list[dict[str, Any]] = http.get("/__sandbox/requests").json()["data"]
+        return data
+
+
+def _request_count(base_url: str) -> int:
+    return len(_requests(base_url))
+
+
+def _wait_online(base_url: str, limit_s: float = 120.0) -> None:
+    """Until every till has asked for the store list (its first request once online)."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        asked = [r for r in _requests(base_url) if r["path"] == "/v3/stores/simplified"]
+        if len(asked) >= TILLS:
+            return
+        time.sleep(0.25)
+    raise RuntimeError("the tills never went online")
 
 
 def _wait_quiet(base_url: str, quiet_s: float = 3.0, limit_s: float = 60.0) -> int:
     """The sandbox's request count once it has not moved for ``quiet_s``."""
+    _wait_online(base_url)
     deadline = time.monotonic() + limit_s
     last, since = _request_count(base_url), time.monotonic()
     while time.monotonic() < deadline:
@@ -208,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         if len(ready) != TILLS:
             raise RuntimeError("a till never painted")
         if args.stale:  # the sales go out while the three refreshes page the catalog
+            _wait_online(server.base_url)
+            time.sleep(2.0)  # the refreshes under way
             failures, limited, times = asyncio.run(_sell(server.base_url, work))
             # paging pauses up to a whole 10 s window: quiet means quiet for longer than that
             used = _wait_quiet(server.base_url, quiet_s=12, limit_s=1800) - before - SALES
