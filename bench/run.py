@@ -45,6 +45,12 @@ FIGURES: list[tuple[str, str, str, str]] = [
     ("restart_requests", "sync", "Restart: catalog requests before first paint", "0 (max)"),
     ("loop_lag", "loop_lag", "UI event-loop lag while 500 queued sales sync", "≤ 50 ms (p99)"),
     ("memory", "memory", "Resident memory with 50k items loaded", "≤ 300 MiB (median)"),
+    ("three_starts_order_failures", "three_starts", "Three tills start together, then 30 "
+     "sales: order failures", "0 (max)"),
+    ("three_starts_order_429", "three_starts", "Three tills start together, then 30 sales: "
+     "429s on orders", "0 (max)"),
+    ("three_starts_requests_per_start", "three_starts", "Three tills start together: "
+     "requests used per start", "≤ 10 (max)"),
 ]  # fmt: skip
 MODULES = list(dict.fromkeys(module for _k, module, _t, _b in FIGURES))
 

@@ -17,12 +17,14 @@ from PySide6.QtCore import QObject, Signal
 from pos.domain.cart import Cart
 
 from .errors import describe_error, is_auth_error, is_connection_error
+from .i18n import tr
 from .tasks import TaskRunner
 
 if TYPE_CHECKING:
     from pos.api.models import Order, Store  # annotations only: no pydantic before the paint
     from pos.domain.catalog import CatalogItem
     from pos.domain.sale import SaleDraft
+    from pos.services.connectivity import Connectivity, RetryWait
 
 log = logging.getLogger(__name__)
 
@@ -94,6 +96,10 @@ class SaleController(QObject):
         sale_queued(str, bool, str): the sale is kept for the outbox (pos_ref, queued, why:
             ``offline``, ``rate_limited``, ``confirming`` or ``needs_decision``).
         payment_trouble(bool): payment status checks are failing (True) or work again.
+        link_changed(object): the connectivity state changed, or a load's retry was
+            scheduled or ended (a ``LinkState``; the top bar and the banner).
+        catalog_age(object): when the shown catalog was fetched (``datetime``, UTC) or None.
+        notice(str): something the cashier should read (a postponed catalog refresh).
     """
 
     stores_changed = Signal(list)
@@ -113,6 +119,9 @@ class SaleController(QObject):
     #: journal and the outbox finishes it (queued=True: never sent; False: being confirmed)
     sale_queued = Signal(str, bool, str)
     payment_trouble = Signal(bool)
+    link_changed = Signal(object)
+    catalog_age = Signal(object)
+    notice = Signal(str)
 
     def __init__(
         self,
@@ -123,9 +132,14 @@ class SaleController(QObject):
         watcher: PaymentWatcherLike,
         settings: SettingsLike | None = None,
         shipping: Any = None,
+        connectivity: Connectivity | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        #: the one link state (``pos.services.connectivity``); None: loads try once (tests)
+        self.connectivity = connectivity
+        if connectivity is not None:
+            connectivity.on_change(self.link_changed.emit)
         self.runner = runner
         self.catalog = catalog
         self.checkout = checkout
@@ -140,15 +154,58 @@ class SaleController(QObject):
         self.methods: list[str] = []
         self.order: Order | None = None
         self._submitting = False
+        self._stores_cached = False  # the store list shown is the cache's (not loaded yet)
 
-    # --- stores -----------------------------------------------------------------------
+    # --- stores ---------------------------------------------------------------------
     def load_stores(self) -> None:
         self.runner.start("stores", self._load_stores(), on_error=self._backend_error)
 
+    async def _retrying(self, what: str, load: Callable[[], Any]) -> Any:
+        """``load()`` until it succeeds (``pos.services.connectivity.retrying``): each wait
+        announced (the banner counts down; the problem screen when nothing can be sold)."""
+        if self.connectivity is None:
+            return await load()
+        from pos.services.connectivity import retrying
+
+        return await retrying(
+            load, what=what, connectivity=self.connectivity, on_wait=self._on_retry_wait
+        )
+
+    def _on_retry_wait(self, wait: RetryWait) -> None:
+        self._backend_error(wait.error)
+
+    def retry_now(self) -> None:
+        """*Retry now* (the banner, the problem screen): every waiting load tries at once;
+        the store list loads again if it is not loading."""
+        if self.connectivity is not None:
+            self.connectivity.retry_now()
+        if not self.runner.is_busy("stores") and (not self.stores or self._stores_cached):
+            self.load_stores()
+
+    def show_cached(self) -> bool:
+        """Before any network: the last store list, the last store and its payment methods
+        from the cache (the catalog is painted by ``ui.startup``). True if a store is shown."""
+        cached = getattr(self.catalog, "cached_stores", None)
+        stores = list(cached()) if cached is not None else []
+        if not stores:
+            return False
+        last = self.settings.get("last_store_id")
+        store = next((s for s in stores if str(s.id) == last), stores[0])
+        self.stores = stores  # CachedStore: the fields of a Store a sale uses
+        self._stores_cached = True
+        self.stores_changed.emit(self.stores)
+        self.store = store
+        self.store_changed.emit(store)
+        self.methods = self._cached_methods(store.id) or list(store.payment_methods)
+        self.publish_methods()
+        self._emit_age(store.id)
+        return True
+
     async def _load_stores(self) -> None:
-        stores = await self.catalog.list_stores()
+        stores = await self._retrying("stores", self.catalog.list_stores)
         self.backend_ok.emit()
         self.stores = list(stores)
+        self._stores_cached = False
         self.stores_changed.emit(self.stores)
         if not self.stores:
             return
@@ -157,9 +214,10 @@ class SaleController(QObject):
         self.select_store(chosen)
 
     def select_store(self, store: Store) -> None:
-        if self.store is not None and self.store.id == store.id and self.items:
+        same = self.store is not None and self.store.id == store.id
+        if same and self.items and store is self.store:
             return
-        if self.store is not None and self.store.id != store.id:
+        if self.store is not None and not same:
             self.cart.clear()
             self.cart_changed.emit()
         self.store = store
@@ -168,17 +226,34 @@ class SaleController(QObject):
         except Exception:  # remembering is a convenience, never a failure
             log.exception("could not remember the store")
         self.store_changed.emit(store)
-        cached = None
-        try:
-            cached = self.catalog.cached(store.id)
-        except Exception:
-            log.exception("catalog cache unreadable")
-        self.items = list(cached or [])
-        self.catalog_changed.emit(self.items)
-        self.methods = list(store.payment_methods)
-        self._emit_methods()
-        self.runner.start("catalog", self._load_catalog(store), on_error=self._backend_error)
+        if not (same and self.items):  # a cached start already shows this store's items
+            cached = None
+            try:
+                cached = self.catalog.cached(store.id)
+            except Exception:
+                log.exception("catalog cache unreadable")
+            self.items = list(cached or [])
+            self.catalog_changed.emit(self.items)
+        self._emit_age(store.id)
+        self.methods = self._cached_methods(store.id) or list(store.payment_methods)
+        self.publish_methods()
+        if self._refresh_due(store.id):
+            self.runner.start("catalog", self._load_catalog(store), on_error=self._catalog_error)
         self.runner.start("methods", self._load_methods(store), on_error=lambda exc: True)
+
+    def _cached_methods(self, store_id: int) -> list[str] | None:
+        cached = getattr(self.catalog, "cached_methods", None)
+        return cached(store_id) if cached is not None else None
+
+    def _refresh_due(self, store_id: int) -> bool:
+        """A cached catalog younger than the service's ``max_age`` is not refreshed (the
+        key's hourly budget); a store without a cache, or with an old one, is."""
+        due = getattr(self.catalog, "refresh_due", None)
+        return bool(due(store_id)) if due is not None else True
+
+    def _emit_age(self, store_id: int) -> None:
+        age = getattr(self.catalog, "catalog_age", None)
+        self.catalog_age.emit(age(store_id) if age is not None else None)
 
     async def _load_catalog(self, store: Store) -> None:
         self.catalog_loading.emit(True)
@@ -188,28 +263,48 @@ class SaleController(QObject):
             def progress(loaded: int, total: int | None) -> None:
                 self.catalog_progress.emit(int(loaded), -1 if total is None else int(total))
 
-            items = await self.catalog.load(store, on_progress=progress)
+            items = await self._retrying(
+                "catalog", lambda: self.catalog.load(store, on_progress=progress)
+            )
             self.items = list(items)
             self.catalog_changed.emit(self.items)
+            self._emit_age(store.id)
             self._prune_cart()
         finally:
             self.catalog_loading.emit(False)
 
-    async def _load_methods(self, store: Store) -> None:
-        methods = await self.catalog.payment_methods(store)
-        if methods:
-            self.methods = list(methods)
-            self._emit_methods()
+    def _catalog_error(self, exc: BaseException) -> bool:
+        from pos.api.ratelimit import HourlyBudgetReserved
 
-    def _emit_methods(self) -> None:
+        if isinstance(exc, HourlyBudgetReserved):
+            self.notice.emit(
+                tr(
+                    "Katalog tidak diperbarui sekarang: sisa kuota API per jam disimpan untuk "
+                    "pesanan. Katalog tersimpan tetap dipakai.",
+                    "Catalog not refreshed now: the API key's remaining hourly quota is kept "
+                    "for orders. The saved catalog stays in use.",
+                )
+            )
+            return True
+        return self._backend_error(exc)
+
+    async def _load_methods(self, store: Store) -> None:
+        methods = await self._retrying("methods", lambda: self.catalog.payment_methods(store))
+        if methods and (self.store is None or self.store.id == store.id):
+            self.methods = list(methods)
+            self.publish_methods()
+
+    def publish_methods(self) -> None:
         from pos.domain.payment_methods import default_method
 
         self.methods_changed.emit(self.methods, default_method(self.methods) or "")
 
     def refresh_catalog(self) -> None:
+        """F5 on the catalog / the refresh button: fetch the catalog now (within the hourly
+        budget's reserve), whatever its age."""
         if self.store is not None:
             self.runner.start(
-                "catalog", self._load_catalog(self.store), on_error=self._backend_error
+                "catalog", self._load_catalog(self.store), on_error=self._catalog_error
             )
 
     def _prune_cart(self) -> None:

@@ -4,6 +4,7 @@ screen, the "saved, will be sent" page after an offline checkout, and the sales 
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from .cart_view import CartPanel
 from .catalog_view import CatalogPanel
+from .connection_view import CatalogAge, LinkIndicator, RetryBanner
 from .controllers import SaleController
 from .counter import Counter, apply_language, apply_terminal, restart_text
 from .i18n import tr, tr_short
@@ -47,6 +49,8 @@ if TYPE_CHECKING:
 if TYPE_CHECKING:  # both built on first use, not before the first paint
     from .customer_display import CustomerDisplay
     from .settings_dialog import SettingsDialog
+
+log = logging.getLogger(__name__)
 
 PAGE_SALE, PAGE_CHECKOUT, PAGE_PAYMENT, PAGE_PROBLEM, PAGE_QUEUED, PAGE_HISTORY = range(6)
 
@@ -235,6 +239,8 @@ class MainWindow(QMainWindow):
         self.store_selector.setMinimumHeight(44)
         self._store_names = QStringListModel(self)  # the search box comes with the stores
         self.store_selector.activated.connect(self._on_store_chosen)
+        self.catalog_age = CatalogAge(bar)
+        self.link_status = LinkIndicator(bar)
         help_button = QPushButton("F1 " + tr_short("Bantuan", "Help"), bar)
         help_button.setToolTip(tr("Pintasan keyboard", "Keyboard shortcuts") + "  (F1)")
         help_button.setObjectName("helpButton")
@@ -290,7 +296,9 @@ class MainWindow(QMainWindow):
         bar_layout.addSpacing(24)
         bar_layout.addWidget(store_caption)
         bar_layout.addWidget(self.store_selector)
+        bar_layout.addWidget(self.catalog_age)
         bar_layout.addStretch(1)
+        bar_layout.addWidget(self.link_status)
         bar_layout.addWidget(self.pending_badge)
         bar_layout.addWidget(self.reprint_button)
         bar_layout.addWidget(self.history_button)
@@ -309,6 +317,7 @@ class MainWindow(QMainWindow):
         bar_layout.addWidget(help_button)
         self.reprint_button.hide()  # shown by build_pages() when receipts wait for a retry
 
+        self.retry_banner = RetryBanner(parent=central)
         self.banner = MessageBanner(notifier, central)
 
         # --- pages ---
@@ -348,6 +357,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(bar)
+        layout.addWidget(self.retry_banner)
         layout.addWidget(self.banner)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
@@ -377,6 +387,11 @@ class MainWindow(QMainWindow):
         controller.payment_trouble.connect(self._on_payment_trouble)
         controller.backend_failed.connect(self.show_problem)
         controller.backend_ok.connect(self._on_backend_ok)
+        controller.link_changed.connect(self._on_link_changed)
+        controller.catalog_age.connect(self.catalog_age.set_age)
+        controller.notice.connect(notifier.warning)
+        self.retry_banner.retry_now.connect(controller.retry_now)
+        self.catalog_age.refresh_requested.connect(controller.refresh_catalog)
 
         # --- keyboard ---
         self._shortcut("F1", self.show_shortcuts)
@@ -433,6 +448,8 @@ class MainWindow(QMainWindow):
             page = self._checkout = CheckoutView(self.controller, self.pages)
             page.back_requested.connect(self.go_sale)
             self._place_page(PAGE_CHECKOUT, page)
+            if self.controller.methods:  # shown from the cache before this page existed
+                self.controller.publish_methods()
         return self._checkout
 
     @property
@@ -541,7 +558,9 @@ class MainWindow(QMainWindow):
                 self.cart.table.setCurrentIndex(self.cart.model.index(0, 0))
 
     def _check_now(self) -> None:
-        if self.page() == PAGE_PAYMENT and self.payment.check_button.isEnabled():
+        if self.page() == PAGE_SALE:
+            self.controller.refresh_catalog()  # F5 on the catalog
+        elif self.page() == PAGE_PAYMENT and self.payment.check_button.isEnabled():
             self.controller.check_now()
         elif self.page() == PAGE_HISTORY and self.history is not None:
             self.history.refresh_selected()
@@ -704,6 +723,9 @@ class MainWindow(QMainWindow):
     def show_problem(self, kind: str, detail: str) -> None:
         if kind == "network" and self._problem_kind == "demo" and self.page() == PAGE_PROBLEM:
             return  # the demo server is down: requests failing is its consequence, not news
+        if kind == self._problem_kind and self.page() == PAGE_PROBLEM:
+            self.problem.detail.setText(detail)  # a retry failed again: no focus jump
+            return
         self._problem_kind = kind
         self.problem.show_problem(kind, detail)
         self.pages.setCurrentIndex(PAGE_PROBLEM)
@@ -716,7 +738,26 @@ class MainWindow(QMainWindow):
 
     def retry(self) -> None:
         self.retry_requested.emit()
-        self.controller.load_stores()
+        self.controller.retry_now()
+
+    def _on_link_changed(self, state: Any) -> None:
+        """The connectivity state: the top bar's indicator and the retry banner."""
+        self.link_status.set_link(state.link.value)
+        conn = self.controller.connectivity
+        waiting = bool(conn.waiting()) if conn is not None else False
+        retry_at = conn.next_retry_at() if conn is not None else state.retry_at
+        self.retry_banner.show_state(state.link.value, retry_at, waiting)
+
+    def quit_now(self) -> None:
+        """Close without asking (SIGTERM / SIGINT): pending sales stay in the journal and
+        are logged; they are sent when Kasir starts again."""
+        pending = self.outbox.safe_pending_count() if self.outbox is not None else 0
+        if pending:
+            log.warning("quitting on a signal with %d sales not sent yet (kept)", pending)
+        self._quit_confirmed = True
+        if self._quit_box is not None:
+            self._quit_box.done(0)
+        self.close()
 
     # --- offline queue and history ------------------------------------------------------
     def show_history(self, select: str | None = None) -> None:

@@ -122,7 +122,7 @@ async def _sale(report: _Report, work: Path) -> None:
         watcher = PaymentWatcher(client, interval=0.1)
 
         with report.step_of("window"):
-            from .app import build_window
+            from .session import build_window
 
             window, *_rest = build_window(
                 client, db=db, demo=True, sandbox_origin=base_url, terminal=TERMINAL

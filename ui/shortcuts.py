@@ -40,7 +40,13 @@ def shortcut_rows() -> list[tuple[str, str]]:
             tr("Pengiriman: pilih kurir", "Shipping: choose the courier"),
         ),
         ("F4 / Ctrl+H", tr("Riwayat penjualan", "Sales history")),
-        ("F5", tr("Cek status pembayaran sekarang", "Check the payment status now")),
+        (
+            "F5",
+            tr(
+                "Perbarui katalog (layar jual) / cek status pembayaran sekarang",
+                "Refresh the catalog (sale screen) / check the payment status now",
+            ),
+        ),
         ("Ctrl+N", tr("Penjualan baru (di layar pembayaran)", "New sale (on the payment screen)")),
         ("Esc", tr("Kembali", "Back")),
         ("Ctrl+Shift+Del", tr("Kosongkan keranjang", "Clear the cart")),

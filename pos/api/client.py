@@ -64,7 +64,7 @@ from .models import (
     StoreProduct,
     WarehouseResult,
 )
-from .ratelimit import Clock, RateLimiter, Sleep
+from .ratelimit import Clock, RateLimiter, RequestOutcome, Sleep
 
 DEFAULT_BASE_URL = "https://api.scalev.com"
 MAX_PAGE_SIZE = 25
@@ -253,6 +253,7 @@ class ScalevClient:
         event_hooks: Mapping[str, list[Callable[..., Awaitable[Any]]]] | None = None,
         interactive_reserve: int = INTERACTIVE_RESERVE,
         request_deadline: float = 25.0,
+        on_outcome: Callable[[RequestOutcome], None] | None = None,
     ) -> None:
         self.base_url = _check_base_url(base_url)
         _check_api_key(api_key)
@@ -279,6 +280,8 @@ class ScalevClient:
         )
         #: ``X-Ratelimit-Remaining`` of the last response that carried it.
         self.rate_limit_remaining: int | None = None
+        #: called once per finished attempt (connectivity, budgets); must not raise
+        self.on_outcome = on_outcome
         timeout = httpx.Timeout(
             connect=connect_timeout, read=read_timeout, write=read_timeout, pool=connect_timeout
         )
@@ -347,6 +350,8 @@ class ScalevClient:
                     )
             except TimeoutError as exc:  # the overall deadline, not httpx's per-read timeout
                 logger.debug("%s %s: no complete answer within the deadline", method, path)
+                if self.on_outcome is not None:
+                    self.on_outcome(RequestOutcome(method, path, error="DeadlineExceeded"))
                 deadline_error = APITimeoutError(
                     f"{method} {path}: no complete answer within {self.request_deadline:.0f} s",
                     may_have_sent=True,
@@ -368,6 +373,8 @@ class ScalevClient:
                     "%s %s failed after %.0f ms: %s", method, path, elapsed, type(exc).__name__
                 )
                 error = self._transport_error(exc, method, path)
+                if self.on_outcome is not None:
+                    self.on_outcome(RequestOutcome(method, path, error=type(exc).__name__))
                 if create and error.may_have_sent:
                     raise OrderOutcomeUnknown(
                         f"{method} {path}: no answer after sending ({type(exc).__name__}); "
@@ -395,6 +402,17 @@ class ScalevClient:
                 "?" if remaining is None else remaining,
             )
             status = response.status_code
+            if self.on_outcome is not None:
+                retry_after = self.limiter.retry_after_delay(response.headers.get("retry-after"))
+                self.on_outcome(
+                    RequestOutcome(
+                        method,
+                        path,
+                        status=status,
+                        retry_after=retry_after,
+                        headers=response.headers,
+                    )
+                )
             if 200 <= status < 300:
                 return response
 

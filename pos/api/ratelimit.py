@@ -40,6 +40,8 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from email.utils import parsedate_to_datetime
 
+from .errors import ScalevError
+
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
 
@@ -99,6 +101,11 @@ class RateLimiter:
         self._max_server_wait = max_server_wait
         self._sent: deque[_Slot] = deque()
         self._blocked_until = 0.0
+        #: the server's burst window as last reported: (remaining, monotonic reset time)
+        self._server_window: tuple[int, float] | None = None
+        #: the key's hourly budget (``None``: not tracked); bulk requests never take it
+        #: below its reserve (they raise :class:`HourlyBudgetReserved` instead)
+        self.budget: HourlyBudget | None = None
         self._lock = asyncio.Lock()  # bulk requests wait in line here
         self._interactive_lock = asyncio.Lock()  # interactive ones here: never behind bulk
 
@@ -131,12 +138,30 @@ class RateLimiter:
                     since = sorted(slot.since for slot in self._sent)[len(self._sent) - limit]
                     wait = max(since + self.period - now, _MIN_WAIT)
                 wait = max(wait, self._blocked_until - now)
+                if limit < self.max_requests:
+                    wait = max(wait, self._shared_window_wait(now))
                 if wait <= 0:
+                    if self.budget is not None:
+                        if bulk and not interactive:
+                            self.budget.check_bulk()
+                        self.budget.record()
                     slot = _Slot(now)
                     self._sent.append(slot)
                     _current_slot.set(slot)
                     return
                 await self._sleep(wait)
+
+    def _shared_window_wait(self, now: float) -> float:
+        """Seconds a bulk request waits because the SERVER's window (shared by every till on
+        the key) has no more than ``reserve`` requests left: those stay for orders and
+        payment checks, of this till or another one."""
+        if self._server_window is None:
+            return 0.0
+        remaining, reset_at = self._server_window
+        if now >= reset_at:
+            self._server_window = None
+            return 0.0
+        return reset_at - now if remaining <= self.reserve else 0.0
 
     def block_for(self, seconds: float) -> None:
         """Send nothing for ``seconds`` (e.g. after a 429)."""
@@ -178,10 +203,19 @@ class RateLimiter:
             slot.since = max(slot.since, self._clock())
             slot.answered = True
             _current_slot.set(None)
+        if self.budget is not None:
+            self.budget.observe(headers)
         remaining_f = _parse_float(headers.get("x-ratelimit-remaining"))
         if remaining_f is None:
             return None
         remaining = int(remaining_f)
+        limit_f = _parse_float(headers.get("x-ratelimit-limit"))
+        if limit_f is not None and limit_f <= self.max_requests:  # the burst window's figures
+            reset = self.reset_delay(headers.get("x-ratelimit-reset"))
+            self._server_window = (
+                remaining,
+                self._clock() + (self.period if reset is None else reset),
+            )
         if remaining <= 0:
             delay = self.reset_delay(headers.get("x-ratelimit-reset"))
             if delay is None:
@@ -213,3 +247,140 @@ def _parse_float(value: str | None) -> float | None:
     if result != result or result in (float("inf"), float("-inf")):
         return None
     return result
+
+
+class RequestOutcome:
+    """What one finished attempt of a request ended with (the client's ``on_outcome`` hook):
+    an HTTP ``status`` (``None`` when no answer came: ``error`` names the transport failure),
+    the ``Retry-After`` delay in seconds and the ``X-Ratelimit-*`` headers as sent."""
+
+    __slots__ = ("error", "headers", "method", "path", "retry_after", "status")
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        *,
+        status: int | None = None,
+        error: str | None = None,
+        retry_after: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.status = status
+        self.error = error
+        self.retry_after = retry_after
+        self.headers: dict[str, str] = {
+            k.lower(): v for k, v in (headers or {}).items() if k.lower().startswith("x-ratelimit")
+        }
+
+    def __repr__(self) -> str:
+        what = self.status if self.status is not None else self.error
+        return f"RequestOutcome({self.method} {self.path} -> {what})"
+
+
+class HourlyBudgetReserved(ScalevError):
+    """A bulk request (catalog paging) would take the key's hourly budget below its reserve:
+    the refresh stops, the cached catalog stays, orders and payment checks go on."""
+
+    def __init__(self, remaining: int, reserve: int) -> None:
+        super().__init__(f"hourly budget: {remaining} requests left, {reserve} kept in reserve")
+        self.remaining = remaining
+        self.reserve = reserve
+
+
+class HourlyBudget:
+    """The key's hourly request budget (Scalev: 10,000 requests per hour per key).
+
+    Two sources, the tighter one wins: the server's ``X-Ratelimit-*`` headers when they
+    describe the hourly bucket (``X-Ratelimit-Limit`` above the burst window's size) — they
+    see every terminal on the key — and this client's own count of requests over the last
+    ``period`` seconds. Bulk requests (catalog paging) may only spend down to ``reserve`` (a
+    fraction of ``limit``, default 20 %); every other request spends freely — an order or a
+    payment check is never refused or delayed by the budget.
+    """
+
+    def __init__(
+        self,
+        limit: int = 10_000,
+        *,
+        reserve_fraction: float = 0.2,
+        period: float = 3600.0,
+        burst_limit: int = 100,
+        clock: Clock = time.monotonic,
+        wall_clock: Clock = time.time,
+    ) -> None:
+        if limit < 1 or period <= 0:
+            raise ValueError("an hourly budget needs a positive limit and period")
+        self.limit = limit
+        self.reserve_fraction = min(max(reserve_fraction, 0.0), 1.0)
+        self.period = period
+        self.burst_limit = burst_limit
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._sent: deque[float] = deque()
+        self._total = 0  # requests recorded since this budget was made
+        #: (remaining, own total when seen, monotonic reset) of the server's hourly bucket
+        self._server: tuple[int, int, float] | None = None
+        self._server_limit: int | None = None
+
+    @property
+    def reserve(self) -> int:
+        return round((self._server_limit or self.limit) * self.reserve_fraction)
+
+    def record(self) -> None:
+        """One request was sent on the key."""
+        now = self._clock()
+        self._sent.append(now)
+        self._total += 1
+        self._expire(now)
+
+    def _expire(self, now: float) -> None:
+        while self._sent and now - self._sent[0] >= self.period:
+            self._sent.popleft()
+
+    def used(self) -> int:
+        """Requests this client sent in the last ``period`` seconds."""
+        self._expire(self._clock())
+        return len(self._sent)
+
+    def observe(self, headers: Mapping[str, str]) -> None:
+        """Read a response's ``X-Ratelimit-*``: kept when they describe the hourly bucket."""
+        limit = _parse_float(headers.get("x-ratelimit-limit"))
+        remaining = _parse_float(headers.get("x-ratelimit-remaining"))
+        if limit is None or remaining is None or limit <= self.burst_limit:
+            return
+        now = self._clock()
+        reset = _parse_float(headers.get("x-ratelimit-reset"))
+        if reset is None:
+            reset_at = now + self.period
+        elif reset >= _EPOCH_THRESHOLD:
+            reset_at = now + max(reset - self._wall_clock(), 0.0)
+        else:
+            reset_at = now + max(reset, 0.0)
+        self._server_limit = int(limit)
+        self._server = (int(remaining), self._total, reset_at)
+
+    def remaining(self) -> int:
+        """The best estimate of requests left in the key's hour."""
+        now = self._clock()
+        self._expire(now)
+        own = (self._server_limit or self.limit) - len(self._sent)
+        if self._server is None:
+            return max(own, 0)
+        remaining, seen, reset_at = self._server
+        if now >= reset_at:
+            self._server = None
+            return max(own, 0)
+        since = self._total - seen
+        return max(min(own, remaining - since), 0)
+
+    def allows_bulk(self, cost: int = 1) -> bool:
+        """Whether ``cost`` more bulk requests keep the budget at or above the reserve."""
+        return self.remaining() - cost >= self.reserve
+
+    def check_bulk(self, cost: int = 1) -> None:
+        """Raise :class:`HourlyBudgetReserved` unless :meth:`allows_bulk`."""
+        if not self.allows_bulk(cost):
+            raise HourlyBudgetReserved(self.remaining(), self.reserve)

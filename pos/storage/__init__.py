@@ -4,10 +4,11 @@ from .catalog_cache import CatalogCache
 from .db import Database, StorageError
 from .journal import JournalStateError, SaleJournal, SaleRecord, SaleState
 from .lock import AlreadyRunning, DataDirLock
-from .settings import Settings
+from .settings import CachedStore, Settings, StoreCache
 
 __all__ = [
     "AlreadyRunning",
+    "CachedStore",
     "CatalogCache",
     "DataDirLock",
     "Database",
@@ -17,4 +18,5 @@ __all__ = [
     "SaleState",
     "Settings",
     "StorageError",
+    "StoreCache",
 ]

@@ -168,6 +168,23 @@ class CatalogCache:
             ).fetchone()
         return None if row is None else str(row[0])
 
+    def info(self, store_id: int) -> tuple[datetime, int] | None:
+        """When the store's usable catalog was saved (UTC) and how many items it holds."""
+        with self._db.reading() as c:
+            row = c.execute(
+                "SELECT saved_at, item_count, format FROM catalog_cache WHERE store_id = ?",
+                (store_id,),
+            ).fetchone()
+        if row is None or row[2] != FORMAT:
+            return None
+        try:
+            saved = datetime.fromisoformat(str(row[0]))
+        except ValueError:
+            return None
+        if saved.tzinfo is None:
+            saved = saved.replace(tzinfo=UTC)
+        return saved, int(row[1])
+
     def clear(self, store_id: int | None = None) -> None:
         with self._db.transaction() as c:
             if store_id is None:

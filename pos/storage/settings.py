@@ -1,8 +1,11 @@
-"""Key/value settings (JSON values) in the database: ``last_store_id`` and friends."""
+"""Key/value settings (JSON values) in the database: ``last_store_id`` and friends, and the
+cache of the store list and each store's payment methods (:class:`StoreCache`)."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from .db import Database
@@ -45,3 +48,65 @@ class Settings:
             except ValueError:
                 continue
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class CachedStore:
+    """A store as the till needs it offline (the fields of ``pos.api.models.Store`` that a
+    sale uses), read from the cache before any network."""
+
+    id: int
+    unique_id: str
+    name: str
+    payment_methods: tuple[str, ...] = ()
+
+
+class StoreCache:
+    """The last store list and each store's payment methods, kept in :class:`Settings` like
+    the catalog is kept in the catalog cache: an offline start shows the last store."""
+
+    STORES = "cache.stores"
+    METHODS = "cache.payment_methods."
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    def save_stores(self, stores: Iterable[Any]) -> None:
+        rows = [
+            {
+                "id": int(s.id),
+                "unique_id": str(s.unique_id),
+                "name": str(s.name or ""),
+                "payment_methods": [str(m) for m in s.payment_methods],
+            }
+            for s in stores
+        ]
+        self._settings.set(self.STORES, rows)
+
+    def stores(self) -> list[CachedStore]:
+        rows = self._settings.get(self.STORES)
+        if not isinstance(rows, list):
+            return []
+        out: list[CachedStore] = []
+        for row in rows:
+            try:
+                out.append(
+                    CachedStore(
+                        int(row["id"]),
+                        str(row["unique_id"]),
+                        str(row.get("name") or ""),
+                        tuple(str(m) for m in row.get("payment_methods") or ()),
+                    )
+                )
+            except (KeyError, TypeError, ValueError, AttributeError):
+                continue  # a damaged row is a cache miss, never a failure
+        return out
+
+    def save_methods(self, store_id: int, methods: Iterable[str]) -> None:
+        self._settings.set(f"{self.METHODS}{int(store_id)}", [str(m) for m in methods])
+
+    def methods(self, store_id: int) -> list[str] | None:
+        value = self._settings.get(f"{self.METHODS}{int(store_id)}")
+        if not isinstance(value, list) or not all(isinstance(m, str) for m in value):
+            return None
+        return list(value)

@@ -118,31 +118,29 @@ def test_cached_catalog_paints_before_the_network(
     httpx/pydantic/SSL work before the paint), prints the bench marker, then goes online."""
     from ui_support import SAMPLE_ITEMS
 
-    import ui.app as app_module
+    import ui.startup as startup
     from pos.storage import CatalogCache, Database, Settings
-    from ui.app import LazyClient
+    from ui.startup import BenchObserver, LazyClient
 
     db = Database.open(tmp_path / "kasir.sqlite3")
     CatalogCache(db).save(7, list(SAMPLE_ITEMS))
     Settings(db).set("last_store_id", "7")
     db.close()
     order: list[str] = []
-    ready, make = app_module._bench_ready, app_module.make_api_client
+    make = startup.make_api_client
 
-    def on_ready(window: Any) -> None:
-        order.append(f"painted {window.catalog.model.rowCount()}")
-        ready(window)
+    class Observer(BenchObserver):
+        def painted(self, window: Any) -> None:
+            order.append(f"painted {window.catalog.model.rowCount()}")
+            super().painted(window)
 
-    def on_client(base_url: str, api_key: str) -> Any:
+    def on_client(base_url: str, api_key: str, **kw: Any) -> Any:
         order.append("client")
-        return make(base_url, api_key)
+        return make(base_url, api_key, **kw)
 
-    monkeypatch.setattr(app_module, "_bench_ready", on_ready)
-    monkeypatch.setattr(app_module, "make_api_client", on_client)
-    monkeypatch.setenv("KASIR_BENCH_READY", "1")
-    monkeypatch.delenv("KASIR_BENCH_EXIT", raising=False)
+    monkeypatch.setattr(startup, "make_api_client", on_client)
     cfg = Config(base_url="http://127.0.0.1:9", api_key="sk_test_offline", data_dir=tmp_path)
-    session = _run(qtbot, start_session(cfg))
+    session = _run(qtbot, start_session(cfg, observer=Observer(ready=True)))
     w = session.window
     qtbot.addWidget(w)
     assert isinstance(session.client, LazyClient)
@@ -156,7 +154,7 @@ def test_cached_catalog_paints_before_the_network(
 
 
 def test_lazy_client_creates_once_and_runs_callbacks() -> None:
-    from ui.app import LazyClient
+    from ui.netclient import LazyClient
 
     made: list[Any] = []
     seen: list[Any] = []
@@ -223,7 +221,7 @@ def test_start_up_imports_leave_the_later_screens_for_later() -> None:
 
 
 def test_resume_gc_turns_the_collector_back_on_with_start_up_objects_frozen() -> None:
-    from ui.app import resume_gc
+    from ui.startup import resume_gc
 
     gc.disable()
     try:
@@ -258,22 +256,19 @@ def test_restart_paints_the_first_cached_items_then_puts_every_item_in_place(
 ) -> None:
     """A big cached catalog: the first paint decodes only the head of the cache; every item
     is in the grid right after it, before the network starts."""
-    import ui.app as app_module
     from pos.storage.catalog_cache import HEAD_ITEMS
+    from ui.startup import BenchObserver
 
     items = _big_cache(tmp_path, HEAD_ITEMS + 600)
     at_paint: list[int] = []
-    ready = app_module._bench_ready
 
-    def on_ready(window: Any) -> None:
-        at_paint.append(window.catalog.model.total_count())
-        ready(window)
+    class Observer(BenchObserver):
+        def painted(self, window: Any) -> None:
+            at_paint.append(window.catalog.model.total_count())
+            super().painted(window)
 
-    monkeypatch.setattr(app_module, "_bench_ready", on_ready)
-    monkeypatch.setenv("KASIR_BENCH_READY", "1")
-    monkeypatch.delenv("KASIR_BENCH_EXIT", raising=False)
     cfg = Config(base_url="http://127.0.0.1:9", api_key="sk_test_offline", data_dir=tmp_path)
-    session = _run(qtbot, start_session(cfg))
+    session = _run(qtbot, start_session(cfg, observer=Observer(ready=True)))
     w = session.window
     qtbot.addWidget(w)
     qtbot.waitUntil(lambda: session.client.created, timeout=5000)  # after the paint
@@ -292,7 +287,7 @@ def test_a_scan_before_the_whole_cache_is_in_finds_an_item_past_the_head(
 
     from pos.storage import Database
     from pos.storage.catalog_cache import HEAD_ITEMS
-    from ui.app import _show_cached_catalog, build_window
+    from ui.startup import _show_cached_catalog, build_window
 
     items = _big_cache(tmp_path, HEAD_ITEMS + 100)
     db = Database.open(tmp_path / "kasir.sqlite3")
@@ -317,7 +312,7 @@ def test_the_post_paint_steps_name_real_models_and_modules() -> None:
     from pydantic import BaseModel
 
     from pos.api import models
-    from ui.app import PREBUILT_MODELS, SANDBOX_MODULES, WARM_MODULES
+    from ui.startup import PREBUILT_MODELS, SANDBOX_MODULES, WARM_MODULES
 
     assert all(issubclass(getattr(models, name), BaseModel) for name in PREBUILT_MODELS)
     optional = {"click", "PIL.Image"}  # loaded by httpx / qrcode only when installed
