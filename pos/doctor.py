@@ -8,7 +8,6 @@ keyring backend and whether it is secure, backend reachability and printer statu
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import platform
 import sys
@@ -16,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import TextIO
-from urllib.parse import urlsplit
 
 from pos.config import (
     ENV_API_KEY,
@@ -28,6 +26,7 @@ from pos.config import (
     log_dir,
     resolve_api_key,
 )
+from pos.domain.urls import base_url_allowed
 from pos.logs import redact, register_secret
 
 ENV_BASE_URL = "KASIR_BASE_URL"
@@ -57,17 +56,7 @@ def _dir_status(path: Path) -> str:
 
 def _transport_allowed(base_url: str) -> bool:
     """https anywhere; plain http only to a loopback sandbox (never send the key in clear)."""
-    parts = urlsplit(base_url)
-    if parts.scheme == "https":
-        return True
-    if parts.scheme != "http" or not parts.hostname:
-        return False
-    if parts.hostname == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(parts.hostname).is_loopback
-    except ValueError:
-        return False
+    return base_url_allowed(base_url)
 
 
 def check_backend(base_url: str, api_key: str, timeout: float = 5.0) -> tuple[bool, str]:

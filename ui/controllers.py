@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtCore import QObject, Signal
 
 from pos.domain.cart import Cart
+from pos.domain.order_status import is_finished
 
 from .errors import describe_error, is_auth_error, is_connection_error
 from .tasks import TaskRunner
@@ -25,9 +26,6 @@ if TYPE_CHECKING:
     from pos.domain.sale import SaleDraft
 
 log = logging.getLogger(__name__)
-
-PAID_STATUSES = ("paid", "settled")
-CLOSED_STATUSES = ("canceled", "closed", "rts")
 
 
 class CatalogServiceLike(Protocol):
@@ -281,11 +279,7 @@ class SaleController(QObject):
     # --- payment ----------------------------------------------------------------------
     def watch_payment(self) -> None:
         order = self.order
-        if (
-            order is None
-            or order.payment_status in PAID_STATUSES
-            or order.status in CLOSED_STATUSES
-        ):
+        if order is None or is_finished(order.status, order.payment_status):
             return
         self.runner.start("payment-watch", self.watcher.watch(order.id, self._on_order))
 
@@ -313,7 +307,7 @@ class SaleController(QObject):
             return
         self.order = order
         self.order_updated.emit(order)
-        finished = order.payment_status in PAID_STATUSES or order.status in CLOSED_STATUSES
+        finished = is_finished(order.status, order.payment_status)
         watch = self.runner.task("payment-watch")
         if finished and watch is not None and watch is not asyncio.current_task():
             self.runner.cancel("payment-watch")  # the watcher itself returns on its own

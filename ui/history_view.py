@@ -245,7 +245,13 @@ class HistoryView(QWidget):
     print_requested = Signal(object)
     pdf_requested = Signal(object)
 
-    def __init__(self, bridge: OutboxBridge, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        bridge: OutboxBridge,
+        parent: QWidget | None = None,
+        *,
+        sandbox_origin: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("historyPage")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -339,7 +345,7 @@ class HistoryView(QWidget):
             tr("Perbarui status", "Refresh status") + "  (F5)",
             tr("Perbarui status dari Scalev", "Refresh the status from Scalev"),
         )
-        self.whatsapp = WhatsAppButton(self.notifier, self)
+        self.whatsapp = WhatsAppButton(self.notifier, self, sandbox_origin=sandbox_origin)
         self.whatsapp.setObjectName("historyWhatsApp")
         self.print_button = button(
             "historyPrint", tr("Cetak struk", "Print receipt"), tr("Cetak struk", "Print receipt")

@@ -443,7 +443,9 @@ class MainWindow(QMainWindow):
         if self._history is None and self.outbox is not None:
             from .history_view import HistoryView
 
-            page = self._history = HistoryView(self.outbox, self.pages)
+            page = self._history = HistoryView(
+                self.outbox, self.pages, sandbox_origin=self._sandbox_origin
+            )
             page.open_requested.connect(lambda row: self.open_sale(row.pos_ref))
             page.back_requested.connect(self.leave_history)
             page.print_requested.connect(

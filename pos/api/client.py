@@ -25,7 +25,6 @@ resending the same filters with each cursor.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 import random
 import time
@@ -35,6 +34,8 @@ from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, ValidationError
+
+from pos.domain.urls import base_url_problem
 
 from .errors import (
     APIConnectionError,
@@ -98,37 +99,28 @@ class _BearerAuth(httpx.Auth):
         return "_BearerAuth(<redacted>)"
 
 
+_BASE_URL_PROBLEMS = {
+    "invalid": "base_url is not a valid URL",
+    "no_host": "base_url needs a host",
+    "credentials": "base_url must not contain credentials",
+    "http_not_loopback": (
+        "base_url must use https unless the host is a loopback address "
+        "(127.0.0.0/8, ::1, localhost)"
+    ),
+    "scheme": "base_url must be an https:// URL",
+}
+
+
 def _check_base_url(base_url: str) -> str:
-    """Return the normalised base URL; https only, except http on a loopback host."""
+    """Return the normalised base URL; the rule is :func:`pos.domain.urls.base_url_problem`."""
+    problem = base_url_problem(base_url)
+    if problem is not None:
+        raise ValueError(_BASE_URL_PROBLEMS.get(problem, "base_url is not allowed"))
     try:
-        url = httpx.URL(base_url)
+        url = httpx.URL(base_url.strip())
     except (httpx.InvalidURL, TypeError) as exc:
         raise ValueError("base_url is not a valid URL") from exc
-    host = (url.host or "").lower().rstrip(".")
-    if not host:
-        raise ValueError("base_url needs a host")
-    if url.scheme == "https":
-        pass
-    elif url.scheme == "http":
-        if not _is_loopback(host):
-            raise ValueError(
-                "base_url must use https unless the host is a loopback address "
-                "(127.0.0.0/8, ::1, localhost)"
-            )
-    else:
-        raise ValueError("base_url must be an https:// URL")
-    if url.userinfo:
-        raise ValueError("base_url must not contain credentials")
     return str(url.copy_with(query=None, fragment=None)).rstrip("/")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def _check_api_key(api_key: str) -> None:

@@ -14,6 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from pos.domain import order_status
+
 
 class ScalevModel(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True, frozen=False, defer_build=True)
@@ -337,11 +339,16 @@ class Order(ScalevModel):
 
     @property
     def is_paid(self) -> bool:
-        return self.payment_status in ("paid", "settled")
+        return order_status.is_paid(self.payment_status)
 
     @property
     def is_closed(self) -> bool:
-        return self.status in ("canceled", "closed", "rts")
+        return order_status.is_closed(self.status)
+
+    @property
+    def is_finished(self) -> bool:
+        """Paid or closed: nothing more to wait for (:mod:`pos.domain.order_status`)."""
+        return order_status.is_finished(self.status, self.payment_status)
 
 
 class OrderListItem(ScalevModel):

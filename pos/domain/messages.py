@@ -27,6 +27,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The cart holds physical goods: fill in the shipping details.",
     ),
     "address_required": ("Alamat pengiriman wajib diisi.", "Shipping address is required."),
+    "payment_link_unsafe": (
+        "Tautan pembayaran kosong atau tidak aman — tidak dibagikan. Periksa pesanan di Scalev.",
+        "The payment link is missing or not secure — not shared. Check the order in Scalev.",
+    ),
     # storage
     "storage_readonly": (
         "Folder data tidak bisa ditulis. Periksa izin folder data Kasir.",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from pos.domain.order_status import is_canceled_payment, is_closed, is_paid
 from pos.storage.journal import DONE, PENDING, SaleJournal, SaleRecord, SaleState
 
 from .outbox import payment_link_for
@@ -31,20 +32,15 @@ STATUSES = (
 if TYPE_CHECKING:
     from pos.api.models import Order
 
-_PAID = frozenset({"paid", "settled"})
-_CANCELED_ORDER = frozenset({"canceled", "cancelled", "closed", "rts"})
-_CANCELED_PAYMENT = frozenset({"canceled", "cancelled", "expired", "refunded"})
-
 
 def status_of(rec: SaleRecord) -> str:
     """The row status of a journal record (see :data:`STATUSES`)."""
     if rec.state in DONE:
         order = rec.order or {}
-        payment = (rec.payment_status or order.get("payment_status") or "").lower()
-        order_status = str(order.get("status") or "").lower()
-        if payment in _PAID:
+        payment = str(rec.payment_status or order.get("payment_status") or "").lower()
+        if is_paid(payment):
             return "paid"
-        if order_status in _CANCELED_ORDER or payment in _CANCELED_PAYMENT:
+        if is_closed(order.get("status")) or is_canceled_payment(payment):
             return "canceled"
         if payment == "failed":
             return "failed"
