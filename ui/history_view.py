@@ -49,6 +49,7 @@ from .errors import describe_error
 from .i18n import tr
 from .money import format_idr
 from .outbox_ui import OutboxBridge
+from .plain_text import shown, tooltip
 from .share_buttons import WhatsAppButton
 
 log = logging.getLogger(__name__)
@@ -203,11 +204,11 @@ class HistoryModel(QAbstractTableModel):
             if col == COL_TIME:
                 return indonesian_datetime(row.created_at)
             if col == COL_CUSTOMER:
-                return row.customer_name
+                return shown(row.customer_name)
             if col == COL_PHONE:
                 return local_phone(row.customer_phone)
             if col == COL_ORDER:
-                return row.order_number or row.order_id or "—"
+                return shown(row.order_number or row.order_id) or "—"
             if col == COL_TOTAL:
                 return format_idr(row.total)
             if col == COL_STATUS:
@@ -219,7 +220,7 @@ class HistoryModel(QAbstractTableModel):
             and row.last_error
             and col in (COL_STATUS, COL_LOCAL)
         ):
-            return row.last_error
+            return tooltip(row.last_error)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_TOTAL:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if col == COL_STATUS and role in (
@@ -315,6 +316,7 @@ class HistoryView(QWidget):
         self.empty.hide()
         self.detail = QLabel(self)
         self.detail.setObjectName("historyDetail")
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)  # server names, numbers, errors
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -544,7 +546,7 @@ class HistoryView(QWidget):
     def _detail_text(self, row: Any) -> str:
         if row is None:
             return ""
-        parts = [f"{row.store_name} · {row.customer_name} · {format_idr(row.total)}"]
+        parts = [f"{shown(row.store_name)} · {shown(row.customer_name)} · {format_idr(row.total)}"]
         if row.status == "pending":
             parts.append(
                 tr(
@@ -605,6 +607,7 @@ class HistoryView(QWidget):
         box.setObjectName(name)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(title)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # customer names are server/cashier text
         box.setText(text)
         ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
         ok.setObjectName(name + "Yes")

@@ -75,6 +75,7 @@ class ProblemScreen(QWidget):
         self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail = QLabel(self)
         self.detail.setObjectName("problemDetail")
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)  # error details: server text
         self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.detail.setWordWrap(True)
         self.retry = QPushButton(tr("Coba lagi", "Retry"), self)

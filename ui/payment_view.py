@@ -135,11 +135,16 @@ class PaymentView(QWidget):
         self.amount.setAccessibleName(tr("Jumlah", "Amount"))
         self.order_number = QLabel(self)
         self.order_number.setObjectName("orderNumber")
+        # Server text (order number, customer, method, status) is shown as plain text.
+        for label in (self.qr, self.status, self.amount, self.order_number):
+            label.setTextFormat(Qt.TextFormat.PlainText)
         self.order_number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.method = QLabel(self)
         self.method.setObjectName("paymentMethodLabel")
+        self.method.setTextFormat(Qt.TextFormat.PlainText)
         self.customer = QLabel(self)
         self.customer.setObjectName("paymentCustomer")
+        self.customer.setTextFormat(Qt.TextFormat.PlainText)
 
         self.url = QLineEdit(self)
         self.url.setObjectName("paymentUrl")

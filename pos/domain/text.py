@@ -47,6 +47,14 @@ def display_text(value: object, max_len: int | None = DISPLAY_MAX) -> str:
     if value is None:
         return ""
     text = value if isinstance(value, str) else str(value)
+    if (
+        text.isprintable()  # no Cc/Cf/Zl/Zp/Zs other than " " (the common case, at C speed)
+        and _INVISIBLE_LETTERS.isdisjoint(text)
+        and "  " not in text
+        and text == text.strip()
+        and (max_len is None or len(text) <= max_len)
+    ):
+        return text
     cleaned = " ".join("".join(_cleaned_chars(text)).split())
     if max_len is not None and len(cleaned) > max_len:
         cleaned = cleaned[: max(0, max_len - 1)].rstrip() + "…"
