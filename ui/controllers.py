@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtCore import QObject, Signal
 
 from pos.domain.cart import Cart
+from pos.domain.customer import InvalidInput
 from pos.domain.order_status import is_finished
 
 from .errors import describe_error, is_auth_error, is_connection_error
+from .i18n import message
 from .tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -85,6 +87,8 @@ class SaleController(QObject):
         backend_failed(str, str): ``("auth" | "network", text)`` — the backend cannot be used.
         backend_ok(): the backend answered.
         sale_queued(str, bool): the sale is kept for the outbox (pos_ref, queued).
+        cart_refused(str): a cart change was refused (quantity, price or total out of
+            bounds); the cashier text. The cart is unchanged.
     """
 
     stores_changed = Signal(list)
@@ -103,6 +107,7 @@ class SaleController(QObject):
     #: (pos_ref, queued): the backend could not create the order now; the sale is kept in the
     #: journal and the outbox finishes it (queued=True: never sent; False: being confirmed)
     sale_queued = Signal(str, bool)
+    cart_refused = Signal(str)
 
     def __init__(
         self,
@@ -222,11 +227,19 @@ class SaleController(QObject):
 
     # --- cart -------------------------------------------------------------------------
     def add_item(self, item: CatalogItem, quantity: int = 1) -> None:
-        self.cart.add(item, quantity)
+        try:
+            self.cart.add(item, quantity)
+        except InvalidInput as exc:
+            self.cart_refused.emit(message(exc.message_id))
+            return
         self.cart_changed.emit()
 
     def set_quantity(self, key: str, quantity: int) -> None:
-        self.cart.set_quantity(key, quantity)
+        try:
+            self.cart.set_quantity(key, quantity)
+        except InvalidInput as exc:
+            self.cart_refused.emit(message(exc.message_id))
+            return
         self.cart_changed.emit()
 
     def change_quantity(self, key: str, delta: int) -> None:

@@ -351,6 +351,7 @@ class MainWindow(QMainWindow):
         self.queued.history_requested.connect(lambda: self.show_history(self.queued.pos_ref))
         self.queued.show_qr_requested.connect(self.open_sale)
         controller.sale_queued.connect(self._on_sale_queued)
+        controller.cart_refused.connect(notifier.warning)
         notifier.link_activated.connect(self._on_link)
         if outbox is not None:
             outbox.counts_changed.connect(self.pending_badge.set_counts)

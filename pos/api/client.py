@@ -66,6 +66,13 @@ from .ratelimit import Clock, RateLimiter, Sleep
 
 DEFAULT_BASE_URL = "https://api.scalev.com"
 MAX_PAGE_SIZE = 25
+#: A reply body larger than this is refused (InvalidResponseError), never parsed.
+MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+#: Pages one listing may take (25 items each: 250,000 items) before paging stops.
+MAX_PAGES = 10_000
+#: ``on_invalid(what, reason)``: an item that does not fit its model was skipped, or paging
+#: stopped early; ``reason`` names locations and kinds only, never values.
+InvalidItem = Callable[[str, str], None]
 #: requests of each rate-limit window catalog paging leaves to orders and payment checks;
 #: clamped to a tenth of the window (none for tiny limits)
 INTERACTIVE_RESERVE = 8
@@ -146,6 +153,11 @@ def _validate(model: type[M], data: Any, *, what: str, status: int | None = None
         )
         raise InvalidResponseError(
             f"{what}: response does not fit {model.__name__} ({problems})", status_code=status
+        ) from None
+    except (RecursionError, ValueError, TypeError) as exc:  # absurd nesting, huge numbers
+        raise InvalidResponseError(
+            f"{what}: response does not fit {model.__name__} ({type(exc).__name__})",
+            status_code=status,
         ) from None
 
 
@@ -247,6 +259,8 @@ class ScalevClient:
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
         self.max_retries = max_retries
+        #: pages one listing may take when items are skipped and reported (``on_invalid``)
+        self.max_pages = MAX_PAGES
         self._backoff_base = backoff_base
         self._backoff_max = backoff_max
         self._max_retry_wait = max_retry_wait
@@ -443,9 +457,16 @@ class ScalevClient:
             interactive=interactive,
             bulk=bulk,
         )
+        size = len(response.content)
+        if size > MAX_RESPONSE_BYTES:
+            raise InvalidResponseError(
+                f"{method} {path}: response of {size} bytes is above the "
+                f"{MAX_RESPONSE_BYTES}-byte limit",
+                status_code=response.status_code,
+            )
         try:
             return response.json(), response.status_code
-        except ValueError:
+        except (ValueError, RecursionError):
             raise InvalidResponseError(
                 f"{method} {path}: response body is not JSON", status_code=response.status_code
             ) from None
@@ -485,21 +506,40 @@ class ScalevClient:
         page_size: int,
         *,
         bulk: bool = False,
+        on_invalid: InvalidItem | None = None,
     ) -> AsyncIterator[M]:
+        """Every item of every page. With ``on_invalid`` an item that does not fit ``model``
+        is skipped and reported (logged without values) instead of failing the listing, and
+        paging stops after :data:`MAX_PAGES` pages (reported too)."""
         what = f"GET {path}"
         base = {k: v for k, v in filters.items() if v is not None}
         base["page_size"] = _clamp_page_size(page_size)
         cursor: str | None = None
         seen: set[str] = set()
+        pages = 0
         while True:
             params = dict(base)
             if cursor is not None:
                 params["next_cursor"] = cursor
             body, status = await self._get_json("GET", path, params=params, bulk=bulk)
+            pages += 1
             items, has_next, next_cursor = _unwrap_list(body, what=what, status=status)
             for item in items:
-                yield _validate(model, item, what=what, status=status)
+                if on_invalid is None:
+                    yield _validate(model, item, what=what, status=status)
+                    continue
+                try:
+                    valid = _validate(model, item, what=what, status=status)
+                except InvalidResponseError as exc:
+                    logger.warning("skipped one item: %s", exc)
+                    on_invalid(what, str(exc))
+                    continue
+                yield valid
             if not has_next or next_cursor is None:
+                return
+            if on_invalid is not None and pages >= self.max_pages:
+                logger.warning("%s: stopped after %d pages", what, pages)
+                on_invalid(what, f"stopped after {pages} pages")
                 return
             if next_cursor in seen:
                 raise InvalidResponseError(
@@ -546,22 +586,35 @@ class ScalevClient:
     # --- catalog -----------------------------------------------------------------------
 
     def list_store_products(
-        self, store_id: int | str, *, page_size: int = 25
+        self, store_id: int | str, *, page_size: int = 25, on_invalid: InvalidItem | None = None
     ) -> AsyncIterator[StoreProduct]:
-        """``GET /v3/stores/{id}/products`` (numeric id or ``store_…``)."""
+        """``GET /v3/stores/{id}/products`` (numeric id or ``store_…``). ``on_invalid``: skip
+        and report a malformed product instead of failing (see :meth:`_paginate`)."""
         sid = quote(str(store_id), safe="")
-        return self._paginate(StoreProduct, f"/v3/stores/{sid}/products", {}, page_size, bulk=True)
+        return self._paginate(
+            StoreProduct,
+            f"/v3/stores/{sid}/products",
+            {},
+            page_size,
+            bulk=True,
+            on_invalid=on_invalid,
+        )
 
     def list_store_bundles(
-        self, store_id: int, *, page_size: int = 25
+        self, store_id: int, *, page_size: int = 25, on_invalid: InvalidItem | None = None
     ) -> AsyncIterator[StoreBundle]:
         """``GET /v3/stores/{id}/bundles`` (numeric id)."""
         return self._paginate(
-            StoreBundle, f"/v3/stores/{int(store_id)}/bundles", {}, page_size, bulk=True
+            StoreBundle,
+            f"/v3/stores/{int(store_id)}/bundles",
+            {},
+            page_size,
+            bulk=True,
+            on_invalid=on_invalid,
         )
 
     def list_bundles_simplified(
-        self, store_id: int, *, page_size: int = 25
+        self, store_id: int, *, page_size: int = 25, on_invalid: InvalidItem | None = None
     ) -> AsyncIterator[SimplifiedBundle]:
         """``GET /v3/bundles/simplified?store_id=…``: price options with ``unique_id``."""
         return self._paginate(
@@ -570,6 +623,7 @@ class ScalevClient:
             {"store_id": int(store_id)},
             page_size,
             bulk=True,
+            on_invalid=on_invalid,
         )
 
     async def get_bundle(self, bundle_id: int) -> Bundle:
@@ -583,6 +637,7 @@ class ScalevClient:
         search: str | None = None,
         item_type: str | None = None,
         page_size: int = 25,
+        on_invalid: InvalidItem | None = None,
     ) -> AsyncIterator[Product]:
         """``GET /v3/products``: full products (item type, variant weights)."""
         filters = {
@@ -590,7 +645,9 @@ class ScalevClient:
             "search": search,
             "item_type": item_type,
         }
-        return self._paginate(Product, "/v3/products", filters, page_size, bulk=True)
+        return self._paginate(
+            Product, "/v3/products", filters, page_size, bulk=True, on_invalid=on_invalid
+        )
 
     # --- locations and shipping ----------------------------------------------------------
 

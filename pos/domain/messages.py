@@ -21,6 +21,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # cart / sale
     "cart_empty": ("Keranjang masih kosong.", "The cart is empty."),
     "quantity_invalid": ("Jumlah harus lebih dari 0.", "Quantity must be more than 0."),
+    "quantity_too_large": (
+        "Jumlah per barang paling banyak 9999.",
+        "At most 9999 of one item.",
+    ),
+    "total_too_large": (
+        "Total keranjang terlalu besar. Bagi menjadi beberapa penjualan.",
+        "The cart total is too large. Split it into several sales.",
+    ),
+    "price_out_of_range": (
+        "Harga barang ini tidak masuk akal — periksa produknya di Scalev.",
+        "This item's price is not plausible — check the product in Scalev.",
+    ),
     "payment_method_required": ("Pilih metode pembayaran.", "Choose a payment method."),
     "shipping_required": (
         "Keranjang berisi barang fisik: isi data pengiriman.",

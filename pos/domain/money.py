@@ -4,6 +4,15 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+#: Amounts at or above this (Rp1.000.000.000.000.000) are refused: no real price is that high,
+#: and every sum of a cart stays far inside SQLite's 64-bit integers and JSON's exact range.
+AMOUNT_LIMIT = 10**15
+
+
+def amount_in_bounds(value: int) -> bool:
+    """``0 <= value < AMOUNT_LIMIT``."""
+    return 0 <= value < AMOUNT_LIMIT
+
 
 def format_idr(amount: int | Decimal) -> str:
     """``150000`` -> ``"Rp150.000"``; ``-5000`` -> ``"-Rp5.000"``. Fractions are rounded half up."""

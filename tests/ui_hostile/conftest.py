@@ -15,7 +15,7 @@ for _extra in (
     if str(_extra) not in sys.path:
         sys.path.insert(0, str(_extra))
 
-from ui_support import qloop, sandbox_server  # noqa: E402
+from ui_support import fake_app, qloop, sandbox_server  # noqa: E402
 from wiring_support import counter  # noqa: E402
 
-__all__ = ["counter", "qloop", "sandbox_server"]
+__all__ = ["counter", "fake_app", "qloop", "sandbox_server"]
