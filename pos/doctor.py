@@ -63,6 +63,7 @@ def check_backend(base_url: str, api_key: str, timeout: float = 5.0) -> tuple[bo
     """GET ``/v3/stores/simplified?page_size=1`` with the key. Returns (ok, text without key)."""
     import httpx
 
+    register_secret(api_key)  # a key typed in Settings and tested before it is saved
     if not _transport_allowed(base_url):
         return False, "refused: the base URL must be https:// (http only for loopback)"
     url = base_url.rstrip("/") + "/v3/stores/simplified"
