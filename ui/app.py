@@ -555,8 +555,9 @@ class _PreRead:
 def acquire_data_dir(config: Config) -> Any:
     """Take the one-Kasir-per-data-folder lock (raises ``AlreadyRunning``)."""
     from pos.storage import DataDirLock
+    from pos.storage.db import prepare_data_dir
 
-    config.data_dir.mkdir(parents=True, exist_ok=True)
+    prepare_data_dir(config.data_dir)  # a file in the way: its own message, not "unexpected"
     lock = DataDirLock(config.data_dir)
     lock.acquire()
     return lock
@@ -758,10 +759,13 @@ async def start_session(config: Config, *, lock: Any = None, sandbox: Any = None
         try:
             client.real()  # its modules are imported by now (the steps above): quick
         except ValueError as exc:  # a base URL or key the client refuses: the problem screen
+            from pos.domain.urls import BaseUrlRefused
+
             from .errors import describe_error
 
             log.error("API client not created: %s", exc)
-            controller.backend_failed.emit("auth", describe_error(exc))
+            kind = "config" if isinstance(exc, BaseUrlRefused) else "auth"
+            controller.backend_failed.emit(kind, describe_error(exc))
             return
         if image_client is not None:
             image_client.start()

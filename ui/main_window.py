@@ -116,7 +116,7 @@ class ProblemScreen(QWidget):
 
     def show_problem(self, kind: str, detail: str) -> None:
         # the demo server does not come back by retrying: Kasir must be opened again
-        self.retry.setVisible(kind != "demo")
+        self.retry.setVisible(kind not in ("demo", "config"))
         if kind == "demo":
             self.title.setText(
                 tr("Server demo tidak bisa mulai", "The demo server could not start")
@@ -127,6 +127,17 @@ class ProblemScreen(QWidget):
                     "bisa ditulis (lihat keterangan di bawah), lalu buka ulang Kasir.",
                     "Kasir's built-in sample server failed to start. Check that Kasir's data "
                     "folder is writable (see the detail below), then open Kasir again.",
+                    "\n\n",
+                )
+            )
+        elif kind == "config":  # the server address itself is refused (http://, malformed)
+            self.title.setText(tr("Alamat server ditolak", "Server address refused"))
+            self.body.setText(
+                tr(
+                    "Kasir hanya mengirim kunci API lewat https://. Perbaiki alamat server di "
+                    "Pengaturan (F10) atau KASIR_BASE_URL, lalu buka ulang Kasir.",
+                    "Kasir sends the API key over https:// only. Fix the server address in "
+                    "Settings (F10) or KASIR_BASE_URL, then open Kasir again.",
                     "\n\n",
                 )
             )
@@ -626,7 +637,8 @@ class MainWindow(QMainWindow):
         self._problem_kind = kind
         self.problem.show_problem(kind, detail)
         self.pages.setCurrentIndex(PAGE_PROBLEM)
-        (self.problem.retry if kind != "demo" else self.problem.settings_button).setFocus()
+        retry = kind not in ("demo", "config")
+        (self.problem.retry if retry else self.problem.settings_button).setFocus()
 
     def _on_backend_ok(self) -> None:
         if self.page() == PAGE_PROBLEM:

@@ -35,7 +35,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from pos.domain.urls import base_url_problem
+from pos.domain.urls import BaseUrlRefused, base_url_problem
 
 from .errors import (
     APIConnectionError,
@@ -122,11 +122,11 @@ def _check_base_url(base_url: str) -> str:
     """Return the normalised base URL; the rule is :func:`pos.domain.urls.base_url_problem`."""
     problem = base_url_problem(base_url)
     if problem is not None:
-        raise ValueError(_BASE_URL_PROBLEMS.get(problem, "base_url is not allowed"))
+        raise BaseUrlRefused(problem, _BASE_URL_PROBLEMS.get(problem, "base_url is not allowed"))
     try:
         url = httpx.URL(base_url.strip())
     except (httpx.InvalidURL, TypeError) as exc:
-        raise ValueError("base_url is not a valid URL") from exc
+        raise BaseUrlRefused("invalid", "base_url is not a valid URL") from exc
     return str(url.copy_with(query=None, fragment=None)).rstrip("/")
 
 

@@ -65,6 +65,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Kasir's database is damaged. Contact support.",
     ),
     "storage_error": ("Gagal menyimpan data lokal.", "Could not save local data."),
+    "data_dir_not_folder": (
+        "Folder data Kasir ternyata sebuah file, bukan folder. Pindahkan file itu, atau pilih "
+        "folder data lain (--data-dir atau KASIR_DATA_DIR).",
+        "Kasir's data folder is a file, not a folder. Move that file away, or choose another "
+        "data folder (--data-dir or KASIR_DATA_DIR).",
+    ),
+    # server address (base URL)
+    "base_url_http": (
+        "Alamat server ditolak: harus https:// (http hanya untuk localhost), agar kunci API "
+        "tidak dikirim tanpa enkripsi. Ubah di Pengaturan (F10) atau KASIR_BASE_URL.",
+        "Server address refused: it must be https:// (http only for localhost), so the API "
+        "key is never sent unencrypted. Change it in Settings (F10) or KASIR_BASE_URL.",
+    ),
+    "base_url_invalid": (
+        "Alamat server tidak valid. Contoh: https://api.scalev.com — ubah di Pengaturan (F10) "
+        "atau KASIR_BASE_URL.",
+        "The server address is not valid. Example: https://api.scalev.com — change it in "
+        "Settings (F10) or KASIR_BASE_URL.",
+    ),
     "already_running": (
         "Kasir sudah berjalan di komputer ini dengan folder data yang sama.",
         "Kasir is already running on this computer with the same data folder.",

@@ -13,6 +13,8 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit
 
+from .customer import InvalidInput
+
 #: Longest link Kasir will show, copy or encode (a QR of more is unreadable anyway).
 MAX_URL_LENGTH = 2048
 
@@ -67,6 +69,21 @@ def base_url_problem(url: str | None) -> str | None:
     if parts.scheme == "http" and not is_loopback_host(host):
         return "http_not_loopback"
     return None
+
+
+class BaseUrlRefused(InvalidInput):
+    """A base URL the API key may not be sent to. ``reason`` is a :func:`base_url_problem`
+    code; ``message_id`` (``base_url_http`` / ``base_url_invalid``) keys the cashier text."""
+
+    def __init__(self, reason: str, text: str) -> None:
+        super().__init__(
+            "base_url", "base_url_http" if reason == "http_not_loopback" else "base_url_invalid"
+        )
+        self.reason = reason
+        self.args = (text,)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 def base_url_allowed(url: str | None) -> bool:

@@ -62,6 +62,28 @@ def translate_errors() -> Iterator[None]:
         raise StorageError(mid, str(e)) from e
 
 
+def prepare_data_dir(path: str | Path) -> Path:
+    """Create Kasir's data folder (and its parents). A path that is a file, or runs through
+    one, raises :class:`StorageError` ``data_dir_not_folder`` (its own clear message, not
+    "unexpected error"); a folder that cannot be created raises ``storage_readonly`` /
+    ``storage_unavailable``."""
+    p = Path(path).expanduser()
+    for candidate in (p, *p.parents):
+        if candidate.exists():
+            if not candidate.is_dir():
+                raise StorageError("data_dir_not_folder", str(candidate))
+            break
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as e:
+        raise StorageError("data_dir_not_folder", str(p)) from e
+    except PermissionError as e:
+        raise StorageError("storage_readonly", str(p)) from e
+    except OSError as e:
+        raise StorageError("storage_unavailable", f"{p}: {e}") from e
+    return p
+
+
 # Each migration moves the schema from version i to i+1 (PRAGMA user_version).
 MIGRATIONS: list[str] = [
     # 1: initial schema
