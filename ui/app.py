@@ -664,7 +664,8 @@ async def start_session(config: Config, *, lock: Any = None, sandbox: Any = None
     try:
         if config.demo and sandbox is None:
             sandbox = start_sandbox(config)
-        db = Database.open(config.data_dir / "kasir.sqlite3")
+        # an empty or damaged file is set aside and recovered, never silently replaced
+        db = Database.open_or_recover(config.data_dir / "kasir.sqlite3")
         if config.demo:
             from pos.sandbox.keys import DEMO_API_KEY
 
@@ -711,6 +712,8 @@ async def start_session(config: Config, *, lock: Any = None, sandbox: Any = None
         lazy_pages=True,
     )
     _fit_to_screen(window)
+    if db.recovery is not None:  # say exactly what was lost and where the old file is
+        notifier.error(tr(db.recovery.describe("id"), db.recovery.describe("en"), "\n"))
     # Unfinished sales first (crash recovery), before anything else talks to the server.
     assert window.outbox is not None
     await reconcile_with_progress(window.outbox)

@@ -310,6 +310,14 @@ class HistoryView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_CUSTOMER, QHeaderView.ResizeMode.Stretch)
+        #: damaged rows set aside / a recovered database (``HistoryService.set_aside``)
+        self.set_aside = QLabel(self)
+        self.set_aside.setObjectName("historySetAside")
+        self.set_aside.setProperty("role", "fieldError")
+        self.set_aside.setTextFormat(Qt.TextFormat.PlainText)
+        self.set_aside.setWordWrap(True)
+        self.set_aside.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.set_aside.hide()
         self.empty = QLabel(self)
         self.empty.setObjectName("historyEmpty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -389,6 +397,7 @@ class HistoryView(QWidget):
         layout.setSpacing(8)
         layout.addWidget(title)
         layout.addLayout(filters)
+        layout.addWidget(self.set_aside)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
         layout.addLayout(bottom)
@@ -483,10 +492,25 @@ class HistoryView(QWidget):
         if self.pending_only.isChecked():
             rows = [r for r in rows if r.state in PENDING]
         self.model.set_rows(rows)
+        self._show_set_aside()
         self._show_empty()
         if (keep is None or not self.select(keep)) and rows:
             self.table.selectRow(0)
         self._update_actions()
+
+    def _show_set_aside(self) -> None:
+        try:
+            id_notes = self.bridge.history.set_aside("id")
+            notes = (
+                tr("\n".join(id_notes), "\n".join(self.bridge.history.set_aside("en")), "\n")
+                if id_notes
+                else ""
+            )
+        except Exception:  # the notice must never take the history down
+            log.exception("history: set-aside notes failed")
+            notes = ""
+        self.set_aside.setText(notes.strip())
+        self.set_aside.setVisible(bool(notes.strip()))
 
     def _show_empty(self) -> None:
         empty = self.model.rowCount() == 0

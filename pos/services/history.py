@@ -8,6 +8,7 @@ QR (``payment_url``) and live status again (:class:`pos.services.payment.Payment
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
@@ -139,6 +140,32 @@ class HistoryService:
             last_error=rec.last_error,
             record=rec,
         )
+
+    def set_aside(self, lang: str = "id") -> list[str]:
+        """Cashier texts about what the journal set aside: damaged sale rows that cannot be
+        read (kept raw; ``kasir doctor`` lists them) and a database recovered from damage."""
+        from pos.storage.recovery import RecoveryReport
+
+        entries = self._journal.quarantined()
+        out: list[str] = []
+        sales = [e for e in entries if e.source == "sales"]
+        if sales:
+            n = len(sales)
+            out.append(
+                f"{n} damaged sales rows cannot be read and were set aside (kept as they are; "
+                "see kasir doctor). Every other sale is shown and sent as usual."
+                if lang == "en"
+                else f"{n} baris penjualan rusak tidak bisa dibaca dan disisihkan (disimpan apa "
+                "adanya; lihat kasir doctor). Penjualan lainnya tampil dan dikirim seperti biasa."
+            )
+        for e in entries:
+            if e.source != "database":
+                continue
+            try:
+                out.append(RecoveryReport(**json.loads(e.raw)).describe(lang))
+            except (ValueError, TypeError):
+                out.append(f"{e.reason}: {e.key}")
+        return out
 
     def list(
         self, search: str | None = None, day: date | None = None, *, limit: int = 500

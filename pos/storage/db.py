@@ -14,6 +14,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .recovery import RecoveryReport
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +126,19 @@ MIGRATIONS: list[str] = [
     CREATE INDEX sales_state ON sales(state);
     CREATE INDEX sales_created ON sales(created_at);
     """,
+    # quarantine: rows set aside because they cannot be read (a damaged journal row, a
+    # recovered database's report), raw content kept; see pos.storage.quarantine
+    """
+    CREATE TABLE quarantine (
+        id      INTEGER PRIMARY KEY,
+        source  TEXT NOT NULL,
+        key     TEXT NOT NULL,
+        reason  TEXT NOT NULL,
+        raw     TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        UNIQUE (source, key)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -134,6 +151,17 @@ class Database:
         self.conn = conn
         self.path = path
         self._lock = threading.RLock()
+        #: set by :meth:`open_or_recover` when the file was empty or damaged
+        self.recovery: RecoveryReport | None = None
+
+    @classmethod
+    def open_or_recover(cls, path: str | Path) -> Database:
+        """Like :meth:`open`, but an empty (0-byte) or damaged file is never silently
+        replaced: it is renamed aside with a timestamp, what can be read of it is copied into
+        a fresh database, and ``recovery`` says what happened (:mod:`pos.storage.recovery`)."""
+        from .recovery import open_or_recover
+
+        return open_or_recover(cls, path)
 
     @classmethod
     def open(cls, path: str | Path, *, read_only: bool = False) -> Database:
