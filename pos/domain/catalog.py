@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .money import amount_in_bounds, round_rupiah
+from .text import display_text
 
 if TYPE_CHECKING:
     # Annotations only; items_from_bundles imports what it needs at run time. The cached
@@ -146,7 +147,7 @@ def items_from_store_products(
         fp = full.get(sp.id)
         full_variants = {v.id: v for v in fp.variants} if fp else {}
         for v in sp.variants:
-            if not _visible(v) or not v.unique_id:
+            if not _visible(v) or not v.unique_id or not v.unique_id.strip():
                 continue
             price = _price(v.price)
             if price is None:
@@ -159,7 +160,8 @@ def items_from_store_products(
                 continue  # duplicate, or marked not sellable on the full product
             seen.add(key)
             name = v.fullname or sp.display or sp.name or (fv.fullname if fv else None) or key
-            sku = v.sku or (fv.sku if fv else None) or ""
+            name = display_text(name) or display_text(key) or "?"
+            sku = display_text(v.sku or (fv.sku if fv else None) or "")
             item_type = _item_type(
                 fv.item_type if fv else None,
                 fp.item_type if fp else None,
@@ -269,7 +271,7 @@ def items_from_bundles(
                 uid = opts_full[po.id].unique_id
             if not uid and po.id in opts_simple:
                 uid = opts_simple[po.id].unique_id
-            if not uid:
+            if not uid or not uid.strip():
                 continue
             price = _price(po.price)
             if price is None:
@@ -284,8 +286,9 @@ def items_from_bundles(
                 name = f"{bundle_name} — {po.name}"
             else:
                 name = po.name or bundle_name or key
+            name = display_text(name) or display_text(key) or "?"
             custom_id = simple.custom_id if simple and simple.custom_id else ""
-            sku = str(_extra(po, "sku") or custom_id)
+            sku = display_text(str(_extra(po, "sku") or custom_id))
             items.append(
                 CatalogItem(
                     key=key,

@@ -45,6 +45,7 @@ def test_a_damaged_row_is_reported_in_the_history(counter: Counter, qtbot: Any) 
     db.close()
     counter.start()
     w = counter.window
+    qtbot.waitUntil(lambda: w.store_selector.count() > 0, timeout=15000)  # fully started
     w.show_history()
     assert w.page() == PAGE_HISTORY
     qtbot.waitUntil(lambda: w.history.model.rowCount() == 2)
@@ -59,6 +60,7 @@ def test_an_empty_database_is_announced_at_start(counter: Counter, qtbot: Any) -
     path.write_bytes(b"")
     counter.start()
     w = counter.window
+    qtbot.waitUntil(lambda: w.store_selector.count() > 0, timeout=15000)  # fully started
     kept = sorted(counter.data_dir.glob("kasir.sqlite3.damaged-*"))
     assert len(kept) == 1
     qtbot.waitUntil(lambda: str(kept[0]) in w.banner.text(), timeout=5000)
