@@ -87,6 +87,8 @@ class SaleController(QObject):
         backend_failed(str, str): ``("auth" | "network", text)`` — the backend cannot be used.
         backend_ok(): the backend answered.
         sale_queued(str, bool): the sale is kept for the outbox (pos_ref, queued).
+        catalog_summary(object): after a sync, the catalog service's ``SyncSummary`` (items
+            skipped as malformed, a listing cut at the page cap), or None.
         cart_refused(str): a cart change was refused (quantity, price or total out of
             bounds); the cashier text. The cart is unchanged.
     """
@@ -108,6 +110,7 @@ class SaleController(QObject):
     #: journal and the outbox finishes it (queued=True: never sent; False: being confirmed)
     sale_queued = Signal(str, bool)
     cart_refused = Signal(str)
+    catalog_summary = Signal(object)
 
     def __init__(
         self,
@@ -186,6 +189,7 @@ class SaleController(QObject):
             items = await self.catalog.load(store, on_progress=progress)
             self.items = list(items)
             self.catalog_changed.emit(self.items)
+            self.catalog_summary.emit(getattr(self.catalog, "last_summary", None))
             self._prune_cart()
         finally:
             self.catalog_loading.emit(False)

@@ -375,6 +375,7 @@ class MainWindow(QMainWindow):
         controller.catalog_changed.connect(self.catalog.set_items)
         controller.catalog_progress.connect(self.catalog.set_progress)
         controller.catalog_loading.connect(self.catalog.set_loading)
+        controller.catalog_summary.connect(self.catalog.set_summary)
         controller.order_created.connect(self._on_order_created)
         controller.order_updated.connect(self._on_order_updated)
         controller.backend_failed.connect(self.show_problem)

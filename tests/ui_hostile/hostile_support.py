@@ -71,6 +71,8 @@ class HostileTransport(httpx.AsyncBaseTransport):
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         self.inner = inner
         self.reject_next_order = False
+        #: break the first product of every ``/products`` page (an id that is not a number)
+        self.break_a_product = False
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self.reject_next_order and request.method == "POST" and request.url.path == "/v3/orders":
@@ -96,9 +98,16 @@ class HostileTransport(httpx.AsyncBaseTransport):
             for k, v in response.headers.items()
             if k.lower() not in ("content-length", "content-encoding", "transfer-encoding")
         }
-        return httpx.Response(
-            response.status_code, headers=headers, json=poison(data), request=request
-        )
+        data = poison(data)
+        if (
+            self.break_a_product
+            and request.url.path.endswith("/products")
+            and isinstance(data, dict)
+            and isinstance(data.get("data"), list)
+            and data["data"]
+        ):
+            data["data"][0] = {**data["data"][0], "id": "not-a-number"}
+        return httpx.Response(response.status_code, headers=headers, json=data, request=request)
 
     async def aclose(self) -> None:
         await self.inner.aclose()

@@ -144,3 +144,17 @@ def test_every_screen_shows_server_text_as_plain_text(
     # the walk did see server text on the screens that show it
     for screen in ("sale", "checkout + shipping", "payment: waiting", "history"):
         assert shown[screen] > 0, (screen, shown)
+
+
+def test_a_malformed_product_is_skipped_and_counted_on_screen(
+    counter: Counter, hostile: list[HostileTransport], qtbot: Any
+) -> None:
+    counter.start()
+    w = counter.window
+    qtbot.waitUntil(lambda: bool(hostile), timeout=15000)
+    hostile[0].break_a_product = True
+    _choose_first_store(counter)
+    counter.controller.refresh_catalog()  # a sync after the product broke
+    qtbot.waitUntil(lambda: "skipped" in w.catalog.status.text(), timeout=15000)
+    assert w.catalog.model.total_count() > 10  # the rest of the catalog is there
+    assert "damaged items skipped" in w.catalog.status.text()
