@@ -259,7 +259,7 @@ class ScalevClient:
         if max_retries < 0:
             raise ValueError("max_retries must be >= 0")
         self.max_retries = max_retries
-        #: pages one listing may take when items are skipped and reported (``on_invalid``)
+        #: pages one listing may take (a server that pages forever cannot hold a sync)
         self.max_pages = MAX_PAGES
         self._backoff_base = backoff_base
         self._backoff_max = backoff_max
@@ -508,9 +508,10 @@ class ScalevClient:
         bulk: bool = False,
         on_invalid: InvalidItem | None = None,
     ) -> AsyncIterator[M]:
-        """Every item of every page. With ``on_invalid`` an item that does not fit ``model``
-        is skipped and reported (logged without values) instead of failing the listing, and
-        paging stops after :data:`MAX_PAGES` pages (reported too)."""
+        """Every item of every page, at most :attr:`max_pages` pages (beyond that the listing
+        fails with InvalidResponseError). With ``on_invalid`` an item that does not fit
+        ``model`` is skipped and reported (logged without values) instead of failing the
+        listing, and paging stops at the cap with a report instead of failing."""
         what = f"GET {path}"
         base = {k: v for k, v in filters.items() if v is not None}
         base["page_size"] = _clamp_page_size(page_size)
@@ -537,8 +538,12 @@ class ScalevClient:
                 yield valid
             if not has_next or next_cursor is None:
                 return
-            if on_invalid is not None and pages >= self.max_pages:
+            if pages >= self.max_pages:
                 logger.warning("%s: stopped after %d pages", what, pages)
+                if on_invalid is None:
+                    raise InvalidResponseError(
+                        f"{what}: more than {self.max_pages} pages", status_code=status
+                    )
                 on_invalid(what, f"stopped after {pages} pages")
                 return
             if next_cursor in seen:

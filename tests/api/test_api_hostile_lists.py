@@ -87,6 +87,12 @@ async def test_paging_stops_at_the_page_cap(api: MockAPI, clock: FakeClock) -> N
         ]
     assert got == [1, 2, 3, 4, 5] and count == 5
     assert reports == [("GET /v3/stores/1/products", "stopped after 5 pages")]
+    # a listing without a report callback (stores, locations) fails at the cap instead
+    api.add("GET", "/v3/locations", endless)
+    async with make_client(api, clock) as client:
+        client.max_pages = 3
+        with pytest.raises(InvalidResponseError, match="more than 3 pages"):
+            _ = [loc async for loc in client.search_locations("x")]
 
 
 STORE = Store.model_validate({"id": 1, "unique_id": "store_1", "name": "Toko"})

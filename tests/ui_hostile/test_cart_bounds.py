@@ -27,3 +27,18 @@ def test_too_many_of_one_item_is_refused_with_a_message(fake_app: Any) -> None:
         .replace(".", "")
         .endswith(str(item.price * MAX_QUANTITY))
     )
+
+
+def test_a_name_with_no_visible_character_is_refused_at_checkout(fake_app: Any) -> None:
+    from pos.domain.messages import MESSAGES
+
+    fake_app.start()
+    fake_app.controller.add_item(fake_app.controller.items[0])
+    w = fake_app.window
+    w.go_checkout()
+    w.checkout.name.setText("\u200b\u202e\u2066 \u3164")
+    w.checkout.phone.setText("0812-3456-7890")
+    w.checkout.submit()
+    assert MESSAGES["name_required"][1] in w.checkout.errors["name"].text()
+    fake_app.qtbot.wait(50)
+    assert fake_app.checkout.drafts == []  # nothing sent
