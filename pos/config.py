@@ -17,7 +17,7 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal, cast, get_args
@@ -319,6 +319,23 @@ class SecretStore:
 
         with contextlib.suppress(PasswordDeleteError):
             self.backend.delete_password(KEYRING_SERVICE, self._username(base_url))
+
+
+API_KEY_FLAG_HELP = (
+    "Scalev API key. Prefer the OS keyring (Settings, F10) or the KASIR_API_KEY environment "
+    "variable: a key given here is visible to other users of this computer (ps). Without a "
+    "key Kasir runs in demo mode."
+)
+API_KEY_FLAG_WARNING = (
+    "kasir: warning: --api-key puts the API key on the command line, where other users of "
+    "this computer can read it (ps, /proc). Save it in Settings (OS keyring) or set "
+    "KASIR_API_KEY instead."
+)
+
+
+def api_key_flag_used(argv: Sequence[str]) -> bool:
+    """True when ``argv`` carries ``--api-key`` (``--api-key KEY`` or ``--api-key=KEY``)."""
+    return any(a == "--api-key" or a.startswith("--api-key=") for a in argv)
 
 
 def resolve_api_key(

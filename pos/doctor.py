@@ -8,7 +8,7 @@ keyring backend and whether it is secure, backend reachability and printer statu
 from __future__ import annotations
 
 import argparse
-import ipaddress
+import json
 import os
 import platform
 import sys
@@ -16,7 +16,6 @@ from collections.abc import Mapping, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import TextIO
-from urllib.parse import urlsplit
 
 from pos.config import (
     ENV_API_KEY,
@@ -28,6 +27,7 @@ from pos.config import (
     log_dir,
     resolve_api_key,
 )
+from pos.domain.urls import base_url_allowed
 from pos.logs import redact, register_secret
 
 ENV_BASE_URL = "KASIR_BASE_URL"
@@ -57,23 +57,64 @@ def _dir_status(path: Path) -> str:
 
 def _transport_allowed(base_url: str) -> bool:
     """https anywhere; plain http only to a loopback sandbox (never send the key in clear)."""
-    parts = urlsplit(base_url)
-    if parts.scheme == "https":
-        return True
-    if parts.scheme != "http" or not parts.hostname:
-        return False
-    if parts.hostname == "localhost":
-        return True
+    return base_url_allowed(base_url)
+
+
+def journal_report(directory: Path) -> list[tuple[str, str, bool]]:
+    """``(label, text, is_problem)`` lines about the sales journal: how many sales, rows set
+    aside because they cannot be read, a database recovered from damage. Read-only."""
+    path = directory / "kasir.sqlite3"
+    if not path.exists():
+        return [("Sales journal", "not created yet", False)]
+    from pos.storage.db import Database, StorageError
+    from pos.storage.journal import _COLUMNS, _row
+    from pos.storage.quarantine import Quarantine
+
+    lines: list[tuple[str, str, bool]] = []
     try:
-        return ipaddress.ip_address(parts.hostname).is_loopback
-    except ValueError:
-        return False
+        db = Database.open(path, read_only=True)
+    except StorageError as exc:
+        return [("Sales journal", f"cannot be opened ({exc.message_id}): {path}", True)]
+    try:
+        with db.reading() as c:
+            rows = c.execute(f"SELECT {_COLUMNS} FROM sales").fetchall()
+        damaged: list[str] = []
+        for r in rows:
+            try:
+                rec = _row(r)
+                if not isinstance(rec.body, dict):
+                    raise TypeError
+            except (ValueError, TypeError, KeyError, IndexError, RecursionError):
+                damaged.append(str(r[0]))
+        entries = Quarantine(db).entries()
+        set_aside = {e.key for e in entries if e.source == "sales"} | set(damaged)
+        text = f"{len(rows)} sale(s)"
+        if set_aside:
+            text += f"; {len(set_aside)} damaged row(s) set aside: " + ", ".join(
+                sorted(set_aside)[:5]
+            )
+        lines.append(("Sales journal", text, bool(set_aside)))
+        for e in entries:
+            if e.source == "database":
+                try:
+                    from pos.storage.recovery import RecoveryReport
+
+                    detail = RecoveryReport(**json.loads(e.raw)).describe("en")
+                except (ValueError, TypeError):
+                    detail = f"{e.reason}: {e.key}"
+                lines.append(("Database recovered", f"{e.seen_at}: {detail}", False))
+    except StorageError as exc:
+        lines.append(("Sales journal", f"unreadable ({exc.message_id}): {path}", True))
+    finally:
+        db.close()
+    return lines
 
 
 def check_backend(base_url: str, api_key: str, timeout: float = 5.0) -> tuple[bool, str]:
     """GET ``/v3/stores/simplified?page_size=1`` with the key. Returns (ok, text without key)."""
     import httpx
 
+    register_secret(api_key)  # a key typed in Settings and tested before it is saved
     if not _transport_allowed(base_url):
         return False, "refused: the base URL must be https:// (http only for loopback)"
     url = base_url.rstrip("/") + "/v3/stores/simplified"
@@ -188,7 +229,21 @@ def main(
         waiting = -1
         say("Print queue", f"unreadable ({type(exc).__name__})")
     if waiting >= 0:
-        say("Print queue", f"{waiting} receipt(s) waiting")
+        queue = PrintQueue.in_dir(data_dir(environ))
+        bad_lines = len(queue.quarantined())
+        say(
+            "Print queue",
+            f"{waiting} receipt(s) waiting"
+            + (
+                f"; {bad_lines} unreadable line(s) set aside in {queue.quarantine_path}"
+                if bad_lines
+                else ""
+            ),
+        )
+
+    for label, line, problem in journal_report(data_dir(environ)):
+        say(label, line)
+        failures += problem
 
     say("Result", "OK" if failures == 0 else f"{failures} problem(s)")
     return 0 if failures == 0 else 1

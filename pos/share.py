@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from pos.domain.customer import normalize_phone
+from pos.domain.customer import InvalidInput, normalize_phone
 from pos.domain.money import format_idr
+from pos.domain.text import display_text
+from pos.domain.urls import payment_url_allowed
 
 WA_BASE = "https://wa.me/"
 
@@ -36,9 +38,11 @@ def payment_message(
     payment_url: str,
     lang: str = "id",
 ) -> str:
-    """The prepared message (Indonesian by default, ``lang="en"`` for English)."""
-    name = " ".join((customer_name or "").split())
-    store = " ".join((store_name or "").split())
+    """The prepared message (Indonesian by default, ``lang="en"`` for English). Names and the
+    order number are shown as plain, single-line text (bidi and zero-width marks removed)."""
+    name = display_text(customer_name)
+    store = display_text(store_name)
+    order_number = display_text(order_number)
     total = format_idr(amount)
     if lang == "en":
         greeting = f"Hi {name}," if name else "Hi,"
@@ -69,8 +73,16 @@ def payment_whatsapp_link(
     amount: int,
     payment_url: str,
     lang: str = "id",
+    *,
+    sandbox_origin: str | None = None,
 ) -> str:
-    """:func:`whatsapp_link` of :func:`payment_message`."""
+    """:func:`whatsapp_link` of :func:`payment_message`.
+
+    Raises :class:`~pos.domain.customer.InvalidInput` (field ``payment_url``) when the link is
+    not one a customer may be sent (:func:`pos.domain.urls.payment_url_allowed`)."""
+    if not payment_url_allowed(payment_url, sandbox_origin):
+        raise InvalidInput("payment_url", "payment_link_unsafe")
+    payment_url = payment_url.strip()
     return whatsapp_link(
         phone,
         payment_message(customer_name, store_name, order_number, amount, payment_url, lang),

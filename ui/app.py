@@ -51,10 +51,10 @@ def parse_args(argv: list[str] | None, env: dict[str, str] | None = None) -> Con
     env = dict(os.environ if env is None else env)
     parser = argparse.ArgumentParser(prog="kasir", description="Kasir — point of sale for Scalev")
     parser.add_argument("--base-url", default=env.get("KASIR_BASE_URL") or None)
+    from pos.config import API_KEY_FLAG_HELP, API_KEY_FLAG_WARNING, api_key_flag_used
+
     parser.add_argument(
-        "--api-key",
-        default=env.get("KASIR_API_KEY") or None,
-        help="Scalev API key (or KASIR_API_KEY). Without one Kasir runs in demo mode.",
+        "--api-key", default=env.get("KASIR_API_KEY") or None, help=API_KEY_FLAG_HELP
     )
     parser.add_argument("--data-dir", default=env.get("KASIR_DATA_DIR") or None)
     parser.add_argument(
@@ -75,6 +75,8 @@ def parse_args(argv: list[str] | None, env: dict[str, str] | None = None) -> Con
         help="hours a cached catalog is used without a refresh at start (default 4)",
     )
     ns = parser.parse_args(argv)
+    if api_key_flag_used(sys.argv[1:] if argv is None else argv):
+        print(API_KEY_FLAG_WARNING, file=sys.stderr)
     data_dir = Path(ns.data_dir).expanduser() if ns.data_dir else default_data_dir()
     return Config(
         base_url=ns.base_url,

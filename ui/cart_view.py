@@ -25,6 +25,7 @@ from pos.domain.cart import Cart
 
 from .i18n import tr
 from .money import format_idr
+from .plain_text import tooltip
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 KeyRole = Qt.ItemDataRole.UserRole + 3
@@ -97,7 +98,7 @@ class CartModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.EditRole and col == COL_QTY:
             return line.quantity
         if role == Qt.ItemDataRole.ToolTipRole and col == COL_NAME:
-            return f"{line.item.name} — {format_idr(line.item.price)}"
+            return tooltip(f"{line.item.name} — {format_idr(line.item.price)}")
         if role == Qt.ItemDataRole.TextAlignmentRole and col != COL_NAME:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == KeyRole:

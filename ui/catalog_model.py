@@ -32,6 +32,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from .i18n import tr, tr_short
 from .money import format_idr
+from .plain_text import tooltip
 
 if TYPE_CHECKING:
     from pos.domain.catalog import CatalogItem
@@ -212,7 +213,7 @@ class CatalogModel(QAbstractListModel):
                 parts.append(tr("paket", "bundle"))
             if item.is_physical:
                 parts.append(tr("barang fisik (perlu dikirim)", "physical goods (needs shipping)"))
-            return "\n".join(parts)
+            return tooltip("\n".join(parts))
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{item.name}, {format_idr(item.price)}"
         if role == ItemRole:

@@ -117,6 +117,9 @@ class CatalogPanel(QWidget):
 
         self.status = QLabel(self)
         self.status.setObjectName("catalogStatus")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self._skipped = 0  # items the last sync skipped as malformed (SyncSummary)
+        self._truncated = False
 
         self.view = CatalogListView(self)
         # A viewport made here (instead of Qt's own): the first ``viewport()`` call then finds
@@ -169,6 +172,13 @@ class CatalogPanel(QWidget):
     # --- data -------------------------------------------------------------------------
     def set_items(self, items: list[CatalogItem]) -> None:
         self.model.set_items(items)
+        self._update_status()
+
+    def set_summary(self, summary: Any) -> None:
+        """The last sync's ``pos.services.catalog.SyncSummary``: skipped items are counted in
+        the status line (the rest of the catalog is there as usual)."""
+        self._skipped = int(getattr(summary, "skipped", 0) or 0)
+        self._truncated = bool(getattr(summary, "truncated", False))
         self._update_status()
 
     def set_progress(self, loaded: int, total: int) -> None:
@@ -250,6 +260,13 @@ class CatalogPanel(QWidget):
                 self.status.setText(tr(f"{total} barang", f"{total} items"))
             else:
                 self.status.setText(tr(f"{shown} dari {total} barang", f"{shown} of {total} items"))
+        skipped = self._skipped
+        if skipped or self._truncated:
+            note = tr(
+                f"{skipped} data barang rusak dilewati" if skipped else "daftar terpotong",
+                f"{skipped} damaged items skipped" if skipped else "list cut short",
+            )
+            self.status.setText(" · ".join(t for t in (self.status.text(), note) if t))
 
     # --- activation -------------------------------------------------------------------
     def _on_activated(self, index: Any) -> None:

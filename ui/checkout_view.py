@@ -95,6 +95,7 @@ class CheckoutView(QWidget):
             label.setBuddy(widget)
             label.setObjectName("fieldLabel")
             err = QLabel(self)
+            err.setTextFormat(Qt.TextFormat.PlainText)
             err.setObjectName(f"{field}Error")
             err.setProperty("role", "fieldError")
             err.setWordWrap(True)
@@ -108,6 +109,7 @@ class CheckoutView(QWidget):
 
         self.error = QLabel(self)
         self.error.setObjectName("checkoutError")
+        self.error.setTextFormat(Qt.TextFormat.PlainText)  # rejection messages are server text
         self.error.setAccessibleName(tr("Kesalahan checkout", "Checkout error"))
         self.error.setWordWrap(True)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -15,9 +15,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from PySide6.QtCore import QObject, Signal
 
 from pos.domain.cart import Cart
+from pos.domain.customer import InvalidInput
+from pos.domain.order_status import is_finished
 
 from .errors import describe_error, is_auth_error, is_connection_error
-from .i18n import tr
+from .i18n import message, tr
 from .tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -27,9 +29,6 @@ if TYPE_CHECKING:
     from pos.services.connectivity import Connectivity, RetryWait
 
 log = logging.getLogger(__name__)
-
-PAID_STATUSES = ("paid", "settled")
-CLOSED_STATUSES = ("canceled", "closed", "rts")
 
 
 class CatalogServiceLike(Protocol):
@@ -100,6 +99,10 @@ class SaleController(QObject):
             scheduled or ended (a ``LinkState``; the top bar and the banner).
         catalog_age(object): when the shown catalog was fetched (``datetime``, UTC) or None.
         notice(str): something the cashier should read (a postponed catalog refresh).
+        catalog_summary(object): after a sync, the catalog service's ``SyncSummary`` (items
+            skipped as malformed, a listing cut at the page cap), or None.
+        cart_refused(str): a cart change was refused (quantity, price or total out of
+            bounds); the cashier text. The cart is unchanged.
     """
 
     stores_changed = Signal(list)
@@ -122,6 +125,8 @@ class SaleController(QObject):
     link_changed = Signal(object)
     catalog_age = Signal(object)
     notice = Signal(str)
+    cart_refused = Signal(str)
+    catalog_summary = Signal(object)
 
     def __init__(
         self,
@@ -269,6 +274,7 @@ class SaleController(QObject):
             self.items = list(items)
             self.catalog_changed.emit(self.items)
             self._emit_age(store.id)
+            self.catalog_summary.emit(getattr(self.catalog, "last_summary", None))
             self._prune_cart()
         finally:
             self.catalog_loading.emit(False)
@@ -327,11 +333,19 @@ class SaleController(QObject):
 
     # --- cart -------------------------------------------------------------------------
     def add_item(self, item: CatalogItem, quantity: int = 1) -> None:
-        self.cart.add(item, quantity)
+        try:
+            self.cart.add(item, quantity)
+        except InvalidInput as exc:
+            self.cart_refused.emit(message(exc.message_id))
+            return
         self.cart_changed.emit()
 
     def set_quantity(self, key: str, quantity: int) -> None:
-        self.cart.set_quantity(key, quantity)
+        try:
+            self.cart.set_quantity(key, quantity)
+        except InvalidInput as exc:
+            self.cart_refused.emit(message(exc.message_id))
+            return
         self.cart_changed.emit()
 
     def change_quantity(self, key: str, delta: int) -> None:
@@ -391,11 +405,7 @@ class SaleController(QObject):
     # --- payment ----------------------------------------------------------------------
     def watch_payment(self) -> None:
         order = self.order
-        if (
-            order is None
-            or order.payment_status in PAID_STATUSES
-            or order.status in CLOSED_STATUSES
-        ):
+        if order is None or is_finished(order.status, order.payment_status):
             return
         self.payment_trouble.emit(False)
         self.runner.start(
@@ -430,7 +440,7 @@ class SaleController(QObject):
             return
         self.order = order
         self.order_updated.emit(order)
-        finished = order.payment_status in PAID_STATUSES or order.status in CLOSED_STATUSES
+        finished = is_finished(order.status, order.payment_status)
         watch = self.runner.task("payment-watch")
         if finished and watch is not None and watch is not asyncio.current_task():
             self.runner.cancel("payment-watch")  # the watcher itself returns on its own

@@ -96,6 +96,7 @@ DISPLAY_QSS = """
 def _label(text: str, name: str, parent: QWidget, *, center: bool = True) -> QLabel:
     label = QLabel(text, parent)
     label.setObjectName(name)
+    label.setTextFormat(Qt.TextFormat.PlainText)  # store names and order numbers: server text
     label.setWordWrap(True)
     if center:
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)

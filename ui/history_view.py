@@ -49,6 +49,7 @@ from .errors import describe_error
 from .i18n import tr
 from .money import format_idr
 from .outbox_ui import OutboxBridge
+from .plain_text import shown, tooltip
 from .share_buttons import WhatsAppButton
 
 log = logging.getLogger(__name__)
@@ -203,11 +204,11 @@ class HistoryModel(QAbstractTableModel):
             if col == COL_TIME:
                 return indonesian_datetime(row.created_at)
             if col == COL_CUSTOMER:
-                return row.customer_name
+                return shown(row.customer_name)
             if col == COL_PHONE:
                 return local_phone(row.customer_phone)
             if col == COL_ORDER:
-                return row.order_number or row.order_id or "—"
+                return shown(row.order_number or row.order_id) or "—"
             if col == COL_TOTAL:
                 return format_idr(row.total)
             if col == COL_STATUS:
@@ -219,7 +220,7 @@ class HistoryModel(QAbstractTableModel):
             and row.last_error
             and col in (COL_STATUS, COL_LOCAL)
         ):
-            return row.last_error
+            return tooltip(row.last_error)
         if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_TOTAL:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if col == COL_STATUS and role in (
@@ -245,7 +246,13 @@ class HistoryView(QWidget):
     print_requested = Signal(object)
     pdf_requested = Signal(object)
 
-    def __init__(self, bridge: OutboxBridge, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        bridge: OutboxBridge,
+        parent: QWidget | None = None,
+        *,
+        sandbox_origin: str | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("historyPage")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -303,12 +310,21 @@ class HistoryView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(COL_CUSTOMER, QHeaderView.ResizeMode.Stretch)
+        #: damaged rows set aside / a recovered database (``HistoryService.set_aside``)
+        self.set_aside = QLabel(self)
+        self.set_aside.setObjectName("historySetAside")
+        self.set_aside.setProperty("role", "fieldError")
+        self.set_aside.setTextFormat(Qt.TextFormat.PlainText)
+        self.set_aside.setWordWrap(True)
+        self.set_aside.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.set_aside.hide()
         self.empty = QLabel(self)
         self.empty.setObjectName("historyEmpty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.hide()
         self.detail = QLabel(self)
         self.detail.setObjectName("historyDetail")
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)  # server names, numbers, errors
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -339,7 +355,7 @@ class HistoryView(QWidget):
             tr("Perbarui status", "Refresh status") + "  (F5)",
             tr("Perbarui status dari Scalev", "Refresh the status from Scalev"),
         )
-        self.whatsapp = WhatsAppButton(self.notifier, self)
+        self.whatsapp = WhatsAppButton(self.notifier, self, sandbox_origin=sandbox_origin)
         self.whatsapp.setObjectName("historyWhatsApp")
         self.print_button = button(
             "historyPrint", tr("Cetak struk", "Print receipt"), tr("Cetak struk", "Print receipt")
@@ -381,6 +397,7 @@ class HistoryView(QWidget):
         layout.setSpacing(8)
         layout.addWidget(title)
         layout.addLayout(filters)
+        layout.addWidget(self.set_aside)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty)
         layout.addLayout(bottom)
@@ -475,10 +492,25 @@ class HistoryView(QWidget):
         if self.pending_only.isChecked():
             rows = [r for r in rows if r.state in PENDING]
         self.model.set_rows(rows)
+        self._show_set_aside()
         self._show_empty()
         if (keep is None or not self.select(keep)) and rows:
             self.table.selectRow(0)
         self._update_actions()
+
+    def _show_set_aside(self) -> None:
+        try:
+            id_notes = self.bridge.history.set_aside("id")
+            notes = (
+                tr("\n".join(id_notes), "\n".join(self.bridge.history.set_aside("en")), "\n")
+                if id_notes
+                else ""
+            )
+        except Exception:  # the notice must never take the history down
+            log.exception("history: set-aside notes failed")
+            notes = ""
+        self.set_aside.setText(notes.strip())
+        self.set_aside.setVisible(bool(notes.strip()))
 
     def _show_empty(self) -> None:
         empty = self.model.rowCount() == 0
@@ -538,7 +570,7 @@ class HistoryView(QWidget):
     def _detail_text(self, row: Any) -> str:
         if row is None:
             return ""
-        parts = [f"{row.store_name} · {row.customer_name} · {format_idr(row.total)}"]
+        parts = [f"{shown(row.store_name)} · {shown(row.customer_name)} · {format_idr(row.total)}"]
         if row.status == "pending":
             parts.append(
                 tr(
@@ -599,6 +631,7 @@ class HistoryView(QWidget):
         box.setObjectName(name)
         box.setIcon(QMessageBox.Icon.Question)
         box.setWindowTitle(title)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # customer names are server/cashier text
         box.setText(text)
         ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
         ok.setObjectName(name + "Yes")

@@ -79,6 +79,7 @@ class ProblemScreen(QWidget):
         self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail = QLabel(self)
         self.detail.setObjectName("problemDetail")
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)  # error details: server text
         self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.detail.setWordWrap(True)
         self.retry = QPushButton(tr("Coba lagi", "Retry"), self)
@@ -119,7 +120,7 @@ class ProblemScreen(QWidget):
 
     def show_problem(self, kind: str, detail: str) -> None:
         # the demo server does not come back by retrying: Kasir must be opened again
-        self.retry.setVisible(kind != "demo")
+        self.retry.setVisible(kind not in ("demo", "config"))
         if kind == "demo":
             self.title.setText(
                 tr("Server demo tidak bisa mulai", "The demo server could not start")
@@ -130,6 +131,17 @@ class ProblemScreen(QWidget):
                     "bisa ditulis (lihat keterangan di bawah), lalu buka ulang Kasir.",
                     "Kasir's built-in sample server failed to start. Check that Kasir's data "
                     "folder is writable (see the detail below), then open Kasir again.",
+                    "\n\n",
+                )
+            )
+        elif kind == "config":  # the server address itself is refused (http://, malformed)
+            self.title.setText(tr("Alamat server ditolak", "Server address refused"))
+            self.body.setText(
+                tr(
+                    "Kasir hanya mengirim kunci API lewat https://. Perbaiki alamat server di "
+                    "Pengaturan (F10) atau KASIR_BASE_URL, lalu buka ulang Kasir.",
+                    "Kasir sends the API key over https:// only. Fix the server address in "
+                    "Settings (F10) or KASIR_BASE_URL, then open Kasir again.",
                     "\n\n",
                 )
             )
@@ -370,6 +382,7 @@ class MainWindow(QMainWindow):
         self.queued.history_requested.connect(lambda: self.show_history(self.queued.pos_ref))
         self.queued.show_qr_requested.connect(self.open_sale)
         controller.sale_queued.connect(self._on_sale_queued)
+        controller.cart_refused.connect(notifier.warning)
         notifier.link_activated.connect(self._on_link)
         if outbox is not None:
             outbox.counts_changed.connect(self.pending_badge.set_counts)
@@ -382,6 +395,7 @@ class MainWindow(QMainWindow):
         controller.catalog_changed.connect(self.catalog.set_items)
         controller.catalog_progress.connect(self.catalog.set_progress)
         controller.catalog_loading.connect(self.catalog.set_loading)
+        controller.catalog_summary.connect(self.catalog.set_summary)
         controller.order_created.connect(self._on_order_created)
         controller.order_updated.connect(self._on_order_updated)
         controller.payment_trouble.connect(self._on_payment_trouble)
@@ -472,7 +486,9 @@ class MainWindow(QMainWindow):
         if self._history is None and self.outbox is not None:
             from .history_view import HistoryView
 
-            page = self._history = HistoryView(self.outbox, self.pages)
+            page = self._history = HistoryView(
+                self.outbox, self.pages, sandbox_origin=self._sandbox_origin
+            )
             page.open_requested.connect(lambda row: self.open_sale(row.pos_ref))
             page.back_requested.connect(self.leave_history)
             page.print_requested.connect(
@@ -729,7 +745,8 @@ class MainWindow(QMainWindow):
         self._problem_kind = kind
         self.problem.show_problem(kind, detail)
         self.pages.setCurrentIndex(PAGE_PROBLEM)
-        (self.problem.retry if kind != "demo" else self.problem.settings_button).setFocus()
+        retry = kind not in ("demo", "config")
+        (self.problem.retry if retry else self.problem.settings_button).setFocus()
 
     def _on_backend_ok(self) -> None:
         if self.page() == PAGE_PROBLEM:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from pos.logs import redact
+
 from .i18n import tr
 
 
@@ -80,6 +82,7 @@ class MessageBanner(QWidget):
         return self._label.text()
 
     def show_message(self, level: str, text: str) -> None:
+        text = redact(text)  # a configured API key never reaches the screen, whatever its form
         self._label.setTextFormat(Qt.TextFormat.PlainText)
         self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self._label.setText(text)
@@ -99,5 +102,5 @@ class MessageBanner(QWidget):
         self._label.setTextFormat(Qt.TextFormat.RichText)
         self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
         self._label.setOpenExternalLinks(False)
-        self._label.setText(rich_text)
+        self._label.setText(redact(rich_text))
         self.setAccessibleName(self._label.text())

@@ -8,7 +8,6 @@ loopback origin; any other URL shows a warning instead of a code the customer mi
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
@@ -24,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos.domain.order_status import is_closed, is_paid
+from pos.domain.urls import payment_url_allowed
+
 from .checkout_view import method_label
-from .controllers import CLOSED_STATUSES, PAID_STATUSES
 from .i18n import tr
 from .money import format_idr
 from .notifier import Notifier
@@ -60,38 +61,18 @@ def qr_image(data: str, size: int = QR_SIZE) -> QImage:
     return image
 
 
-def origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
-    return parts.scheme, (parts.hostname or "").lower(), port
-
-
 def qr_allowed(url: str | None, sandbox_origin: str | None = None) -> bool:
-    """True for an https URL with a host, or for the demo sandbox's own loopback origin."""
-    if not url:
-        return False
-    try:
-        scheme, host, _port = origin(url)
-    except ValueError:
-        return False
-    if scheme == "https" and host:
-        return True
-    if sandbox_origin:
-        try:
-            own = origin(sandbox_origin)
-        except ValueError:
-            return False
-        loopback = own[1] in ("127.0.0.1", "localhost", "::1")
-        return loopback and origin(url) == own
-    return False
+    """True for an https URL with a host, or for the demo sandbox's own loopback origin
+    (the rule lives in :func:`pos.domain.urls.payment_url_allowed`)."""
+    return payment_url_allowed(url, sandbox_origin)
 
 
 def status_text(order: Order) -> tuple[str, str]:
     """``(state, text)``; state is ``"paid"``, ``"closed"``, ``"conflict"`` or ``"waiting"``."""
-    if order.payment_status in PAID_STATUSES:
+    if is_paid(order.payment_status):
         return "paid", tr("LUNAS", "PAID")
-    if order.status in CLOSED_STATUSES:
-        if order.status == "canceled":
+    if is_closed(order.status):
+        if (order.status or "").strip().lower() in ("canceled", "cancelled"):
             return "closed", tr("DIBATALKAN", "CANCELED")
         return "closed", tr("DITUTUP", "CLOSED")
     if order.payment_status == "conflict":
@@ -167,9 +148,13 @@ class PaymentView(QWidget):
         self.amount.setAccessibleName(tr("Jumlah", "Amount"))
         self.order_number = QLabel(self)
         self.order_number.setObjectName("orderNumber")
+        # Server text (order number, customer, method, status) is shown as plain text.
+        for label in (self.qr, self.status, self.amount, self.order_number):
+            label.setTextFormat(Qt.TextFormat.PlainText)
         self.order_number.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.method = QLabel(self)
         self.method.setObjectName("paymentMethodLabel")
+        self.method.setTextFormat(Qt.TextFormat.PlainText)
         self.customer = QLabel(self)
         self.customer.setObjectName("paymentCustomer")
         # issue 13: discount, cash received and change, QRIS / cash notes
@@ -182,15 +167,16 @@ class PaymentView(QWidget):
         self.cash.hide()
         self.qris_string = ""
         self.cash_amounts: tuple[int, int] | None = None
+        self.customer.setTextFormat(Qt.TextFormat.PlainText)
 
         self.url = QLineEdit(self)
         self.url.setObjectName("paymentUrl")
         self.url.setAccessibleName(tr("Tautan pembayaran", "Payment link"))
         self.url.setReadOnly(True)
         self.url.setMinimumHeight(44)
-        self.copy_button = CopyLinkButton(self)
+        self.copy_button = CopyLinkButton(self, sandbox_origin=sandbox_origin)
         self.copy_button.setObjectName("copyUrlButton")
-        self.whatsapp = WhatsAppButton(notifier, self)
+        self.whatsapp = WhatsAppButton(notifier, self, sandbox_origin=sandbox_origin)
         self.whatsapp.setObjectName("paymentWhatsApp")
         self.whatsapp.setMinimumHeight(44)
         self.store_name = ""

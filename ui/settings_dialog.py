@@ -14,12 +14,10 @@ one :class:`~ui.tasks.TaskRunner`; their result is shown inline.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
@@ -50,6 +48,7 @@ from pos.config import (
     save_settings,
 )
 from pos.doctor import check_backend, check_printer
+from pos.domain.urls import base_url_allowed
 
 from .i18n import tr
 from .tasks import TaskRunner
@@ -94,27 +93,6 @@ DIALOG_QSS = """
 #settingsDialog #fieldLabel { color: #374151; }
 #settingsScroll, #settingsContent { background: transparent; }
 """
-
-
-def base_url_allowed(url: str) -> bool:
-    """https with a host anywhere; plain http only to a loopback address (the sandbox)."""
-    try:
-        parts = urlsplit(url.strip())
-        host = parts.hostname
-    except ValueError:
-        return False
-    if not host:
-        return False
-    if parts.scheme == "https":
-        return True
-    if parts.scheme != "http":
-        return False
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def backend_result_text(ok: bool, text: str) -> str:

@@ -15,6 +15,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from pos.domain.customer import InvalidInput
+from pos.domain.urls import safe_payment_url
 from pos.share import payment_whatsapp_link
 
 from .i18n import lang, message, tr
@@ -48,6 +49,7 @@ class PaymentShare:
     order_number: str
     amount: int
     payment_url: str
+    sandbox_origin: str | None = None
 
     def link(self, language: str | None = None) -> str:
         """The ``wa.me`` link; raises :class:`~pos.domain.customer.InvalidInput` for a phone
@@ -60,6 +62,7 @@ class PaymentShare:
             self.amount,
             self.payment_url,
             lang=language or lang(),
+            sandbox_origin=self.sandbox_origin,
         )
 
 
@@ -76,7 +79,9 @@ def share_on_whatsapp(share: PaymentShare, language: str | None = None) -> tuple
 class WhatsAppButton(QPushButton):
     """The "Kirim via WhatsApp" button for the payment screen and history.
 
-    Disabled until :meth:`set_payment` gets a phone and a payment URL.
+    Disabled until :meth:`set_payment` gets a phone and a payment URL that may be sent to a
+    customer (:func:`pos.domain.urls.payment_url_allowed`: https, or the demo sandbox's own
+    origin given as ``sandbox_origin``).
 
     Signals:
         shared(str): the ``wa.me`` link that was opened (and copied).
@@ -92,8 +97,10 @@ class WhatsAppButton(QPushButton):
         parent: QWidget | None = None,
         *,
         language: str | None = None,
+        sandbox_origin: str | None = None,
     ) -> None:
         super().__init__(tr("Kirim via WhatsApp", "Send via WhatsApp"), parent)
+        self.sandbox_origin = sandbox_origin
         self.setObjectName("whatsappButton")
         self.setAccessibleName(
             tr("Kirim tautan pembayaran via WhatsApp", "Send the payment link via WhatsApp")
@@ -120,18 +127,28 @@ class WhatsAppButton(QPushButton):
     ) -> None:
         """The order to share; the button is enabled when phone and URL are both present."""
         self._share = PaymentShare(
-            phone, customer_name, store_name, order_number, int(amount), payment_url
+            phone,
+            customer_name,
+            store_name,
+            order_number,
+            int(amount),
+            payment_url,
+            self.sandbox_origin,
         )
-        usable = bool(phone.strip() and payment_url.strip())
+        safe = safe_payment_url(payment_url, self.sandbox_origin) is not None
+        usable = bool(phone.strip()) and safe
         self.setEnabled(usable)
-        self.setToolTip(
-            ""
-            if usable
-            else tr(
-                "Nomor HP pelanggan atau tautan pembayaran kosong.",
-                "The customer's phone or the payment link is missing.",
+        if usable:
+            self.setToolTip("")
+        elif payment_url.strip() and not safe:
+            self.setToolTip(message("payment_link_unsafe"))
+        else:
+            self.setToolTip(
+                tr(
+                    "Nomor HP pelanggan atau tautan pembayaran kosong.",
+                    "The customer's phone or the payment link is missing.",
+                )
             )
-        )
 
     def clear(self) -> None:
         self._share = None
@@ -181,7 +198,9 @@ class WhatsAppButton(QPushButton):
 
 
 class CopyLinkButton(QPushButton):
-    """Copies a link (the payment URL) and says "Tersalin ✓" for a moment.
+    """Copies a link (the payment URL) and says "Tersalin ✓" for a moment. Only a link a
+    customer may be sent is accepted (:func:`pos.domain.urls.payment_url_allowed`); any other
+    leaves the button disabled.
 
     Signals:
         copied(str): the text that was put on the clipboard.
@@ -189,8 +208,9 @@ class CopyLinkButton(QPushButton):
 
     copied = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, sandbox_origin: str | None = None) -> None:
         super().__init__(parent)
+        self.sandbox_origin = sandbox_origin
         self.setObjectName("copyLinkButton")
         self.setAccessibleName(tr("Salin tautan pembayaran", "Copy payment link"))
         self.setMinimumHeight(44)
@@ -207,7 +227,7 @@ class CopyLinkButton(QPushButton):
         return self._link
 
     def set_link(self, link: str | None) -> None:
-        self._link = (link or "").strip()
+        self._link = safe_payment_url(link, self.sandbox_origin) or ""
         self.setEnabled(bool(self._link))
         self._reset.stop()
         self._show_idle_text()

@@ -238,6 +238,8 @@ class ShippingPanel(QFrame):
         self.error.setWordWrap(True)
         self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error.hide()
+        for label in (self.destination, self.postal_error, self.status, self.error):
+            label.setTextFormat(Qt.TextFormat.PlainText)  # place names, errors: server text
         self.retry = QPushButton(tr("Coba lagi", "Retry"), self)
         self.retry.setObjectName("shippingRetry")
         self.retry.setAccessibleName(tr("Coba hitung ongkir lagi", "Retry the shipping quote"))

@@ -38,6 +38,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from .controllers import SaleController
+from .i18n import tr
 from .main_window import MainWindow
 from .netclient import ImageFetcher, LazyClient, make_api_client, shared_ssl_context
 from .outbox_ui import reconcile_with_progress
@@ -149,7 +150,8 @@ def open_storage(config: Config, lock: Any, sandbox: Any) -> Opened:
             lock = acquire_data_dir(config)
         if config.demo and sandbox is None:
             sandbox = start_sandbox(config)
-        opened = Opened(lock, sandbox, Database.open(config.data_dir / "kasir.sqlite3"))
+        # an empty or damaged file is set aside and recovered, never silently replaced
+        opened = Opened(lock, sandbox, Database.open_or_recover(config.data_dir / "kasir.sqlite3"))
     except BaseException:
         if own_sandbox and sandbox is not None:
             sandbox.stop()
@@ -269,6 +271,9 @@ async def start_session(
         catalog_max_age=config.catalog_max_age,
     )
     _fit_to_screen(window)
+    recovery = getattr(opened.db, "recovery", None)
+    if recovery is not None:  # say exactly what was lost and where the old file is
+        notifier.error(tr(recovery.describe("id"), recovery.describe("en"), "\n"))
     try:
         await reconcile_unfinished(window, runner)
     except asyncio.CancelledError:  # a signal during the start-up: stop what it started
@@ -341,7 +346,10 @@ def go_online(session: Session) -> None:
         from .errors import describe_error
 
         log.error("API client not created: %s", exc)
-        controller.backend_failed.emit("auth", describe_error(exc))
+        from pos.domain.urls import BaseUrlRefused
+
+        kind = "config" if isinstance(exc, BaseUrlRefused) else "auth"
+        controller.backend_failed.emit(kind, describe_error(exc))
         return
     if session.image_client is not None:
         session.image_client.start()
@@ -495,8 +503,9 @@ class _PreRead:
 def acquire_data_dir(config: Config) -> Any:
     """Take the one-Kasir-per-data-folder lock (raises ``AlreadyRunning``)."""
     from pos.storage import DataDirLock
+    from pos.storage.db import prepare_data_dir
 
-    config.data_dir.mkdir(parents=True, exist_ok=True)
+    prepare_data_dir(config.data_dir)  # a file in the way: its own message, not "unexpected"
     lock = DataDirLock(config.data_dir)
     lock.acquire()
     return lock

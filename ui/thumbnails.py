@@ -12,10 +12,11 @@ import functools
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
-from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
+
+from pos.domain.urls import image_url_allowed
 
 from .tasks import TaskRunner
 
@@ -116,8 +117,4 @@ class ThumbnailCache(QObject):
 
 
 def _fetchable(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme == "https" and bool(parts.hostname)
+    return image_url_allowed(url)

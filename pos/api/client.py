@@ -25,7 +25,6 @@ resending the same filters with each cursor.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 import random
 import time
@@ -35,6 +34,8 @@ from urllib.parse import quote
 
 import httpx
 from pydantic import BaseModel, ValidationError
+
+from pos.domain.urls import BaseUrlRefused, base_url_problem
 
 from .errors import (
     APIConnectionError,
@@ -68,6 +69,13 @@ from .ratelimit import Clock, RateLimiter, RequestOutcome, Sleep
 
 DEFAULT_BASE_URL = "https://api.scalev.com"
 MAX_PAGE_SIZE = 25
+#: A reply body larger than this is refused (InvalidResponseError), never parsed.
+MAX_RESPONSE_BYTES = 8 * 1024 * 1024
+#: Pages one listing may take (25 items each: 250,000 items) before paging stops.
+MAX_PAGES = 10_000
+#: ``on_invalid(what, reason)``: an item that does not fit its model was skipped, or paging
+#: stopped early; ``reason`` names locations and kinds only, never values.
+InvalidItem = Callable[[str, str], None]
 #: requests of each rate-limit window catalog paging leaves to orders and payment checks;
 #: clamped to a tenth of the window (none for tiny limits)
 INTERACTIVE_RESERVE = 8
@@ -101,37 +109,28 @@ class _BearerAuth(httpx.Auth):
         return "_BearerAuth(<redacted>)"
 
 
+_BASE_URL_PROBLEMS = {
+    "invalid": "base_url is not a valid URL",
+    "no_host": "base_url needs a host",
+    "credentials": "base_url must not contain credentials",
+    "http_not_loopback": (
+        "base_url must use https unless the host is a loopback address "
+        "(127.0.0.0/8, ::1, localhost)"
+    ),
+    "scheme": "base_url must be an https:// URL",
+}
+
+
 def _check_base_url(base_url: str) -> str:
-    """Return the normalised base URL; https only, except http on a loopback host."""
+    """Return the normalised base URL; the rule is :func:`pos.domain.urls.base_url_problem`."""
+    problem = base_url_problem(base_url)
+    if problem is not None:
+        raise BaseUrlRefused(problem, _BASE_URL_PROBLEMS.get(problem, "base_url is not allowed"))
     try:
-        url = httpx.URL(base_url)
+        url = httpx.URL(base_url.strip())
     except (httpx.InvalidURL, TypeError) as exc:
-        raise ValueError("base_url is not a valid URL") from exc
-    host = (url.host or "").lower().rstrip(".")
-    if not host:
-        raise ValueError("base_url needs a host")
-    if url.scheme == "https":
-        pass
-    elif url.scheme == "http":
-        if not _is_loopback(host):
-            raise ValueError(
-                "base_url must use https unless the host is a loopback address "
-                "(127.0.0.0/8, ::1, localhost)"
-            )
-    else:
-        raise ValueError("base_url must be an https:// URL")
-    if url.userinfo:
-        raise ValueError("base_url must not contain credentials")
+        raise BaseUrlRefused("invalid", "base_url is not a valid URL") from exc
     return str(url.copy_with(query=None, fragment=None)).rstrip("/")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def _check_api_key(api_key: str) -> None:
@@ -157,6 +156,11 @@ def _validate(model: type[M], data: Any, *, what: str, status: int | None = None
         )
         raise InvalidResponseError(
             f"{what}: response does not fit {model.__name__} ({problems})", status_code=status
+        ) from None
+    except (RecursionError, ValueError, TypeError) as exc:  # absurd nesting, huge numbers
+        raise InvalidResponseError(
+            f"{what}: response does not fit {model.__name__} ({type(exc).__name__})",
+            status_code=status,
         ) from None
 
 
@@ -263,6 +267,8 @@ class ScalevClient:
         #: the longest one attempt may take from send to the last byte of the reply (a server
         #: that trickles its answer never trips the per-read timeout)
         self.request_deadline = request_deadline
+        #: pages one listing may take (a server that pages forever cannot hold a sync)
+        self.max_pages = MAX_PAGES
         self._backoff_base = backoff_base
         self._backoff_max = backoff_max
         self._max_retry_wait = max_retry_wait
@@ -494,9 +500,16 @@ class ScalevClient:
             interactive=interactive,
             bulk=bulk,
         )
+        size = len(response.content)
+        if size > MAX_RESPONSE_BYTES:
+            raise InvalidResponseError(
+                f"{method} {path}: response of {size} bytes is above the "
+                f"{MAX_RESPONSE_BYTES}-byte limit",
+                status_code=response.status_code,
+            )
         try:
             return response.json(), response.status_code
-        except ValueError:
+        except (ValueError, RecursionError):
             raise InvalidResponseError(
                 f"{method} {path}: response body is not JSON", status_code=response.status_code
             ) from None
@@ -536,21 +549,45 @@ class ScalevClient:
         page_size: int,
         *,
         bulk: bool = False,
+        on_invalid: InvalidItem | None = None,
     ) -> AsyncIterator[M]:
+        """Every item of every page, at most :attr:`max_pages` pages (beyond that the listing
+        fails with InvalidResponseError). With ``on_invalid`` an item that does not fit
+        ``model`` is skipped and reported (logged without values) instead of failing the
+        listing, and paging stops at the cap with a report instead of failing."""
         what = f"GET {path}"
         base = {k: v for k, v in filters.items() if v is not None}
         base["page_size"] = _clamp_page_size(page_size)
         cursor: str | None = None
         seen: set[str] = set()
+        pages = 0
         while True:
             params = dict(base)
             if cursor is not None:
                 params["next_cursor"] = cursor
             body, status = await self._get_json("GET", path, params=params, bulk=bulk)
+            pages += 1
             items, has_next, next_cursor = _unwrap_list(body, what=what, status=status)
             for item in items:
-                yield _validate(model, item, what=what, status=status)
+                if on_invalid is None:
+                    yield _validate(model, item, what=what, status=status)
+                    continue
+                try:
+                    valid = _validate(model, item, what=what, status=status)
+                except InvalidResponseError as exc:
+                    logger.warning("skipped one item: %s", exc)
+                    on_invalid(what, str(exc))
+                    continue
+                yield valid
             if not has_next or next_cursor is None:
+                return
+            if pages >= self.max_pages:
+                logger.warning("%s: stopped after %d pages", what, pages)
+                if on_invalid is None:
+                    raise InvalidResponseError(
+                        f"{what}: more than {self.max_pages} pages", status_code=status
+                    )
+                on_invalid(what, f"stopped after {pages} pages")
                 return
             if next_cursor in seen:
                 raise InvalidResponseError(
@@ -597,22 +634,35 @@ class ScalevClient:
     # --- catalog -----------------------------------------------------------------------
 
     def list_store_products(
-        self, store_id: int | str, *, page_size: int = 25
+        self, store_id: int | str, *, page_size: int = 25, on_invalid: InvalidItem | None = None
     ) -> AsyncIterator[StoreProduct]:
-        """``GET /v3/stores/{id}/products`` (numeric id or ``store_…``)."""
+        """``GET /v3/stores/{id}/products`` (numeric id or ``store_…``). ``on_invalid``: skip
+        and report a malformed product instead of failing (see :meth:`_paginate`)."""
         sid = quote(str(store_id), safe="")
-        return self._paginate(StoreProduct, f"/v3/stores/{sid}/products", {}, page_size, bulk=True)
+        return self._paginate(
+            StoreProduct,
+            f"/v3/stores/{sid}/products",
+            {},
+            page_size,
+            bulk=True,
+            on_invalid=on_invalid,
+        )
 
     def list_store_bundles(
-        self, store_id: int, *, page_size: int = 25
+        self, store_id: int, *, page_size: int = 25, on_invalid: InvalidItem | None = None
     ) -> AsyncIterator[StoreBundle]:
         """``GET /v3/stores/{id}/bundles`` (numeric id)."""
         return self._paginate(
-            StoreBundle, f"/v3/stores/{int(store_id)}/bundles", {}, page_size, bulk=True
+            StoreBundle,
+            f"/v3/stores/{int(store_id)}/bundles",
+            {},
+            page_size,
+            bulk=True,
+            on_invalid=on_invalid,
         )
 
     def list_bundles_simplified(
-        self, store_id: int, *, page_size: int = 25
+        self, store_id: int, *, page_size: int = 25, on_invalid: InvalidItem | None = None
     ) -> AsyncIterator[SimplifiedBundle]:
         """``GET /v3/bundles/simplified?store_id=…``: price options with ``unique_id``."""
         return self._paginate(
@@ -621,6 +671,7 @@ class ScalevClient:
             {"store_id": int(store_id)},
             page_size,
             bulk=True,
+            on_invalid=on_invalid,
         )
 
     async def get_bundle(self, bundle_id: int) -> Bundle:
@@ -634,6 +685,7 @@ class ScalevClient:
         search: str | None = None,
         item_type: str | None = None,
         page_size: int = 25,
+        on_invalid: InvalidItem | None = None,
     ) -> AsyncIterator[Product]:
         """``GET /v3/products``: full products (item type, variant weights)."""
         filters = {
@@ -641,7 +693,9 @@ class ScalevClient:
             "search": search,
             "item_type": item_type,
         }
-        return self._paginate(Product, "/v3/products", filters, page_size, bulk=True)
+        return self._paginate(
+            Product, "/v3/products", filters, page_size, bulk=True, on_invalid=on_invalid
+        )
 
     # --- locations and shipping ----------------------------------------------------------
 

@@ -14,6 +14,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from pos.domain import order_status
+from pos.domain.text import display_text
+
 
 class ScalevModel(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True, frozen=False, defer_build=True)
@@ -27,6 +30,16 @@ def _to_decimal(v: Any) -> Any:
 
 
 Money = Decimal
+
+
+def _shown(v: Any) -> Any:
+    """Names and numbers the cashier sees: one line, no bidi / zero-width marks
+    (:func:`pos.domain.text.display_text`). Markup is left as text: views show it plain."""
+    return display_text(v) if isinstance(v, str) else v
+
+
+def _names(*fields: str) -> Any:
+    return field_validator(*fields, mode="after")(_shown)
 
 
 # --- stores ---------------------------------------------------------------------------
@@ -50,6 +63,7 @@ class Store(ScalevModel):
     custom_domain: CustomDomain | None = None
     payment_methods: list[str] = Field(default_factory=list)
     sub_payment_methods: list[str] = Field(default_factory=list)
+    _shown = _names("name")
 
 
 # --- catalog --------------------------------------------------------------------------
@@ -67,6 +81,7 @@ class VariantSummary(ScalevModel):
     weight: int | None = None
     item_type: str | None = None
     images: list[Any] | None = None
+    _shown = _names("fullname")
 
     _dec = field_validator("price", mode="before")(_to_decimal)
 
@@ -79,6 +94,7 @@ class StoreProduct(ScalevModel):
     item_type: str | None = None
     images: list[Any] | None = None
     variants: list[VariantSummary] = Field(default_factory=list)
+    _shown = _names("name", "display")
 
 
 class Product(ScalevModel):
@@ -91,6 +107,7 @@ class Product(ScalevModel):
     is_inventory: bool | None = None
     images: list[Any] | None = None
     variants: list[VariantSummary] = Field(default_factory=list)
+    _shown = _names("name", "display")
 
 
 class BundlePriceOption(ScalevModel):
@@ -100,6 +117,7 @@ class BundlePriceOption(ScalevModel):
     price: Money | None = None
     is_visible: bool = True
     slug: str | None = None
+    _shown = _names("name")
 
     _dec = field_validator("price", mode="before")(_to_decimal)
 
@@ -111,6 +129,7 @@ class StoreBundle(ScalevModel):
     name: str | None = None
     display: str | None = None
     bundle_price_options: list[BundlePriceOption] = Field(default_factory=list)
+    _shown = _names("name", "display")
 
 
 class SimplifiedBundle(ScalevModel):
@@ -124,6 +143,7 @@ class SimplifiedBundle(ScalevModel):
     weight_bump: int | None = None
     images: list[Any] | None = None
     bundle_price_options: list[BundlePriceOption] = Field(default_factory=list)
+    _shown = _names("name", "display", "public_name")
 
 
 class BundleLineVariant(ScalevModel):
@@ -134,6 +154,7 @@ class BundleLineVariant(ScalevModel):
     weight: int | None = None
     price: Money | None = None
     item_type: str | None = None
+    _shown = _names("fullname")
 
     _dec = field_validator("price", mode="before")(_to_decimal)
 
@@ -154,6 +175,7 @@ class Bundle(ScalevModel):
     images: list[Any] | None = None
     bundle_price_options: list[BundlePriceOption] = Field(default_factory=list)
     bundlelines: list[BundleLine] = Field(default_factory=list)
+    _shown = _names("name", "display")
 
 
 # --- locations and shipping -----------------------------------------------------------
@@ -165,6 +187,7 @@ class Location(ScalevModel):
     city_name: str = ""
     province_name: str = ""
     display: str = ""
+    _shown = _names("subdistrict_name", "city_name", "province_name", "display")
 
 
 class WarehouseAddress(ScalevModel):
@@ -182,6 +205,7 @@ class Warehouse(ScalevModel):
     unique_id: str
     name: str = ""
     warehouse_address: WarehouseAddress | None = None
+    _shown = _names("name")
 
 
 class WarehouseResult(ScalevModel):
@@ -200,6 +224,7 @@ class Courier(ScalevModel):
     code: str | None = None
     name: str = ""
     courier_type: str | None = None
+    _shown = _names("name")
 
 
 class CourierService(ScalevModel):
@@ -207,6 +232,7 @@ class CourierService(ScalevModel):
     code: str | None = None
     name: str = ""
     courier: Courier | None = None
+    _shown = _names("name")
 
 
 class CourierServiceResult(ScalevModel):
@@ -270,12 +296,14 @@ class OrderCustomer(ScalevModel):
     name: str | None = None
     email: str | None = None
     phone: str | None = None
+    _shown = _names("name")
 
 
 class OrderStore(ScalevModel):
     id: int | None = None
     unique_id: str | None = None
     name: str | None = None
+    _shown = _names("name")
 
 
 class OrderLine(ScalevModel):
@@ -286,6 +314,7 @@ class OrderLine(ScalevModel):
     variant_price: Money | None = None
     quantity: int = 0
     item_type: str | None = None
+    _shown = _names("product_name")
 
     _dec = field_validator("variant_price", mode="before")(_to_decimal)
 
@@ -329,6 +358,7 @@ class Order(ScalevModel):
     paid_time: str | None = None
     canceled_time: str | None = None
     created_at: str | None = None
+    _shown = _names("order_id")
 
     @field_validator("id", mode="before")
     @classmethod
@@ -339,11 +369,16 @@ class Order(ScalevModel):
 
     @property
     def is_paid(self) -> bool:
-        return self.payment_status in ("paid", "settled")
+        return order_status.is_paid(self.payment_status)
 
     @property
     def is_closed(self) -> bool:
-        return self.status in ("canceled", "closed", "rts")
+        return order_status.is_closed(self.status)
+
+    @property
+    def is_finished(self) -> bool:
+        """Paid or closed: nothing more to wait for (:mod:`pos.domain.order_status`)."""
+        return order_status.is_finished(self.status, self.payment_status)
 
 
 class OrderListItem(ScalevModel):
@@ -361,6 +396,7 @@ class OrderListItem(ScalevModel):
     metadata: dict[str, Any] | None = None
     notes: str | None = None
     created_at: str | None = None
+    _shown = _names("order_id")
 
     @field_validator("id", mode="before")
     @classmethod

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .catalog import CatalogItem
+from .customer import InvalidInput
 from .discount import Discount
+from .money import AMOUNT_LIMIT, amount_in_bounds
 
 MAX_QUANTITY = 9999
 
@@ -25,10 +27,12 @@ class CartLine:
 
 
 def _check_qty(qty: int) -> int:
+    """Raises :class:`InvalidInput` (a ValueError; ``message_id`` ``quantity_too_large``)
+    past :data:`MAX_QUANTITY`: the cashier gets a message, not a crash."""
     if isinstance(qty, bool) or not isinstance(qty, int):
         raise TypeError("quantity must be an int")
     if qty > MAX_QUANTITY:
-        raise ValueError(f"quantity above {MAX_QUANTITY}")
+        raise InvalidInput("quantity", "quantity_too_large")
     return qty
 
 
@@ -51,14 +55,24 @@ class Cart:
         _check_qty(qty)
         if qty <= 0:
             raise ValueError("quantity must be positive")
+        if not amount_in_bounds(item.price):
+            raise InvalidInput("price", "price_out_of_range")
         line = self._lines.get(item.key)
+        new_qty = qty if line is None else _check_qty(line.quantity + qty)
+        old = 0 if line is None else line.subtotal
+        self._check_total(self.total - old + item.price * new_qty)
         if line is None:
             line = CartLine(item=item, quantity=qty)
             self._lines[item.key] = line
         else:
-            line.quantity = _check_qty(line.quantity + qty)
+            line.quantity = new_qty
             line.item = item  # newest catalog data (price) wins
         return line
+
+    @staticmethod
+    def _check_total(total: int) -> None:
+        if total >= AMOUNT_LIMIT:
+            raise InvalidInput("quantity", "total_too_large")
 
     def set_quantity(self, key: str, qty: int) -> None:
         """Set a line's quantity; ``qty <= 0`` removes the line. Unknown keys raise KeyError."""
@@ -68,7 +82,9 @@ class Cart:
         if qty <= 0:
             del self._lines[key]
         else:
-            self._lines[key].quantity = qty
+            line = self._lines[key]
+            self._check_total(self.total - line.subtotal + line.item.price * qty)
+            line.quantity = qty
 
     def remove(self, key: str) -> None:
         self._lines.pop(key, None)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .money import round_rupiah
+from .money import amount_in_bounds, round_rupiah
+from .text import display_text
 
 if TYPE_CHECKING:
     # Annotations only; items_from_bundles imports what it needs at run time. The cached
@@ -85,12 +86,15 @@ def _first_image(*sources: list[Any] | None) -> str | None:
 
 
 def _price(value: Decimal | None) -> int | None:
+    """Integer rupiah, or ``None`` for no price, a non-number, a negative price or one at or
+    above :data:`pos.domain.money.AMOUNT_LIMIT` (such an item is left out)."""
     if value is None:
         return None
     try:
-        return round_rupiah(value)
+        price = round_rupiah(value)
     except (ValueError, TypeError, ArithmeticError):
         return None
+    return price if amount_in_bounds(price) else None
 
 
 def _visible(model: Any) -> bool:
@@ -115,12 +119,25 @@ def variant_facts(products: Iterable[Product]) -> dict[int, VariantSummary]:
     return out
 
 
+#: ``on_skip(what, reason)``: an item was left out for a reason the sync summary reports.
+SkipReport = Callable[[str, str], None]
+
+
+def _skip(on_skip: SkipReport | None, what: str, reason: str) -> None:
+    if on_skip is not None:
+        on_skip(what, reason)
+
+
 def items_from_store_products(
     store_products: Iterable[StoreProduct],
     full_products_by_id: Mapping[int, Product] | None = None,
+    *,
+    on_skip: SkipReport | None = None,
 ) -> list[CatalogItem]:
     """One item per visible variant of every visible product. Variants without a
-    ``unique_id`` or a price cannot be ordered and are left out."""
+    ``unique_id`` or a price cannot be ordered and are left out; a price that is not a
+    plausible amount (negative, not a number, at or above 10^15) is left out and reported to
+    ``on_skip``."""
     full = full_products_by_id or {}
     items: list[CatalogItem] = []
     seen: set[str] = set()
@@ -130,10 +147,12 @@ def items_from_store_products(
         fp = full.get(sp.id)
         full_variants = {v.id: v for v in fp.variants} if fp else {}
         for v in sp.variants:
-            if not _visible(v) or not v.unique_id:
+            if not _visible(v) or not v.unique_id or not v.unique_id.strip():
                 continue
             price = _price(v.price)
             if price is None:
+                if v.price is not None:
+                    _skip(on_skip, f"variant {v.id}", "price out of range")
                 continue
             key = f"v:{v.unique_id}"
             fv = full_variants.get(v.id)
@@ -141,7 +160,8 @@ def items_from_store_products(
                 continue  # duplicate, or marked not sellable on the full product
             seen.add(key)
             name = v.fullname or sp.display or sp.name or (fv.fullname if fv else None) or key
-            sku = v.sku or (fv.sku if fv else None) or ""
+            name = display_text(name) or display_text(key) or "?"
+            sku = display_text(v.sku or (fv.sku if fv else None) or "")
             item_type = _item_type(
                 fv.item_type if fv else None,
                 fp.item_type if fp else None,
@@ -183,6 +203,8 @@ def items_from_bundles(
     details_by_id: Mapping[int, Bundle | SimplifiedBundle] | None = None,
     simplified_by_id: Mapping[int, SimplifiedBundle] | None = None,
     variants_by_id: Mapping[int, VariantSummary] | None = None,
+    *,
+    on_skip: SkipReport | None = None,
 ) -> list[CatalogItem]:
     """One item per visible price option of every store bundle.
 
@@ -249,10 +271,12 @@ def items_from_bundles(
                 uid = opts_full[po.id].unique_id
             if not uid and po.id in opts_simple:
                 uid = opts_simple[po.id].unique_id
-            if not uid:
+            if not uid or not uid.strip():
                 continue
             price = _price(po.price)
             if price is None:
+                if po.price is not None:
+                    _skip(on_skip, f"bundle price option {po.id}", "price out of range")
                 continue
             key = f"b:{uid}"
             if key in seen:
@@ -262,8 +286,9 @@ def items_from_bundles(
                 name = f"{bundle_name} — {po.name}"
             else:
                 name = po.name or bundle_name or key
+            name = display_text(name) or display_text(key) or "?"
             custom_id = simple.custom_id if simple and simple.custom_id else ""
-            sku = str(_extra(po, "sku") or custom_id)
+            sku = display_text(str(_extra(po, "sku") or custom_id))
             items.append(
                 CatalogItem(
                     key=key,

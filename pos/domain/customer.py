@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .text import display_text, has_visible_char
+
 NAME_MAX = 100
 PHONE_MIN_DIGITS = 10
 PHONE_MAX_DIGITS = 15
@@ -70,11 +72,12 @@ def validate_email(raw: str | None) -> str | None:
 
 
 def _clean_name(raw: str | None) -> str:
-    return " ".join((raw or "").split())
+    """One line, bidi controls and zero-width characters removed (:func:`display_text`)."""
+    return display_text(raw, None)
 
 
 def _name_problem(name: str) -> str | None:
-    if not name:
+    if not name or not has_visible_char(name):
         return "name_required"
     if len(name) > NAME_MAX:
         return "name_too_long"

@@ -21,6 +21,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # cart / sale
     "cart_empty": ("Keranjang masih kosong.", "The cart is empty."),
     "quantity_invalid": ("Jumlah harus lebih dari 0.", "Quantity must be more than 0."),
+    "quantity_too_large": (
+        "Jumlah per barang paling banyak 9999.",
+        "At most 9999 of one item.",
+    ),
+    "total_too_large": (
+        "Total keranjang terlalu besar. Bagi menjadi beberapa penjualan.",
+        "The cart total is too large. Split it into several sales.",
+    ),
+    "price_out_of_range": (
+        "Harga barang ini tidak masuk akal — periksa produknya di Scalev.",
+        "This item's price is not plausible — check the product in Scalev.",
+    ),
     "payment_method_required": ("Pilih metode pembayaran.", "Choose a payment method."),
     "shipping_required": (
         "Keranjang berisi barang fisik: isi data pengiriman.",
@@ -41,6 +53,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "dan beri kunci API izin order:change_status agar Kasir bisa melakukannya sendiri.",
         "The order was created but could not be marked paid: mark it paid in the Scalev "
         "dashboard, and give the API key the order:change_status scope so Kasir can do it.",
+    ),
+    "payment_link_unsafe": (
+        "Tautan pembayaran kosong atau tidak aman — tidak dibagikan. Periksa pesanan di Scalev.",
+        "The payment link is missing or not secure — not shared. Check the order in Scalev.",
     ),
     # storage
     "storage_readonly": (
@@ -64,6 +80,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Kasir's database is damaged. Contact support.",
     ),
     "storage_error": ("Gagal menyimpan data lokal.", "Could not save local data."),
+    "data_dir_not_folder": (
+        "Folder data Kasir ternyata sebuah file, bukan folder. Pindahkan file itu, atau pilih "
+        "folder data lain (--data-dir atau KASIR_DATA_DIR).",
+        "Kasir's data folder is a file, not a folder. Move that file away, or choose another "
+        "data folder (--data-dir or KASIR_DATA_DIR).",
+    ),
+    # server address (base URL)
+    "base_url_http": (
+        "Alamat server ditolak: harus https:// (http hanya untuk localhost), agar kunci API "
+        "tidak dikirim tanpa enkripsi. Ubah di Pengaturan (F10) atau KASIR_BASE_URL.",
+        "Server address refused: it must be https:// (http only for localhost), so the API "
+        "key is never sent unencrypted. Change it in Settings (F10) or KASIR_BASE_URL.",
+    ),
+    "base_url_invalid": (
+        "Alamat server tidak valid. Contoh: https://api.scalev.com — ubah di Pengaturan (F10) "
+        "atau KASIR_BASE_URL.",
+        "The server address is not valid. Example: https://api.scalev.com — change it in "
+        "Settings (F10) or KASIR_BASE_URL.",
+    ),
     "already_running": (
         "Kasir sudah berjalan di komputer ini dengan folder data yang sama.",
         "Kasir is already running on this computer with the same data folder.",

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+
+#: Amounts at or above this (Rp1.000.000.000.000.000) are refused: no real price is that high,
+#: and every sum of a cart stays far inside SQLite's 64-bit integers and JSON's exact range.
+AMOUNT_LIMIT = 10**15
+
+
+def amount_in_bounds(value: int) -> bool:
+    """``0 <= value < AMOUNT_LIMIT``."""
+    return 0 <= value < AMOUNT_LIMIT
 
 
 def format_idr(amount: int | Decimal) -> str:
     """``150000`` -> ``"Rp150.000"``; ``-5000`` -> ``"-Rp5.000"``. Fractions are rounded half up."""
     if isinstance(amount, bool) or not isinstance(amount, int | Decimal):
         raise TypeError(f"amount must be int or Decimal, not {type(amount).__name__}")
-    value = int(Decimal(amount).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    dec = Decimal(amount)
+    if not dec.is_finite():
+        raise ValueError(f"not a finite amount: {amount!r}")
+    with localcontext() as ctx:  # a server's 1e30 must format, not raise (precision is 28)
+        ctx.prec = max(28, dec.adjusted() + 3)
+        value = int(dec.quantize(Decimal(1), rounding=ROUND_HALF_UP))
     sign = "-" if value < 0 else ""
     digits = f"{abs(value):,}".replace(",", ".")
     return f"{sign}Rp{digits}"

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from pos.domain.text import display_text
+from pos.domain.urls import payment_url_allowed
+
 _MONTHS_ID = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 _MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -22,6 +25,9 @@ class ReceiptLine:
     name: str
     quantity: int
     unit_price: int  # integer rupiah
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", display_text(self.name))
 
     @property
     def subtotal(self) -> int:
@@ -60,6 +66,14 @@ class Receipt:
     #: how it was paid at the counter, printed under the payment method (issue 13), e.g.
     #: ``(("Tunai", 100000), ("Kembalian", 15000))``
     tendered: tuple[tuple[str, int], ...] = ()
+
+    def __post_init__(self) -> None:
+        # Server text is printed as plain one-line text; a QR only of an https link (a
+        # customer's phone cannot open anything else, and nothing else is to be trusted).
+        for name in ("store_name", "terminal", "order_number", "customer_name", "payment_method"):
+            object.__setattr__(self, name, display_text(getattr(self, name)))
+        if self.order_url is not None and not payment_url_allowed(self.order_url):
+            object.__setattr__(self, "order_url", None)
 
     @property
     def subtotal(self) -> int:

@@ -27,6 +27,8 @@ from pos.receipts.printers import Printer
 log = logging.getLogger(__name__)
 
 QUEUE_FILE = "print-queue.jsonl"
+#: Lines of the queue that cannot be read are moved here (raw), never silently dropped.
+QUARANTINE_SUFFIX = ".quarantine"
 MAX_ENTRIES = 500
 
 
@@ -47,8 +49,15 @@ class QueuedPrint:
     @classmethod
     def from_json(cls, line: str) -> QueuedPrint:
         d = json.loads(line)
-        d["data"] = base64.b64decode(d["data"])
-        return cls(**d)
+        if not isinstance(d, dict) or not isinstance(d.get("data"), str):
+            raise ValueError("not a queued receipt")
+        d["data"] = base64.b64decode(d["data"], validate=True)
+        entry = cls(**d)
+        if not all(isinstance(getattr(entry, f), str) for f in ("id", "label", "created_at")):
+            raise ValueError("not a queued receipt")
+        if not isinstance(entry.attempts, int):
+            raise ValueError("not a queued receipt")
+        return entry
 
 
 @dataclass(frozen=True)
@@ -75,20 +84,51 @@ class PrintQueue:
     def in_dir(cls, directory: Path) -> PrintQueue:
         return cls(Path(directory) / QUEUE_FILE)
 
+    @property
+    def quarantine_path(self) -> Path:
+        return self.path.with_name(self.path.name + QUARANTINE_SUFFIX)
+
     def _read(self) -> list[QueuedPrint]:
         try:
-            text = self.path.read_text(encoding="utf-8")
+            raw = self.path.read_bytes()
         except FileNotFoundError:
             return []
+        text = raw.decode("utf-8", errors="surrogateescape")
         entries = []
+        bad: list[str] = []
         for line in text.splitlines():
             if not line.strip():
                 continue
             try:
                 entries.append(QueuedPrint.from_json(line))
-            except (ValueError, TypeError, KeyError):
-                log.warning("print queue: skipping an unreadable line")
+            except (ValueError, TypeError, KeyError, RecursionError):
+                bad.append(line)
+        if bad:
+            self._set_aside(bad)
         return entries
+
+    def _set_aside(self, lines: list[str]) -> None:
+        """Keep unreadable lines (raw) in the quarantine file; the rest of the queue goes on."""
+        kept = set(self.quarantined())
+        new = [line for line in lines if line not in kept]
+        if not new:
+            return
+        log.warning(
+            "print queue: %d unreadable lines set aside in %s", len(new), self.quarantine_path
+        )
+        try:
+            with self.quarantine_path.open("a", encoding="utf-8", errors="surrogateescape") as fh:
+                fh.writelines(line + "\n" for line in new)
+        except OSError:
+            log.exception("print queue: could not keep the unreadable lines")
+
+    def quarantined(self) -> list[str]:
+        """The raw lines set aside because they could not be read."""
+        try:
+            text = self.quarantine_path.read_text(encoding="utf-8", errors="surrogateescape")
+        except FileNotFoundError:
+            return []
+        return [line for line in text.splitlines() if line.strip()]
 
     def _write(self, entries: list[QueuedPrint]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -14,6 +14,7 @@ import asyncio
 import logging
 import math
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +54,25 @@ def refresh_cost(item_count: int, page_size: int = 25) -> int:
     return 2 * pages + 1
 
 
+@dataclass
+class SyncSummary:
+    """What the last catalog sync left out: malformed products / bundles (skipped, never the
+    whole catalog), items with an implausible price, listings cut at the page cap."""
+
+    items: int = 0
+    skipped: int = 0
+    truncated: bool = False
+    problems: list[str] = field(default_factory=list)  # the first few reasons, no values
+
+    def skip(self, what: str, reason: str) -> None:
+        if reason.startswith("stopped after"):
+            self.truncated = True
+        else:
+            self.skipped += 1
+        if len(self.problems) < 10:
+            self.problems.append(f"{what}: {reason}")
+
+
 class CatalogService:
     def __init__(
         self,
@@ -68,6 +88,8 @@ class CatalogService:
         self._stores = stores
         self.max_age = max_age
         self._now = now
+        #: the last :meth:`load`'s summary (skipped items, page cap)
+        self.last_summary = SyncSummary()
 
     async def list_stores(self, search: str | None = None) -> list[Store]:
         stores = [s async for s in self._client.list_stores(search=search or None)]
@@ -175,6 +197,7 @@ class CatalogService:
         the key's hourly budget cannot pay for it above its reserve."""
         self.check_budget(store.id)
         loaded = 0
+        summary = SyncSummary()
 
         def bump(n: int) -> None:
             nonlocal loaded
@@ -184,14 +207,19 @@ class CatalogService:
 
         async def store_products() -> list[StoreProduct]:
             out: list[StoreProduct] = []
-            async for sp in self._client.list_store_products(store.id):
+            async for sp in self._client.list_store_products(store.id, on_invalid=summary.skip):
                 out.append(sp)
                 bump(len(sp.variants))
             return out
 
         async def full_products() -> dict[int, Product]:
             try:
-                return {p.id: p async for p in self._client.list_products(store_id=store.id)}
+                return {
+                    p.id: p
+                    async for p in self._client.list_products(
+                        store_id=store.id, on_invalid=summary.skip
+                    )
+                }
             except ScalevError as e:
                 # Item type and weight are extras: without them items are "unknown", 0 g.
                 log.info("GET /v3/products failed (%s); no item types/weights", type(e).__name__)
@@ -201,7 +229,7 @@ class CatalogService:
             list[StoreBundle], dict[int, Bundle], dict[int, SimplifiedBundle]
         ]:
             sbs: list[StoreBundle] = []
-            async for sb in self._client.list_store_bundles(store.id):
+            async for sb in self._client.list_store_bundles(store.id, on_invalid=summary.skip):
                 sbs.append(sb)
                 bump(len(sb.bundle_price_options))
             if not sbs:
@@ -227,7 +255,12 @@ class CatalogService:
                 if not missing_ids:
                     return {}
                 try:
-                    return {b.id: b async for b in self._client.list_bundles_simplified(store.id)}
+                    return {
+                        b.id: b
+                        async for b in self._client.list_bundles_simplified(
+                            store.id, on_invalid=summary.skip
+                        )
+                    }
                 except ScalevError as e:
                     log.info("bundles/simplified failed: %s", type(e).__name__)
                     return {}
@@ -241,10 +274,24 @@ class CatalogService:
         (sps, fulls), (sbs, details, simplified) = await asyncio.gather(
             asyncio.gather(store_products(), full_products()), bundles()
         )
-        items = items_from_store_products(sps, fulls)
+        items = items_from_store_products(sps, fulls, on_skip=summary.skip)
         items += items_from_bundles(
-            sbs, details, simplified, variant_facts(fulls.values()) if fulls else None
+            sbs,
+            details,
+            simplified,
+            variant_facts(fulls.values()) if fulls else None,
+            on_skip=summary.skip,
         )
+        summary.items = len(items)
+        self.last_summary = summary
+        if summary.skipped or summary.truncated:
+            log.warning(
+                "catalog of store %s: %d items, %d skipped%s",
+                store.id,
+                len(items),
+                summary.skipped,
+                " (listing cut at the page cap)" if summary.truncated else "",
+            )
         if on_progress is not None:
             on_progress(len(items), len(items))
         if self._cache is not None:

@@ -26,6 +26,8 @@ from pos.api.errors import (
 )
 from pos.domain.customer import InvalidInput
 from pos.domain.messages import text as message_text
+from pos.domain.text import display_text
+from pos.logs import redact
 from pos.storage.db import StorageError
 
 
@@ -106,7 +108,7 @@ def clean_server_text(value: Any) -> str:
         return ""
     if not isinstance(value, str):
         value = str(value)
-    s = " ".join(value.split())
+    s = redact(display_text(value, None))  # one visible line; a configured key masked
     s = _SECRETISH.sub("…", s)
     if len(s) > _MAX_SERVER_TEXT:
         s = s[: _MAX_SERVER_TEXT - 1] + "…"

@@ -8,10 +8,12 @@ QR (``payment_url``) and live status again (:class:`pos.services.payment.Payment
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from pos.domain.order_status import is_canceled_payment, is_closed, is_paid
 from pos.storage.journal import DONE, PENDING, SaleJournal, SaleRecord, SaleState
 
 from .outbox import payment_link_for
@@ -31,20 +33,15 @@ STATUSES = (
 if TYPE_CHECKING:
     from pos.api.models import Order
 
-_PAID = frozenset({"paid", "settled"})
-_CANCELED_ORDER = frozenset({"canceled", "cancelled", "closed", "rts"})
-_CANCELED_PAYMENT = frozenset({"canceled", "cancelled", "expired", "refunded"})
-
 
 def status_of(rec: SaleRecord) -> str:
     """The row status of a journal record (see :data:`STATUSES`)."""
     if rec.state in DONE:
         order = rec.order or {}
-        payment = (rec.payment_status or order.get("payment_status") or "").lower()
-        order_status = str(order.get("status") or "").lower()
-        if payment in _PAID:
+        payment = str(rec.payment_status or order.get("payment_status") or "").lower()
+        if is_paid(payment):
             return "paid"
-        if order_status in _CANCELED_ORDER or payment in _CANCELED_PAYMENT:
+        if is_closed(order.get("status")) or is_canceled_payment(payment):
             return "canceled"
         if payment == "failed":
             return "failed"
@@ -143,6 +140,32 @@ class HistoryService:
             last_error=rec.last_error,
             record=rec,
         )
+
+    def set_aside(self, lang: str = "id") -> list[str]:
+        """Cashier texts about what the journal set aside: damaged sale rows that cannot be
+        read (kept raw; ``kasir doctor`` lists them) and a database recovered from damage."""
+        from pos.storage.recovery import RecoveryReport
+
+        entries = self._journal.quarantined()
+        out: list[str] = []
+        sales = [e for e in entries if e.source == "sales"]
+        if sales:
+            n = len(sales)
+            out.append(
+                f"{n} damaged sales rows cannot be read and were set aside (kept as they are; "
+                "see kasir doctor). Every other sale is shown and sent as usual."
+                if lang == "en"
+                else f"{n} baris penjualan rusak tidak bisa dibaca dan disisihkan (disimpan apa "
+                "adanya; lihat kasir doctor). Penjualan lainnya tampil dan dikirim seperti biasa."
+            )
+        for e in entries:
+            if e.source != "database":
+                continue
+            try:
+                out.append(RecoveryReport(**json.loads(e.raw)).describe(lang))
+            except (ValueError, TypeError):
+                out.append(f"{e.reason}: {e.key}")
+        return out
 
     def list(
         self, search: str | None = None, day: date | None = None, *, limit: int = 500

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from pos.api.errors import RateLimitedError, ScalevError
+from pos.domain.order_status import is_finished as order_finished
 
 if TYPE_CHECKING:
     from pos.api.models import Order
@@ -23,8 +24,9 @@ def _fingerprint(order: Order) -> tuple[Any, ...]:
 
 
 def is_finished(order: Order) -> bool:
-    """Paid/settled (success) or canceled/closed (failure): nothing more to wait for."""
-    return order.is_paid or order.status in ("canceled", "closed")
+    """Paid/settled (success) or canceled/closed/rts (failure): nothing more to wait for
+    (the rule lives in :mod:`pos.domain.order_status`)."""
+    return order_finished(order.status, order.payment_status)
 
 
 class PaymentWatcher:

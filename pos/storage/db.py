@@ -14,6 +14,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .recovery import RecoveryReport
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +64,28 @@ def translate_errors() -> Iterator[None]:
         if isinstance(e, PermissionError):
             mid = "storage_readonly"
         raise StorageError(mid, str(e)) from e
+
+
+def prepare_data_dir(path: str | Path) -> Path:
+    """Create Kasir's data folder (and its parents). A path that is a file, or runs through
+    one, raises :class:`StorageError` ``data_dir_not_folder`` (its own clear message, not
+    "unexpected error"); a folder that cannot be created raises ``storage_readonly`` /
+    ``storage_unavailable``."""
+    p = Path(path).expanduser()
+    for candidate in (p, *p.parents):
+        if candidate.exists():
+            if not candidate.is_dir():
+                raise StorageError("data_dir_not_folder", str(candidate))
+            break
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as e:
+        raise StorageError("data_dir_not_folder", str(p)) from e
+    except PermissionError as e:
+        raise StorageError("storage_readonly", str(p)) from e
+    except OSError as e:
+        raise StorageError("storage_unavailable", f"{p}: {e}") from e
+    return p
 
 
 # Each migration moves the schema from version i to i+1 (PRAGMA user_version).
@@ -144,6 +170,19 @@ MIGRATIONS: list[str] = [
         report_json   TEXT
     )
     """,
+    # quarantine: rows set aside because they cannot be read (a damaged journal row, a
+    # recovered database's report), raw content kept; see pos.storage.quarantine
+    """
+    CREATE TABLE quarantine (
+        id      INTEGER PRIMARY KEY,
+        source  TEXT NOT NULL,
+        key     TEXT NOT NULL,
+        reason  TEXT NOT NULL,
+        raw     TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        UNIQUE (source, key)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -156,6 +195,17 @@ class Database:
         self.conn = conn
         self.path = path
         self._lock = threading.RLock()
+        #: set by :meth:`open_or_recover` when the file was empty or damaged
+        self.recovery: RecoveryReport | None = None
+
+    @classmethod
+    def open_or_recover(cls, path: str | Path) -> Database:
+        """Like :meth:`open`, but an empty (0-byte) or damaged file is never silently
+        replaced: it is renamed aside with a timestamp, what can be read of it is copied into
+        a fresh database, and ``recovery`` says what happened (:mod:`pos.storage.recovery`)."""
+        from .recovery import open_or_recover
+
+        return open_or_recover(cls, path)
 
     @classmethod
     def open(cls, path: str | Path, *, read_only: bool = False) -> Database:

@@ -21,6 +21,7 @@ sale.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +29,8 @@ from enum import StrEnum
 from typing import Any, Protocol
 
 from .db import Database, StorageError
+
+log = logging.getLogger(__name__)
 
 
 def new_pos_ref() -> str:
@@ -356,17 +359,43 @@ class SaleJournal:
 
     # --- reading ---------------------------------------------------------------------
 
+    def _decode(self, r: tuple[Any, ...]) -> SaleRecord | None:
+        """:func:`_row`, but a row that cannot be decoded is set aside (quarantined, raw
+        columns kept) and skipped: one damaged row never blanks the history, blocks the outbox
+        or stops start-up."""
+        try:
+            rec = _row(r)
+            if not isinstance(rec.body, dict) or not isinstance(rec.order, dict | None):
+                raise TypeError("body or order is not a JSON object")
+        except (ValueError, TypeError, KeyError, IndexError, RecursionError) as exc:
+            from .quarantine import Quarantine
+
+            key = r[0] if r and isinstance(r[0], str) else repr(r[0] if r else None)
+            log.error("journal row %s set aside: %s", key, type(exc).__name__)
+            Quarantine(self._db).add("sales", key, f"{type(exc).__name__}: {exc}", list(r))
+            return None
+        return rec
+
+    def _decoded(self, rows: Iterable[tuple[Any, ...]]) -> list[SaleRecord]:
+        return [rec for rec in map(self._decode, rows) if rec is not None]
+
+    def quarantined(self) -> list[Any]:
+        """Rows set aside (``pos.storage.quarantine.QuarantineEntry``), oldest first."""
+        from .quarantine import Quarantine
+
+        return Quarantine(self._db).entries()
+
     def get(self, pos_ref: str) -> SaleRecord | None:
         with self._db.reading() as c:
             r = c.execute(f"SELECT {_COLUMNS} FROM sales WHERE pos_ref = ?", (pos_ref,)).fetchone()
-        return None if r is None else _row(r)
+        return None if r is None else self._decode(r)
 
     def by_order_id(self, order_id: str) -> SaleRecord | None:
         with self._db.reading() as c:
             r = c.execute(
                 f"SELECT {_COLUMNS} FROM sales WHERE order_id = ?", (order_id,)
             ).fetchone()
-        return None if r is None else _row(r)
+        return None if r is None else self._decode(r)
 
     def unfinished(self) -> list[SaleRecord]:
         """Sales whose outcome is still open (sending / unknown / queued), oldest first."""
@@ -376,7 +405,7 @@ class SaleJournal:
                 f"SELECT {_COLUMNS} FROM sales WHERE state IN ({marks}) ORDER BY created_at, rowid",
                 tuple(s.value for s in UNFINISHED),
             ).fetchall()
-        return [_row(r) for r in rows]
+        return self._decoded(rows)
 
     def in_states(self, states: Iterable[SaleState]) -> list[SaleRecord]:
         """Sales in any of ``states``, oldest first."""
@@ -389,7 +418,7 @@ class SaleJournal:
                 f"SELECT {_COLUMNS} FROM sales WHERE state IN ({marks}) ORDER BY created_at, rowid",
                 wanted,
             ).fetchall()
-        return [_row(r) for r in rows]
+        return self._decoded(rows)
 
     def changed_since(
         self, since: str, states: Iterable[SaleState] | None = None
@@ -404,7 +433,7 @@ class SaleJournal:
             params += wanted
         with self._db.reading() as c:
             rows = c.execute(sql + " ORDER BY updated_at, rowid", params).fetchall()
-        return [_row(r) for r in rows]
+        return self._decoded(rows)
 
     def count_in_states(self, states: Iterable[SaleState]) -> int:
         wanted = tuple(SaleState(s).value for s in states)
@@ -461,4 +490,4 @@ class SaleJournal:
         params.append(int(limit))
         with self._db.reading() as c:
             rows = c.execute(sql, params).fetchall()
-        return [_row(r) for r in rows]
+        return self._decoded(rows)

@@ -220,7 +220,7 @@ class FakeScalev:
         return list(self.payment_methods)
 
     async def list_store_products(
-        self, store_id: int | str, *, page_size: int = 25
+        self, store_id: int | str, *, page_size: int = 25, **_: Any
     ) -> AsyncIterator[StoreProduct]:
         for sp in self.store_products:
             await asyncio.sleep(0)
@@ -238,14 +238,14 @@ class FakeScalev:
             raise self.products_error
 
     async def list_store_bundles(
-        self, store_id: int, *, page_size: int = 25
+        self, store_id: int, *, page_size: int = 25, **_: Any
     ) -> AsyncIterator[StoreBundle]:
         for b in self.store_bundles:
             await asyncio.sleep(0)
             yield b
 
     async def list_bundles_simplified(
-        self, store_id: int, *, page_size: int = 25
+        self, store_id: int, *, page_size: int = 25, **_: Any
     ) -> AsyncIterator[SimplifiedBundle]:
         for b in self.simplified:
             yield b
