@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.platforms import linux_only
 from ui.cli import EXIT_NO_DISPLAY, missing_display
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,10 +59,7 @@ def test_help_lists_the_subcommands(name: str) -> None:
     assert "sub-commands:" in out
 
 
-@pytest.mark.skipif(
-    sys.platform in ("win32", "darwin"),
-    reason="X11/Wayland only: Windows and macOS always have a display",
-)
+@linux_only("X11/Wayland displays (Windows and macOS always have one)")
 @pytest.mark.parametrize("display", [None, ":97"])
 def test_no_display_one_line_and_exit_2(tmp_path: Path, display: str | None) -> None:
     env = _env_without_display()

@@ -11,6 +11,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from tests.platforms import linux_only
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
 ICONS = ROOT / "resources" / "icons"
@@ -36,6 +38,7 @@ def test_desktop_entry_parses_with_exec_icon_categories() -> None:
     assert entry["Comment[id]"] and entry["GenericName[id]"]
 
 
+@linux_only("desktop-file-validate (desktop-file-utils)")
 def test_desktop_entry_validates() -> None:
     exe = shutil.which("desktop-file-validate")
     assert exe, "desktop-file-validate is a test requirement (Debian: desktop-file-utils)"

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.platforms import linux_only, posix_only
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -65,7 +67,7 @@ def test_python_check_passes_here_and_names_the_version_when_too_old() -> None:
     )
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason=".ci/run is a bash script for Linux CI")
+@posix_only("bash (.ci/run is a bash script)")
 def test_ci_runs_readme_command_b_verbatim() -> None:
     proc = subprocess.run(
         ["bash", str(ROOT / ".ci" / "run"), "--print"], capture_output=True, text=True, check=True
@@ -95,7 +97,7 @@ BASE = re.compile(
 )
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Debian packages: Linux only")
+@linux_only("Debian packages (dpkg)")
 @pytest.mark.skipif(
     shutil.which("dpkg") is None or shutil.which("readelf") is None,
     reason="needs dpkg and readelf (Debian/Ubuntu, binutils) to map libraries to packages",
