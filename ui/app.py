@@ -708,6 +708,10 @@ async def start_session(config: Config, *, lock: Any = None, sandbox: Any = None
         lazy_pages=True,
     )
     _fit_to_screen(window)
+    if config.demo:  # LAN demo mode: the address phones open, beside the DEMO badge
+        from .lan_demo import install_lan_demo
+
+        install_lan_demo(window, sandbox)
     # Unfinished sales first (crash recovery), before anything else talks to the server.
     assert window.outbox is not None
     await reconcile_with_progress(window.outbox)

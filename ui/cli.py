@@ -38,6 +38,10 @@ def subcommands_help() -> str:
     lines += [f"  {name:<10} {text}" for name, text in SUBCOMMANDS]
     lines += [
         "",
+        "demo mode:",
+        "  --demo-lan  serve the demo sandbox on the LAN too (or KASIR_DEMO_LAN=1), so a",
+        "              phone on the same Wi-Fi opens the payment QR; the address is shown",
+        "",
         "On Windows `kasir` has no console window: run `kasir-cli sandbox`, `kasir-cli doctor`",
         "or `kasir-cli --self-test` in a terminal to see their output.",
     ]
@@ -126,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
         from pos.doctor import main as doctor_main
 
         return doctor_main(args[1:])
+    if "--demo-lan" in args:  # read by pos.sandbox.background (demo mode only)
+        args = [a for a in args if a != "--demo-lan"]
+        os.environ["KASIR_DEMO_LAN"] = "1"
     if "-h" in args or "--help" in args:
         return _print_help(args)
     if "--self-test" not in args:  # the self-test runs offscreen

@@ -67,8 +67,18 @@ def origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme, (parts.hostname or "").lower(), port
 
 
+#: demo mode's LAN sandbox origins (``ui.lan_demo``): a plain-http QR there is allowed
+_DEMO_LAN_ORIGINS: set[tuple[str, str, int | None]] = set()
+
+
+def trust_demo_lan_origin(url: str) -> None:
+    """Allow QR codes of the demo sandbox's LAN address (only with a ``sandbox_origin``)."""
+    _DEMO_LAN_ORIGINS.add(origin(url))
+
+
 def qr_allowed(url: str | None, sandbox_origin: str | None = None) -> bool:
-    """True for an https URL with a host, or for the demo sandbox's own loopback origin."""
+    """True for an https URL with a host, or for the demo sandbox's own loopback origin (or
+    its LAN address in LAN demo mode)."""
     if not url:
         return False
     try:
@@ -83,7 +93,7 @@ def qr_allowed(url: str | None, sandbox_origin: str | None = None) -> bool:
         except ValueError:
             return False
         loopback = own[1] in ("127.0.0.1", "localhost", "::1")
-        return loopback and origin(url) == own
+        return loopback and (origin(url) == own or origin(url) in _DEMO_LAN_ORIGINS)
     return False
 
 

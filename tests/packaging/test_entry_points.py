@@ -54,7 +54,7 @@ def test_help_lists_the_subcommands(name: str) -> None:
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert out.startswith("usage: kasir")
-    for word in ("--self-test", "--data-dir", "sandbox", "doctor", "kasir-cli"):
+    for word in ("--self-test", "--data-dir", "--demo-lan", "sandbox", "doctor", "kasir-cli"):
         assert word in out, (word, out)
     assert "sub-commands:" in out
 
