@@ -35,11 +35,32 @@ def payment_message(
     amount: int,
     payment_url: str,
     lang: str = "id",
+    *,
+    paid: bool = False,
 ) -> str:
-    """The prepared message (Indonesian by default, ``lang="en"`` for English)."""
+    """The prepared message (Indonesian by default, ``lang="en"`` for English). A ``paid``
+    order gets a thank-you with the order link instead of a request to pay."""
     name = " ".join((customer_name or "").split())
     store = " ".join((store_name or "").split())
     total = format_idr(amount)
+    if paid:
+        if lang == "en":
+            return (
+                f"{'Hi ' + name + ',' if name else 'Hi,'}\n\n"
+                f"Thank you for shopping at {store}.\n"
+                f"We have received your payment for order {order_number}, total {total}.\n"
+                f"Your order:\n"
+                f"{payment_url}\n\n"
+                f"Thank you!"
+            )
+        return (
+            f"{'Halo ' + name + ',' if name else 'Halo,'}\n\n"
+            f"Terima kasih sudah berbelanja di {store}.\n"
+            f"Pembayaran pesanan {order_number} sebesar {total} sudah kami terima.\n"
+            f"Pesanan Anda:\n"
+            f"{payment_url}\n\n"
+            f"Terima kasih!"
+        )
     if lang == "en":
         greeting = f"Hi {name}," if name else "Hi,"
         return (
@@ -69,11 +90,15 @@ def payment_whatsapp_link(
     amount: int,
     payment_url: str,
     lang: str = "id",
+    *,
+    paid: bool = False,
 ) -> str:
     """:func:`whatsapp_link` of :func:`payment_message`."""
     return whatsapp_link(
         phone,
-        payment_message(customer_name, store_name, order_number, amount, payment_url, lang),
+        payment_message(
+            customer_name, store_name, order_number, amount, payment_url, lang, paid=paid
+        ),
     )
 
 

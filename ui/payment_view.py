@@ -237,11 +237,11 @@ class PaymentView(QWidget):
         card.setObjectName("paymentCard")
         right = QVBoxLayout(card)
         right.setSpacing(10)
-        amount_caption = QLabel(tr("Total tagihan", "Amount due"), self)
-        amount_caption.setObjectName("fieldLabel")
+        self.amount_caption = QLabel(tr("Total tagihan", "Amount due"), self)
+        self.amount_caption.setObjectName("fieldLabel")
         right.addWidget(self.status)
         right.addSpacing(8)
-        right.addWidget(amount_caption)
+        right.addWidget(self.amount_caption)
         right.addWidget(self.amount)
         right.addLayout(details)
         right.addWidget(QLabel(tr("Tautan pembayaran", "Payment link"), self))
@@ -318,6 +318,14 @@ class PaymentView(QWidget):
         if order.payment_method:
             self.method.setText(method_label(order.payment_method))
         self.check_button.setEnabled(state in ("waiting", "conflict"))
+        self.amount_caption.setText(
+            tr("Total dibayar", "Amount paid")
+            if state == "paid"
+            else tr("Total pesanan", "Order total")
+            if state == "closed"
+            else tr("Total tagihan", "Amount due")
+        )
+        self.whatsapp.set_paid(state == "paid")
         self._show_qr(state)
         self._repolish(self.status)
         self._repolish(self)

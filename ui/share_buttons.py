@@ -48,6 +48,7 @@ class PaymentShare:
     order_number: str
     amount: int
     payment_url: str
+    paid: bool = False
 
     def link(self, language: str | None = None) -> str:
         """The ``wa.me`` link; raises :class:`~pos.domain.customer.InvalidInput` for a phone
@@ -60,6 +61,7 @@ class PaymentShare:
             self.amount,
             self.payment_url,
             lang=language or lang(),
+            paid=self.paid,
         )
 
 
@@ -117,10 +119,13 @@ class WhatsAppButton(QPushButton):
         order_number: str,
         amount: int,
         payment_url: str,
+        *,
+        paid: bool = False,
     ) -> None:
-        """The order to share; the button is enabled when phone and URL are both present."""
+        """The order to share; the button is enabled when phone and URL are both present.
+        A ``paid`` order's message thanks for the payment instead of asking for it."""
         self._share = PaymentShare(
-            phone, customer_name, store_name, order_number, int(amount), payment_url
+            phone, customer_name, store_name, order_number, int(amount), payment_url, paid
         )
         usable = bool(phone.strip() and payment_url.strip())
         self.setEnabled(usable)
@@ -132,6 +137,13 @@ class WhatsAppButton(QPushButton):
                 "The customer's phone or the payment link is missing.",
             )
         )
+
+    def set_paid(self, paid: bool) -> None:
+        """The shared order's payment arrived (or not): the message follows."""
+        if self._share is not None and self._share.paid != paid:
+            from dataclasses import replace
+
+            self._share = replace(self._share, paid=paid)
 
     def clear(self) -> None:
         self._share = None
