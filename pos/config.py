@@ -112,6 +112,8 @@ class Settings:
     language: Language = "system"
     printer: PrinterSettings = field(default_factory=PrinterSettings)
     receipt: ReceiptSettings = field(default_factory=ReceiptSettings)
+    #: demo mode's sandbox also on the LAN, for phones (``pos.sandbox.background``)
+    demo_lan: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -141,6 +143,7 @@ class Settings:
             language=_choice(data.get("language"), Language, d.language),
             printer=printer,
             receipt=receipt,
+            demo_lan=data.get("demo_lan") is True,
         )
 
     def with_changes(self, **changes: Any) -> Settings:

@@ -564,9 +564,10 @@ def start_sandbox(config: Config) -> Any:
     """Demo mode's embedded sandbox: its socket listens (so its URL is known) at once; the
     server itself (uvicorn, starlette, the demo data) starts in a thread after the window's
     first paint (``start_session``). A ``pos.sandbox.BackgroundSandbox``."""
-    from pos.sandbox.background import BackgroundSandbox
+    from pos.sandbox.background import BackgroundSandbox, lan_requested
 
-    return BackgroundSandbox(config.data_dir / "sandbox")
+    lan = lan_requested() or bool(getattr(config.app_settings, "demo_lan", False))
+    return BackgroundSandbox(config.data_dir / "sandbox", lan=lan)
 
 
 #: imported one per event-loop turn after the first paint (each ≤ ~60 ms here): the API

@@ -54,7 +54,7 @@ from pos.config import (
 from pos.doctor import check_backend, check_printer
 from pos.receipts.printers import printer_kinds, target_example
 
-from .i18n import tr
+from .i18n import tr, tr_short
 from .tasks import TaskRunner
 
 TASK_TEST_BACKEND = "settings-test-connection"
@@ -308,6 +308,21 @@ class SettingsDialog(QDialog):
         conn_form.addRow("", test_row)
         conn_form.addRow("", self.test_result)
         self._row(conn_form, tr("Toko utama", "Default store"), self.store)
+        self.demo_lan = QCheckBox(
+            tr_short("Demo LAN", "LAN demo"),
+            self,
+        )
+        self.demo_lan.setObjectName("settingsDemoLan")
+        self.demo_lan.setAccessibleName(tr("Mode demo LAN", "LAN demo mode"))
+        self.demo_lan.setToolTip(
+            tr(
+                "Server demo juga bisa dibuka dari ponsel di Wi-Fi yang sama (alamatnya tampil "
+                "di atas). Berlaku setelah Kasir dibuka ulang.",
+                "The demo server can also be opened from a phone on the same Wi-Fi (its address "
+                "shows at the top). Applies after Kasir restarts.",
+            )
+        )
+        test_row.addWidget(self.demo_lan)  # beside Test connection: the form keeps its height
 
         # --- this counter ---
         self.terminal = self._line("settingsTerminal", tr("Nama terminal", "Terminal name"))
@@ -553,6 +568,7 @@ class SettingsDialog(QDialog):
         self._select(self.paper_width, s.printer.width)
         self.show_qr.setChecked(s.receipt.show_qr)
         self.footer.setText(s.receipt.footer)
+        self.demo_lan.setChecked(s.demo_lan)
         self._on_backend_changed()
         self._on_printer_kind_changed()
 
@@ -568,6 +584,7 @@ class SettingsDialog(QDialog):
         scalev = self.backend_value() == "scalev"
         for widget in (self.base_url, self.api_key):
             widget.setEnabled(scalev)
+        self.demo_lan.setEnabled(not scalev)
         self._clear_result(self.test_result)
         self._refresh_key_state()
 
@@ -782,6 +799,7 @@ class SettingsDialog(QDialog):
             language=str(self.language.currentData()),
             printer={"kind": kind, "target": target, "width": int(self.paper_width.currentData())},
             receipt={"show_qr": self.show_qr.isChecked(), "footer": self.footer.text().strip()},
+            demo_lan=self.demo_lan.isChecked(),
         )
         return Settings.from_dict(data)
 

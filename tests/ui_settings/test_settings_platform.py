@@ -77,3 +77,47 @@ def test_system_and_windows_kinds_survive_a_save(tmp_path: Path) -> None:
     for kind in ("system", "windows"):
         save_settings(Settings(printer=PrinterSettings(kind=kind, target="POS-58")), tmp_path)
         assert load_settings(tmp_path).printer.kind == kind
+
+
+def test_lan_demo_setting_round_trip_and_restart(
+    qtbot: Any,
+    runner: TaskRunner,
+    kasir_dirs: dict[str, Path],
+    memory_keyring: MemoryKeyring,
+    tmp_path: Path,
+) -> None:
+    from ui.counter import Counter
+
+    dialog = make_dialog(qtbot, runner)
+    assert dialog.demo_lan.isEnabled() and not dialog.demo_lan.isChecked()
+    dialog.demo_lan.setChecked(True)
+    saved = dialog.current_settings()
+    assert saved.demo_lan is True
+    choose(dialog.backend, "scalev")
+    assert not dialog.demo_lan.isEnabled()  # only the demo sandbox can serve phones
+
+    running = Counter(Settings(), demo=True)
+    assert running.backend_changed(saved, key_typed=False)  # the sandbox must listen again
+    assert not running.backend_changed(Settings(), key_typed=False)
+    assert Settings.from_dict(saved.to_dict()).demo_lan is True
+    assert Settings.from_dict({"demo_lan": "yes"}).demo_lan is False  # only a real true
+
+
+def test_saved_lan_setting_starts_the_sandbox_on_the_lan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ui.app import Config, start_sandbox
+
+    monkeypatch.delenv("KASIR_DEMO_LAN", raising=False)
+    config = Config(data_dir=tmp_path / "data", app_settings=Settings(demo_lan=True))
+    sandbox = start_sandbox(config)
+    try:
+        assert sandbox.lan and sandbox._sock.getsockname()[0] == "0.0.0.0"
+    finally:
+        sandbox.stop()
+    config = Config(data_dir=tmp_path / "data", app_settings=Settings())
+    sandbox = start_sandbox(config)
+    try:
+        assert not sandbox.lan and sandbox._sock.getsockname()[0] == "127.0.0.1"
+    finally:
+        sandbox.stop()
