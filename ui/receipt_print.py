@@ -4,7 +4,8 @@ Windows spooler, macOS printing — any printer with a driver, including thermal
 
 The printer is the one named in the settings, else the OS default printer. When there is
 no default but printers exist, the print dialog asks once and the choice is kept for the
-session (and offered to Settings). QtPrintSupport ships in PySide6-Essentials.
+session (to keep it, name the printer in Settings). QtPrintSupport ships in
+PySide6-Essentials.
 """
 
 from __future__ import annotations
