@@ -35,6 +35,7 @@ step "pyinstaller $SPEC"
     --distpath dist --workpath build/pyinstaller "$SPEC"
 t_built=$(now)
 [ -x "$DIST/kasir" ] || { echo "build failed: $DIST/kasir is missing" >&2; exit 1; }
+[ -x "$DIST/kasir-cli" ] || { echo "build failed: $DIST/kasir-cli is missing" >&2; exit 1; }
 # The menu entry and a per-user installer travel with the app (see packaging/README.md).
 install -m644 packaging/kasir.desktop "$DIST/kasir.desktop"
 install -m755 packaging/install-linux.sh "$DIST/install.sh"

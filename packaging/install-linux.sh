@@ -23,7 +23,7 @@ refresh() {
 
 if [ "${1:-}" = "--uninstall" ]; then
     rm -rf "$APP"
-    rm -f "$BIN/kasir" "$APPS/kasir.desktop" "$ICONS"/*/apps/kasir.png \
+    rm -f "$BIN/kasir" "$BIN/kasir-cli" "$APPS/kasir.desktop" "$ICONS"/*/apps/kasir.png \
         "$ICONS/scalable/apps/kasir.svg"
     refresh
     echo "Kasir removed (your data and settings are kept)."
@@ -38,6 +38,7 @@ if [ "$SRC" != "$APP" ]; then
 fi
 mkdir -p "$BIN" "$APPS"
 ln -sf "$APP/kasir" "$BIN/kasir"
+if [ -x "$APP/kasir-cli" ]; then ln -sf "$APP/kasir-cli" "$BIN/kasir-cli"; fi
 res="$APP/_internal/resources/icons"
 for size in 48 64 128 256; do
     install -Dm644 "$res/kasir-$size.png" "$ICONS/${size}x$size/apps/kasir.png"

@@ -40,7 +40,7 @@ DEFAULT_TERMINAL = "KASIR-01"
 
 Backend = Literal["demo", "scalev"]
 Language = Literal["id", "en", "system", "both"]  # "both": bilingual (training)
-PrinterKind = Literal["none", "network", "usb", "file"]
+PrinterKind = Literal["none", "system", "network", "usb", "windows", "file"]
 PaperWidth = Literal[58, 80]
 
 # Keys that must never reach the settings file, whatever a caller passes in.
@@ -82,7 +82,9 @@ def log_dir(env: Mapping[str, str] | None = None) -> Path:
 @dataclass(frozen=True)
 class PrinterSettings:
     """Receipt printer. ``target``: ``host[:port]`` (network, port 9100 by default), a device
-    path such as ``/dev/usb/lp0`` (usb), or a file path (file)."""
+    path such as ``/dev/usb/lp0`` (usb), a file path (file), an OS printer name (system:
+    through the OS print system, empty = the default printer; windows: raw ESC/POS to a
+    Windows printer queue)."""
 
     kind: PrinterKind = "none"
     target: str = ""
@@ -110,6 +112,8 @@ class Settings:
     language: Language = "system"
     printer: PrinterSettings = field(default_factory=PrinterSettings)
     receipt: ReceiptSettings = field(default_factory=ReceiptSettings)
+    #: demo mode's sandbox also on the LAN, for phones (``pos.sandbox.background``)
+    demo_lan: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -139,6 +143,7 @@ class Settings:
             language=_choice(data.get("language"), Language, d.language),
             printer=printer,
             receipt=receipt,
+            demo_lan=data.get("demo_lan") is True,
         )
 
     def with_changes(self, **changes: Any) -> Settings:

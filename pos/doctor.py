@@ -142,6 +142,9 @@ def check_printer(settings: Settings) -> tuple[bool, str]:
     from pos.receipts.printers import FilePrinter, NetworkPrinter, PrinterError
 
     p = settings.printer
+    if p.kind == "system":  # printed through the OS print system (Qt), checked by the app
+        name = p.target.strip() or "the OS default printer"
+        return True, f"system printer: {name} ({p.width} mm), through the OS print system"
     if p.kind == "none" or not p.target.strip():
         return True, "not configured"
     try:

@@ -37,13 +37,34 @@ def payment_message(
     amount: int,
     payment_url: str,
     lang: str = "id",
+    *,
+    paid: bool = False,
 ) -> str:
     """The prepared message (Indonesian by default, ``lang="en"`` for English). Names and the
-    order number are shown as plain, single-line text (bidi and zero-width marks removed)."""
+    order number are shown as plain, single-line text (bidi and zero-width marks removed). A
+    ``paid`` order gets a thank-you with the order link instead of a request to pay."""
     name = display_text(customer_name)
     store = display_text(store_name)
     order_number = display_text(order_number)
     total = format_idr(amount)
+    if paid:
+        if lang == "en":
+            return (
+                f"{'Hi ' + name + ',' if name else 'Hi,'}\n\n"
+                f"Thank you for shopping at {store}.\n"
+                f"We have received your payment for order {order_number}, total {total}.\n"
+                f"Your order:\n"
+                f"{payment_url}\n\n"
+                f"Thank you!"
+            )
+        return (
+            f"{'Halo ' + name + ',' if name else 'Halo,'}\n\n"
+            f"Terima kasih sudah berbelanja di {store}.\n"
+            f"Pembayaran pesanan {order_number} sebesar {total} sudah kami terima.\n"
+            f"Pesanan Anda:\n"
+            f"{payment_url}\n\n"
+            f"Terima kasih!"
+        )
     if lang == "en":
         greeting = f"Hi {name}," if name else "Hi,"
         return (
@@ -75,6 +96,7 @@ def payment_whatsapp_link(
     lang: str = "id",
     *,
     sandbox_origin: str | None = None,
+    paid: bool = False,
 ) -> str:
     """:func:`whatsapp_link` of :func:`payment_message`.
 
@@ -85,7 +107,9 @@ def payment_whatsapp_link(
     payment_url = payment_url.strip()
     return whatsapp_link(
         phone,
-        payment_message(customer_name, store_name, order_number, amount, payment_url, lang),
+        payment_message(
+            customer_name, store_name, order_number, amount, payment_url, lang, paid=paid
+        ),
     )
 
 

@@ -3,6 +3,7 @@ format, mypy."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -31,5 +32,5 @@ def test_ruff_format_clean() -> None:
 
 
 def test_mypy_clean() -> None:
-    proc = _run("mypy", "--cache-dir=/dev/null")
+    proc = _run("mypy", f"--cache-dir={os.devnull}")
     assert proc.returncode == 0, proc.stdout[-5000:]

@@ -305,7 +305,8 @@ class CartPanel(QWidget):
         cart = self._controller.cart
         self.total_label.setText(format_idr(cart.net_total))
         self.total_label.setProperty("discount", cart.discount_amount)
-        self.count_label.setText(tr(f"{cart.count} barang", f"{cart.count} items"))
+        items = "item" if cart.count == 1 else "items"
+        self.count_label.setText(tr(f"{cart.count} barang", f"{cart.count} {items}"))
         empty = cart.is_empty
         self.charge_button.setEnabled(not empty)
         for b in (self.plus_button, self.minus_button, self.remove_button, self.clear_button):

@@ -420,6 +420,10 @@ class CheckoutView(QWidget):
         return bool(self._controller.cart.needs_shipping and self.shipping.failed())
 
     def _on_shipping_changed(self) -> None:
+        if getattr(self, "_shipping_error", False) and self.shipping.choice() is not None:
+            self._shipping_error = False  # e.g. "Choose a courier": a courier is chosen now
+            self.error.hide()
+            self.error.setText("")
         self.refresh_summary()
         busy = getattr(self, "_busy", False)
         self.submit_button.setEnabled(not busy and not self._shipping_failed())
@@ -506,6 +510,7 @@ class CheckoutView(QWidget):
             if shipping is None:
                 why = self.shipping.missing() or ""
                 self.show_error(message("shipping_required") + ("\n" + why if why else ""))
+                self._shipping_error = True  # goes when the shipping gap is filled
                 self._focus_shipping_gap()
                 return
         if controller.store is None:

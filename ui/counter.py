@@ -44,6 +44,8 @@ class Counter:
         """Would ``new`` talk to another server (or with another key) than the running one?"""
         if (new.backend == "demo") != self.demo:
             return True
+        if self.demo and new.demo_lan != self.settings.demo_lan:
+            return True  # the demo sandbox listens again, on the LAN or not
         return new.backend == "scalev" and (new.base_url != self.settings.base_url or key_typed)
 
 

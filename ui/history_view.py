@@ -69,6 +69,16 @@ def indonesian_datetime(value: datetime) -> str:
     return f"{value.day} {_MONTHS_ID[value.month - 1]} {value.year} {value:%H.%M}"
 
 
+def display_datetime(value: datetime) -> str:
+    """The date as the receipt prints it in the UI's language: ``26 Nov 2026 14.05``, in
+    English ``26 Nov 2026 14:05`` (``pos.receipts.model.format_receipt_date``)."""
+    from pos.receipts.model import format_receipt_date
+
+    from .i18n import lang
+
+    return format_receipt_date(value, lang())
+
+
 def local_phone(phone: str | None) -> str:
     """``6281234567890`` → ``0812-3456-7890`` (how cashiers write it)."""
     if not phone:
@@ -202,7 +212,7 @@ class HistoryModel(QAbstractTableModel):
             return row.status
         if role == Qt.ItemDataRole.DisplayRole:
             if col == COL_TIME:
-                return indonesian_datetime(row.created_at)
+                return display_datetime(row.created_at)
             if col == COL_CUSTOMER:
                 return shown(row.customer_name)
             if col == COL_PHONE:
@@ -562,6 +572,7 @@ class HistoryView(QWidget):
                 row.order_number or row.order_id or "",
                 row.total,
                 row.payment_url,
+                paid=(row.payment_status or "") in ("paid", "settled"),
             )
         else:
             self.whatsapp.clear()

@@ -35,6 +35,8 @@ from .notifier import MessageBanner, Notifier
 from .outbox_ui import OutboxBridge, PendingBadge, QueuedPage, created_message
 from .receipt_actions import ReceiptActions, receipt_from_order
 from .shortcuts import ShortcutSheet
+from .shortcuts import bindings as shortcut_bindings
+from .shortcuts import label as shortcut_label
 from .thumbnails import ThumbnailCache
 
 if TYPE_CHECKING:
@@ -295,7 +297,9 @@ class MainWindow(QMainWindow):
         self.display_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.display_button.toggled.connect(self.set_customer_display)
         self.settings_button = QPushButton("F10 " + tr_short("Pengaturan", "Settings"), bar)
-        self.settings_button.setToolTip(tr("Pengaturan", "Settings") + "  (F10, Ctrl+,)")
+        self.settings_button.setToolTip(
+            tr("Pengaturan", "Settings") + f"  (F10, {shortcut_label('settings')})"
+        )
         self.settings_button.setObjectName("settingsButton")
         self.settings_button.setAccessibleName(tr("Pengaturan", "Settings"))
         self.settings_button.setMinimumHeight(44)
@@ -413,15 +417,19 @@ class MainWindow(QMainWindow):
         self._shortcut("F3", self.focus_cart)
         self._shortcut("F9", self.charge_or_submit)
         self._shortcut("F5", self._check_now)
-        self._shortcut("Ctrl+N", self._new_sale_shortcut)
-        self._shortcut("Ctrl+Shift+Del", self._clear_cart_shortcut)
         self._shortcut("Esc", self.back)
         self._shortcut("F4", self.show_history)
         self._shortcut("F7", self.show_shift)
-        self._shortcut("Ctrl+H", self.show_history)
         self._shortcut("F10", self.open_settings)
-        self._shortcut("Ctrl+,", self.open_settings)
-        self._shortcut("Ctrl+P", self._print_shortcut)
+        for name, slot in (  # the platform's keys: ⌘N … on macOS (ui/shortcuts.py)
+            ("new_sale", self._new_sale_shortcut),
+            ("clear_cart", self._clear_cart_shortcut),
+            ("history", self.show_history),
+            ("settings", self.open_settings),
+            ("print", self._print_shortcut),
+        ):
+            for seq in shortcut_bindings(name):
+                self._shortcut(seq, slot)
 
         if not lazy_pages:
             self.build_pages()
@@ -510,7 +518,7 @@ class MainWindow(QMainWindow):
         if self._payment is not None or failing:
             self.payment.set_check_trouble(failing)
 
-    def _shortcut(self, key: str, slot: Any) -> QShortcut:
+    def _shortcut(self, key: str | QKeySequence, slot: Any) -> QShortcut:
         sc = QShortcut(QKeySequence(key), self)
         sc.setContext(Qt.ShortcutContext.WindowShortcut)
         sc.activated.connect(slot)

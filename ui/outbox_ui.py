@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from .i18n import tr
 from .money import format_idr
 from .notifier import Notifier
+from .shortcuts import with_label
 from .tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -268,7 +269,9 @@ class QueuedPage(QWidget):
         self.body.setObjectName("queuedBody")
         self.body.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.body.setWordWrap(True)
-        self.new_sale_button = QPushButton(tr("Penjualan baru", "New sale") + "  (Ctrl+N)", self)
+        self.new_sale_button = QPushButton(
+            with_label(tr("Penjualan baru", "New sale"), "new_sale"), self
+        )
         self.new_sale_button.setObjectName("queuedNewSale")
         self.new_sale_button.setAccessibleName(tr("Penjualan baru", "New sale"))
         self.new_sale_button.setProperty("role", "primary")

@@ -31,6 +31,7 @@ from .i18n import tr
 from .money import format_idr
 from .notifier import Notifier
 from .share_buttons import CopyLinkButton, WhatsAppButton
+from .shortcuts import with_label
 
 if TYPE_CHECKING:
     from pos.api.models import Order
@@ -180,7 +181,9 @@ class PaymentView(QWidget):
         self.whatsapp.setObjectName("paymentWhatsApp")
         self.whatsapp.setMinimumHeight(44)
         self.store_name = ""
-        self.print_button = QPushButton(tr("Cetak struk", "Print receipt") + "  (Ctrl+P)", self)
+        self.print_button = QPushButton(
+            with_label(tr("Cetak struk", "Print receipt"), "print"), self
+        )
         self.print_button.setObjectName("printReceiptButton")
         self.print_button.setAccessibleName(tr("Cetak struk", "Print receipt"))
         self.print_button.setMinimumHeight(44)
@@ -196,7 +199,9 @@ class PaymentView(QWidget):
         self.check_button.setAccessibleName(tr("Cek pembayaran sekarang", "Check payment now"))
         self.check_button.setMinimumHeight(52)
         self.check_button.clicked.connect(self.check_requested)
-        self.new_sale_button = QPushButton(tr("Penjualan baru", "New sale") + "  (Ctrl+N)", self)
+        self.new_sale_button = QPushButton(
+            with_label(tr("Penjualan baru", "New sale"), "new_sale"), self
+        )
         self.new_sale_button.setObjectName("newSaleButton")
         self.new_sale_button.setAccessibleName(tr("Penjualan baru", "New sale"))
         self.new_sale_button.setProperty("role", "primary")
@@ -231,12 +236,12 @@ class PaymentView(QWidget):
         card.setObjectName("paymentCard")
         right = QVBoxLayout(card)
         right.setSpacing(10)
-        amount_caption = QLabel(tr("Total tagihan", "Amount due"), self)
-        amount_caption.setObjectName("fieldLabel")
+        self.amount_caption = QLabel(tr("Total tagihan", "Amount due"), self)
+        self.amount_caption.setObjectName("fieldLabel")
         right.addWidget(self.status)
         right.addWidget(self.check_trouble)
         right.addSpacing(8)
-        right.addWidget(amount_caption)
+        right.addWidget(self.amount_caption)
         right.addWidget(self.amount)
         right.addWidget(self.discount)
         right.addWidget(self.cash)
@@ -331,6 +336,14 @@ class PaymentView(QWidget):
         self.check_button.setEnabled(state in ("waiting", "conflict"))
         if state != "waiting":
             self.check_trouble.hide()
+        self.amount_caption.setText(
+            tr("Total dibayar", "Amount paid")
+            if state == "paid"
+            else tr("Total pesanan", "Order total")
+            if state == "closed"
+            else tr("Total tagihan", "Amount due")
+        )
+        self.whatsapp.set_paid(state == "paid")
         self._show_qr(state)
         self._repolish(self.status)
         self._repolish(self)
@@ -429,7 +442,7 @@ class PaymentView(QWidget):
             self.new_sale_button.setText(tr("Kembali ke riwayat", "Back to history") + "  (Esc)")
             self.new_sale_button.setAccessibleName(tr("Kembali ke riwayat", "Back to history"))
         else:
-            self.new_sale_button.setText(tr("Penjualan baru", "New sale") + "  (Ctrl+N)")
+            self.new_sale_button.setText(with_label(tr("Penjualan baru", "New sale"), "new_sale"))
             self.new_sale_button.setAccessibleName(tr("Penjualan baru", "New sale"))
 
     def from_history(self) -> bool:

@@ -1,24 +1,28 @@
-"""Receipts from the payment screen and the history: print (ESC/POS) and save as PDF.
+"""Receipts from the payment screen and the history: print (ESC/POS, or through the OS print
+system) and save as PDF (with Open and Print links).
 
 :func:`receipt_from_order` builds the :class:`pos.receipts.Receipt` of a created order (shared
 by the payment screen, the history and the tests). :class:`ReceiptActions` prints it through
 :func:`pos.receipts.print_or_queue` in a worker thread — the sale screen never waits on paper or
 cables, and a failed print goes to the retry list (``print-queue.jsonl`` in the data dir) — and
-writes PDFs into ``<data dir>/receipts``. Every outcome is told through the one notifier.
+writes PDFs into ``<data dir>/receipts``. The ``system`` printer kind prints through Qt's
+``QPrinter`` (``ui/receipt_print.py``) on the UI thread: the OS spooler takes the page at once.
+Every outcome is told through the one notifier.
 """
 
 from __future__ import annotations
 
+import html
 import itertools
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QUrl, Signal
 
 from pos.config import ReceiptSettings, Settings
 
@@ -35,6 +39,9 @@ log = logging.getLogger(__name__)
 TASK_PRINT = "receipt-print"
 TASK_RETRY = "receipt-retry"
 RECEIPTS_FOLDER = "receipts"
+#: notice links after a PDF is saved: ``receipt-open:<n>`` / ``receipt-print:<n>``
+LINK_OPEN = "receipt-open:"
+LINK_PRINT = "receipt-print:"
 
 
 def _rupiah(value: Decimal | int | None) -> int:
@@ -178,6 +185,13 @@ class ReceiptActions(QObject):
         self.data_dir = Path(data_dir)
         self._queue: PrintQueue | None = None
         self._ids = itertools.count(1)
+        #: ``name -> QPrinter | None`` for the ``system`` kind (``""``: the OS default);
+        #: ``ui.receipt_print.os_printer`` unless a test prints into a PDF
+        self.os_printer: Callable[[str], Any] | None = None
+        #: the printer the print dialog chose this session (no default printer in the OS)
+        self._chosen_printer: Any = None
+        self._saved: dict[str, tuple[Path, Receipt]] = {}
+        notifier.link_activated.connect(self._on_link)
 
     @property
     def queue(self) -> PrintQueue:
@@ -215,6 +229,8 @@ class ReceiptActions(QObject):
         from pos.receipts.escpos import render_escpos
         from pos.receipts.queue import print_or_queue
 
+        if self.settings.printer.kind == "system":
+            return self.print_through_os(receipt)
         printer = self._printer()
         if printer is None:
             self.notifier.warning(
@@ -253,6 +269,66 @@ class ReceiptActions(QObject):
             print_or_queue(printer, data, self.queue, label=label),
             on_success=lambda outcome: self._printed(outcome, label),
         )
+        return True
+
+    def _os_printer(self) -> Any:
+        """The ``QPrinter`` for the ``system`` kind: the named printer, else the OS default,
+        else the one chosen in the print dialog (asked once a session)."""
+        from . import receipt_print
+
+        name = (
+            self.settings.printer.target.strip() if self.settings.printer.kind == "system" else ""
+        )
+        make = self.os_printer or receipt_print.os_printer
+        printer = make(name)
+        if printer is not None:
+            return printer
+        if name:
+            return None  # the named printer is gone: say so, do not print elsewhere
+        if self._chosen_printer is None and receipt_print.available_printers():
+            parent = self.parent()
+            from PySide6.QtWidgets import QWidget
+
+            self._chosen_printer = receipt_print.choose_printer(
+                parent if isinstance(parent, QWidget) else None
+            )
+        return self._chosen_printer
+
+    def print_through_os(self, receipt: Receipt) -> bool:
+        """Print on the OS's printer (``QPrinter``); ``False`` and a message when there is
+        none or it fails. The sale is never affected."""
+        from .receipt_print import print_receipt
+
+        printer = self._os_printer()
+        label = receipt.order_number
+        if printer is None:
+            name = self.settings.printer.target.strip()
+            self.notifier.warning(
+                tr(
+                    f"Printer {name!r} tidak ditemukan di sistem. Periksa Pengaturan (F10).",
+                    f"Printer {name!r} is not installed. Check Settings (F10).",
+                )
+                if name and self.settings.printer.kind == "system"
+                else tr(
+                    "Tidak ada printer di sistem. Pasang printer, atau simpan struk sebagai PDF.",
+                    "No printer is installed. Add one to the system, or save the receipt as PDF.",
+                )
+            )
+            return False
+        try:
+            print_receipt(printer, receipt, width_mm=self.settings.printer.width)
+        except (OSError, RuntimeError) as exc:
+            log.warning("printing through the OS failed: %s", exc)
+            self.notifier.error(
+                tr(f"Struk {label} gagal dicetak", f"Receipt {label} could not be printed")
+                + f": {exc}"
+            )
+            self.printed.emit("failed")
+            return False
+        self.notifier.info(
+            tr(f"Struk {label} dikirim ke printer.", f"Receipt {label} sent to the printer.")
+        )
+        self.printed.emit("printed")
         return True
 
     def _printed(self, outcome: Any, label: str) -> None:
@@ -324,9 +400,35 @@ class ReceiptActions(QObject):
                 + f": {exc.strerror or type(exc).__name__}"
             )
             return None
-        self.notifier.info(tr("Struk PDF disimpan:", "PDF receipt saved:") + f" {target}")
+        key = str(next(self._ids))
+        self._saved[key] = (target, receipt)
+        self.notifier.info_with_link(
+            html.escape(tr("Struk PDF disimpan:", "PDF receipt saved:") + f" {target}")
+            + f' — <a href="{LINK_OPEN}{key}">{html.escape(tr("Buka", "Open"))}</a>'
+            + f' · <a href="{LINK_PRINT}{key}">{html.escape(tr("Cetak", "Print"))}</a>'
+        )
         self.pdf_saved.emit(str(target))
         return target
+
+    def open_pdf(self, path: Path) -> bool:
+        """Open a saved PDF in the OS's PDF viewer."""
+        from PySide6.QtGui import QDesktopServices
+
+        if not path.is_file() or not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self.notifier.error(
+                tr("PDF tidak bisa dibuka:", "Could not open the PDF:") + f" {path}"
+            )
+            return False
+        return True
+
+    def _on_link(self, href: str) -> None:
+        for prefix in (LINK_OPEN, LINK_PRINT):
+            if href.startswith(prefix) and href[len(prefix) :] in self._saved:
+                path, receipt = self._saved[href[len(prefix) :]]
+                if prefix == LINK_OPEN:
+                    self.open_pdf(path)
+                else:  # the saved receipt, on the OS printer (whatever the printer kind)
+                    self.print_through_os(receipt)
 
 
 __all__ = ["ReceiptActions", "pdf_path", "receipt_from_order"]

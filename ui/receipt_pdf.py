@@ -12,6 +12,7 @@ they always agree. Needs a ``QGuiApplication`` (fonts); any platform works, offs
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from PySide6.QtGui import (
     QFontMetricsF,
     QGuiApplication,
     QImage,
+    QPagedPaintDevice,
     QPageLayout,
     QPageSize,
     QPainter,
@@ -35,6 +37,8 @@ from PySide6.QtGui import (
 from pos.domain.money import format_idr
 from pos.receipts.model import Receipt
 from pos.receipts.text import _LABELS, clean
+
+log = logging.getLogger(__name__)
 
 LAYOUT_DPI = 300
 DOTS_PER_MM = LAYOUT_DPI / 25.4
@@ -428,6 +432,43 @@ def render_pdf(receipt: Receipt, path: str | Path, *, width_mm: int = 80) -> Pat
     return out
 
 
+def roll_page_layout(width_mm: float, height_mm: float) -> QPageLayout:
+    """A roll-paper page (``width_mm`` × ``height_mm``, no margins)."""
+    page = QPageSize(
+        QSizeF(float(width_mm), height_mm),
+        QPageSize.Unit.Millimeter,
+        f"Receipt {width_mm:g} mm",
+        QPageSize.SizeMatchPolicy.ExactMatch,
+    )
+    return QPageLayout(
+        page, QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0), QPageLayout.Unit.Millimeter
+    )
+
+
+def paint_receipt(device: QPagedPaintDevice, receipt: Receipt, *, width_mm: int = 80) -> None:
+    """Draw ``receipt`` on one roll-paper page of ``device`` (a ``QPrinter`` or
+    ``QPdfWriter``), whatever its resolution. Raises ``ValueError`` for another paper width
+    and ``OSError`` when the device cannot be painted on (printer gone, file unwritable)."""
+    _require_gui()
+    ops, height = _layout(receipt, width_mm)
+    if not device.setPageLayout(roll_page_layout(width_mm, height / DOTS_PER_MM)):
+        log.info("the printer kept its own page size for the %d mm receipt", width_mm)
+    set_resolution = getattr(device, "setResolution", None)
+    if set_resolution is not None:  # fonts are sized for the layout's dots
+        set_resolution(LAYOUT_DPI)
+    painter = QPainter()
+    if not painter.begin(device):
+        raise OSError("the printer or file cannot be opened for printing")
+    try:
+        dpi = device.logicalDpiX()
+        if dpi == LAYOUT_DPI and device.logicalDpiY() == LAYOUT_DPI:
+            _paint(painter, ops)  # vector: sharp text and QR at any printer resolution
+        else:  # the driver kept its own resolution: the receipt as an image at that one
+            painter.drawImage(QPointF(0, 0), render_image(receipt, width_mm=width_mm, dpi=dpi))
+    finally:
+        painter.end()
+
+
 def render_image(receipt: Receipt, *, width_mm: int = 80, dpi: int = 203) -> QImage:
     """The same receipt as an image at ``dpi`` (203 dpi = a thermal printer's dots): for an
     on-screen preview or a screenshot."""
@@ -455,4 +496,12 @@ def render_image(receipt: Receipt, *, width_mm: int = 80, dpi: int = 203) -> QIm
     return image
 
 
-__all__ = ["PAPER_WIDTHS", "page_size_mm", "qr_matrix", "render_image", "render_pdf"]
+__all__ = [
+    "PAPER_WIDTHS",
+    "page_size_mm",
+    "paint_receipt",
+    "qr_matrix",
+    "render_image",
+    "render_pdf",
+    "roll_page_layout",
+]

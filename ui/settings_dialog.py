@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QDialog,
     QFormLayout,
     QFrame,
@@ -49,13 +51,68 @@ from pos.config import (
 )
 from pos.doctor import check_backend, check_printer
 from pos.domain.urls import base_url_allowed
+from pos.receipts.printers import printer_kinds, target_example
 
-from .i18n import tr
+from .i18n import tr, tr_short
 from .tasks import TaskRunner
 
 TASK_TEST_BACKEND = "settings-test-connection"
 TASK_TEST_PRINTER = "settings-test-printer"
 TOUCH = 44
+
+
+def printer_kind_items(platform: str | None = None) -> list[tuple[str, str]]:
+    """The printer kinds offered on ``platform`` (default: this one), labelled."""
+    labels = {
+        "none": tr("Tidak ada", "None"),
+        "system": tr("Sistem (driver)", "System (driver)"),
+        "network": tr("Jaringan (IP:port)", "Network (IP:port)"),
+        "usb": tr("USB / perangkat", "USB / device"),
+        "windows": tr("Windows (RAW)", "Windows (RAW)"),
+        "file": tr("File", "File"),
+    }
+    return [(labels[kind], kind) for kind in printer_kinds(platform)]
+
+
+def keyring_help(backend_name: str, linux_text: str, platform: str | None = None) -> str:
+    """What to do without a secure keyring, for the running OS (``linux_text``: the English
+    Linux help of ``pos.config``)."""
+    platform = sys.platform if platform is None else platform
+    if platform == "win32":
+        return tr(
+            f"⚠ Windows Credential Manager tidak bisa dipakai ({backend_name}): Kasir tidak akan "
+            "menyimpan kunci API. Perbaiki: masuk dengan akun pengguna Windows biasa (bukan "
+            "akun layanan) dan pastikan layanan Credential Manager berjalan (services.msc) — "
+            "atau jalankan Kasir dengan variabel lingkungan KASIR_API_KEY. Kunci tidak pernah "
+            "disimpan di file biasa.",
+            f"No secure keyring is available ({backend_name}), so Kasir will not store the API "
+            "key. Fix: sign in with a normal Windows user account (not a service account) and "
+            "make sure the Credential Manager service is running (services.msc) — or start "
+            "Kasir with the API key in the KASIR_API_KEY environment variable. Kasir never "
+            "stores the key in a plain file.",
+            "\n\n",
+        )
+    if platform == "darwin":
+        return tr(
+            f"⚠ Keychain macOS tidak bisa dipakai ({backend_name}): Kasir tidak akan menyimpan "
+            "kunci API. Perbaiki: buka Akses Keychain, buka kunci keychain 'login', lalu pilih "
+            "Izinkan saat macOS bertanya — atau jalankan Kasir dengan variabel lingkungan "
+            "KASIR_API_KEY. Kunci tidak pernah disimpan di file biasa.",
+            f"No secure keyring is available ({backend_name}), so Kasir will not store the API "
+            "key. Fix: open Keychain Access, unlock the 'login' keychain, then choose Allow "
+            "when macOS asks — or start Kasir with the API key in the KASIR_API_KEY "
+            "environment variable. Kasir never stores the key in a plain file.",
+            "\n\n",
+        )
+    return tr(
+        f"⚠ Tidak ada keyring aman ({backend_name}): Kasir tidak akan menyimpan "
+        "kunci API. Perbaiki: pasang dan buka GNOME Keyring (sudo apt install "
+        "gnome-keyring, lalu masuk ke sesi desktop) atau KWallet — atau jalankan Kasir "
+        "dengan variabel lingkungan KASIR_API_KEY. Kunci tidak pernah disimpan di file biasa.",
+        linux_text,
+        "\n\n",
+    )
+
 
 DIALOG_QSS = """
 #settingsDialog QGroupBox {
@@ -229,6 +286,21 @@ class SettingsDialog(QDialog):
         conn_form.addRow("", test_row)
         conn_form.addRow("", self.test_result)
         self._row(conn_form, tr("Toko utama", "Default store"), self.store)
+        self.demo_lan = QCheckBox(
+            tr_short("Demo LAN", "LAN demo"),
+            self,
+        )
+        self.demo_lan.setObjectName("settingsDemoLan")
+        self.demo_lan.setAccessibleName(tr("Mode demo LAN", "LAN demo mode"))
+        self.demo_lan.setToolTip(
+            tr(
+                "Server demo juga bisa dibuka dari ponsel di Wi-Fi yang sama (alamatnya tampil "
+                "di atas). Berlaku setelah Kasir dibuka ulang.",
+                "The demo server can also be opened from a phone on the same Wi-Fi (its address "
+                "shows at the top). Applies after Kasir restarts.",
+            )
+        )
+        test_row.addWidget(self.demo_lan)  # beside Test connection: the form keeps its height
 
         # --- this counter ---
         self.terminal = self._line("settingsTerminal", tr("Nama terminal", "Terminal name"))
@@ -253,12 +325,7 @@ class SettingsDialog(QDialog):
         self.printer_kind = self._combo(
             "settingsPrinterKind",
             tr("Jenis printer", "Printer type"),
-            [
-                (tr("Tidak ada", "None"), "none"),
-                (tr("Jaringan (IP:port)", "Network (IP:port)"), "network"),
-                (tr("USB / perangkat", "USB / device"), "usb"),
-                (tr("File", "File"), "file"),
-            ],
+            printer_kind_items(),
         )
         self.printer_target = self._line("settingsPrinterTarget", tr("Alamat", "Address"))
         self.paper_width = self._combo(
@@ -444,13 +511,7 @@ class SettingsDialog(QDialog):
         return form
 
     def _keyring_help(self) -> str:
-        id_text = (
-            f"⚠ Tidak ada keyring aman ({self._store.backend_name}): Kasir tidak akan menyimpan "
-            "kunci API. Perbaiki: pasang dan buka GNOME Keyring (sudo apt install "
-            "gnome-keyring, lalu masuk ke sesi desktop) atau KWallet — atau jalankan Kasir "
-            "dengan variabel lingkungan KASIR_API_KEY. Kunci tidak pernah disimpan di file biasa."
-        )
-        return tr(id_text, self._store.unavailable_message(), "\n\n")
+        return keyring_help(self._store.backend_name, self._store.unavailable_message())
 
     # --- state ------------------------------------------------------------------------
     def set_stores(self, stores: Sequence[Any]) -> None:
@@ -485,6 +546,7 @@ class SettingsDialog(QDialog):
         self._select(self.paper_width, s.printer.width)
         self.show_qr.setChecked(s.receipt.show_qr)
         self.footer.setText(s.receipt.footer)
+        self.demo_lan.setChecked(s.demo_lan)
         self._on_backend_changed()
         self._on_printer_kind_changed()
 
@@ -500,6 +562,7 @@ class SettingsDialog(QDialog):
         scalev = self.backend_value() == "scalev"
         for widget in (self.base_url, self.api_key):
             widget.setEnabled(scalev)
+        self.demo_lan.setEnabled(not scalev)
         self._clear_result(self.test_result)
         self._refresh_key_state()
 
@@ -508,13 +571,22 @@ class SettingsDialog(QDialog):
         self.printer_target.setEnabled(kind != "none")
         self.paper_width.setEnabled(kind != "none")
         self.printer_test.setEnabled(kind != "none")
-        self.printer_target.setPlaceholderText(
-            {
-                "network": "192.168.1.50:9100",
-                "usb": "/dev/usb/lp0",
-                "file": "/home/kasir/struk.bin",
-            }.get(kind, "")
-        )
+        if kind == "system":
+            from .receipt_print import available_printers
+
+            names = available_printers()
+            self.printer_target.setCompleter(QCompleter(names, self.printer_target))
+            self.printer_target.setPlaceholderText(
+                tr("(printer bawaan sistem)", "(the system's default printer)")
+            )
+            self.printer_target.setToolTip(
+                tr("Printer terpasang: ", "Installed printers: ")
+                + (", ".join(names) or tr("tidak ada", "none"))
+            )
+        else:
+            self.printer_target.setCompleter(None)  # type: ignore[arg-type]  # Qt: none
+            self.printer_target.setPlaceholderText(target_example(kind))
+            self.printer_target.setToolTip("")
         self._clear_result(self.printer_result)
 
     def _stored_key_exists(self, base_url: str) -> bool:
@@ -678,7 +750,7 @@ class SettingsDialog(QDialog):
             raise ValueError(tr("Nama terminal wajib diisi.", "The terminal name is required."))
         kind = str(self.printer_kind.currentData())
         target = self.printer_target.text().strip()
-        if kind != "none" and not target:
+        if kind not in ("none", "system") and not target:  # system: "" = the OS default
             self.printer_target.setFocus()
             raise ValueError(
                 tr("Isi alamat printer (atau pilih Tidak ada).", "Enter the printer address.")
@@ -705,6 +777,7 @@ class SettingsDialog(QDialog):
             language=str(self.language.currentData()),
             printer={"kind": kind, "target": target, "width": int(self.paper_width.currentData())},
             receipt={"show_qr": self.show_qr.isChecked(), "footer": self.footer.text().strip()},
+            demo_lan=self.demo_lan.isChecked(),
         )
         return Settings.from_dict(data)
 

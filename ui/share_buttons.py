@@ -50,6 +50,7 @@ class PaymentShare:
     amount: int
     payment_url: str
     sandbox_origin: str | None = None
+    paid: bool = False
 
     def link(self, language: str | None = None) -> str:
         """The ``wa.me`` link; raises :class:`~pos.domain.customer.InvalidInput` for a phone
@@ -63,6 +64,7 @@ class PaymentShare:
             self.payment_url,
             lang=language or lang(),
             sandbox_origin=self.sandbox_origin,
+            paid=self.paid,
         )
 
 
@@ -124,8 +126,11 @@ class WhatsAppButton(QPushButton):
         order_number: str,
         amount: int,
         payment_url: str,
+        *,
+        paid: bool = False,
     ) -> None:
-        """The order to share; the button is enabled when phone and URL are both present."""
+        """The order to share; the button is enabled when phone and URL are both present.
+        A ``paid`` order's message thanks for the payment instead of asking for it."""
         self._share = PaymentShare(
             phone,
             customer_name,
@@ -134,6 +139,7 @@ class WhatsAppButton(QPushButton):
             int(amount),
             payment_url,
             self.sandbox_origin,
+            paid,
         )
         safe = safe_payment_url(payment_url, self.sandbox_origin) is not None
         usable = bool(phone.strip()) and safe
@@ -149,6 +155,13 @@ class WhatsAppButton(QPushButton):
                     "The customer's phone or the payment link is missing.",
                 )
             )
+
+    def set_paid(self, paid: bool) -> None:
+        """The shared order's payment arrived (or not): the message follows."""
+        if self._share is not None and self._share.paid != paid:
+            from dataclasses import replace
+
+            self._share = replace(self._share, paid=paid)
 
     def clear(self) -> None:
         self._share = None

@@ -89,6 +89,18 @@ class CourierDelegate(QStyledItemDelegate):
         rect: QRect = opt.rect.adjusted(10, 4, -10, -4)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        if chosen:
+            painter.fillRect(opt.rect, QColor("#eff6ff"))
+        view = opt.widget
+        is_cursor = (
+            isinstance(view, QAbstractItemView)
+            and view.hasFocus()
+            and view.currentIndex().row() == index.row()
+        )
+        if is_cursor:  # where Enter/Space would choose
+            painter.setPen(QPen(QColor("#2563eb"), 2, Qt.PenStyle.DashLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(opt.rect.adjusted(2, 2, -2, -2), 4, 4)
         # radio mark
         cy = rect.center().y()
         ring = QRect(rect.left(), cy - 9, 18, 18)
@@ -226,7 +238,9 @@ class ShippingPanel(QFrame):
         self.couriers.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.couriers.setUniformItemSizes(True)
         self.couriers.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.couriers.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # No selection highlight: only the chosen courier looks chosen (radio mark, tint);
+        # the cursor (↑/↓) is an outline. A highlighted first row read as "chosen" before.
+        self.couriers.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.couriers.setMinimumHeight(COURIER_ROW_HEIGHT * 3 + 4)
 
         self.status = QLabel(self)

@@ -271,6 +271,10 @@ async def start_session(
         catalog_max_age=config.catalog_max_age,
     )
     _fit_to_screen(window)
+    if config.demo:  # LAN demo mode: the address phones open, beside the DEMO badge
+        from .lan_demo import install_lan_demo
+
+        install_lan_demo(window, opened.sandbox)
     recovery = getattr(opened.db, "recovery", None)
     if recovery is not None:  # say exactly what was lost and where the old file is
         notifier.error(tr(recovery.describe("id"), recovery.describe("en"), "\n"))
@@ -515,9 +519,10 @@ def start_sandbox(config: Config) -> Any:
     """Demo mode's embedded sandbox: its socket listens (so its URL is known) at once; the
     server itself (uvicorn, starlette, the demo data) starts in a thread after the window's
     first paint (``start_session``). A ``pos.sandbox.BackgroundSandbox``."""
-    from pos.sandbox.background import BackgroundSandbox
+    from pos.sandbox.background import BackgroundSandbox, lan_requested
 
-    return BackgroundSandbox(config.data_dir / "sandbox")
+    lan = lan_requested() or bool(getattr(config.app_settings, "demo_lan", False))
+    return BackgroundSandbox(config.data_dir / "sandbox", lan=lan)
 
 
 #: imported one per event-loop turn after the first paint (each ≤ ~60 ms here): the API

@@ -98,8 +98,19 @@ def origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme, (parts.hostname or "").lower(), port
 
 
+#: demo mode's LAN sandbox origins (``ui.lan_demo``): plain-http payment links there are
+#: allowed, and only in demo mode (together with a ``sandbox_origin``)
+DEMO_LAN_ORIGINS: set[tuple[str, str, int | None]] = set()
+
+
+def trust_demo_lan_origin(url: str) -> None:
+    """Allow payment links of the demo sandbox's LAN address (LAN demo mode)."""
+    DEMO_LAN_ORIGINS.add(origin(url))
+
+
 def payment_url_allowed(url: str | None, sandbox_origin: str | None = None) -> bool:
-    """True for an https URL with a host, or for the demo sandbox's own loopback origin."""
+    """True for an https URL with a host, or in demo mode (``sandbox_origin``) for the demo
+    sandbox's own loopback origin or its trusted LAN address."""
     s = _clean(url)
     if s is None:
         return False
@@ -117,6 +128,8 @@ def payment_url_allowed(url: str | None, sandbox_origin: str | None = None) -> b
             own = origin(sandbox_origin)
         except ValueError:
             return False
+        if (scheme, host, _port) in DEMO_LAN_ORIGINS:
+            return True
         return is_loopback_host(own[1]) and (scheme, host, _port) == own
     return False
 

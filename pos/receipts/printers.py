@@ -1,17 +1,28 @@
-"""Printer transports: raw bytes to a network printer (TCP 9100) or a file/device path.
+"""Printer transports for raw ESC/POS bytes, and which printer kinds each OS offers.
 
-USB printers are written through their device node: on Linux the kernel ``usblp`` driver gives
-``/dev/usb/lp0`` (add the user to the ``lp`` group). No pyusb/libusb dependency is used; on
-Windows share the printer and use a network/raw port, or print the PDF receipt instead.
+* ``network``: raw TCP ("JetDirect", port 9100) — every OS.
+* ``usb``: the printer's device node; on Linux the kernel ``usblp`` driver gives
+  ``/dev/usb/lp0`` (add the user to the ``lp`` group). Linux only: Windows and macOS have no
+  such node for a USB printer.
+* ``windows``: a printer installed in Windows (its queue name, e.g. ``POS-58``), fed raw bytes
+  through the spooler (``winspool``: a ``RAW`` document), as thermal-printer drivers expect.
+* ``file``: appended to a file (tests, debugging).
+* ``system``: not raw — the receipt is drawn and printed through the OS print system (Qt's
+  ``QPrinter``: CUPS, the Windows spooler, macOS printing) on any printer with a driver; the
+  UI does that (``ui/receipt_print.py``), so :func:`printer_from_settings` returns ``None``.
+
+No pyusb/libusb or pywin32 dependency is used (``ctypes`` on Windows).
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import socket
+import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from pos.config import PrinterSettings
 
@@ -105,12 +116,105 @@ class FilePrinter:
             raise PrinterError(f"{self.describe()}: not writable")
 
 
-def printer_from_settings(settings: PrinterSettings) -> NetworkPrinter | FilePrinter | None:
-    """The configured printer, or ``None`` when printing is off. Raises ValueError for a bad
-    network address."""
-    if settings.kind == "none" or not settings.target.strip():
+@dataclass(frozen=True)
+class WindowsRawPrinter:
+    """A Windows printer queue fed raw bytes (``winspool``: OpenPrinter, a ``RAW`` document,
+    WritePrinter). Windows only."""
+
+    name: str
+
+    def send(self, data: bytes) -> None:
+        if sys.platform != "win32":
+            raise PrinterError(f"{self.describe()}: Windows printers exist on Windows only")
+        try:
+            _winspool_write(self.name, data)
+        except OSError as exc:
+            raise PrinterError(f"{self.describe()}: {exc}") from exc
+
+    def describe(self) -> str:
+        return f"windows:{self.name}"
+
+
+def _winspool_write(name: str, data: bytes) -> None:  # pragma: no cover - Windows only
+    from ctypes import wintypes
+
+    class DocInfo1(ctypes.Structure):
+        _fields_ = [
+            ("pDocName", wintypes.LPWSTR),
+            ("pOutputFile", wintypes.LPWSTR),
+            ("pDatatype", wintypes.LPWSTR),
+        ]
+
+    winspool: Any = ctypes.WinDLL("winspool.drv", use_last_error=True)  # type: ignore[attr-defined,unused-ignore]
+    handle = wintypes.HANDLE()
+    if not winspool.OpenPrinterW(name, ctypes.byref(handle), None):
+        raise ctypes.WinError(ctypes.get_last_error())  # type: ignore[attr-defined,unused-ignore]
+    try:
+        doc = DocInfo1("Kasir receipt", None, "RAW")
+        if not winspool.StartDocPrinterW(handle, 1, ctypes.byref(doc)):
+            raise ctypes.WinError(ctypes.get_last_error())  # type: ignore[attr-defined,unused-ignore]
+        try:
+            winspool.StartPagePrinter(handle)
+            written = wintypes.DWORD()
+            ok = winspool.WritePrinter(handle, data, len(data), ctypes.byref(written))
+            winspool.EndPagePrinter(handle)
+            if not ok or written.value != len(data):
+                raise ctypes.WinError(ctypes.get_last_error())  # type: ignore[attr-defined,unused-ignore]
+        finally:
+            winspool.EndDocPrinter(handle)
+    finally:
+        winspool.ClosePrinter(handle)
+
+
+#: the printer kinds offered on each OS, in the settings' order
+KINDS: dict[str, tuple[str, ...]] = {
+    "linux": ("none", "system", "network", "usb", "file"),
+    "win32": ("none", "system", "network", "windows", "file"),
+    "darwin": ("none", "system", "network", "file"),
+}
+
+
+def _os(platform: str | None) -> str:
+    platform = sys.platform if platform is None else platform
+    if platform.startswith("linux") or platform.startswith("freebsd"):
+        return "linux"
+    return platform if platform in KINDS else "linux"
+
+
+def printer_kinds(platform: str | None = None) -> tuple[str, ...]:
+    """The printer kinds that exist on ``platform`` (default: this one)."""
+    return KINDS[_os(platform)]
+
+
+def target_example(kind: str, platform: str | None = None) -> str:
+    """A sample target for ``kind`` on ``platform`` (the settings' placeholder)."""
+    os_name = _os(platform)
+    if kind == "network":
+        return "192.168.1.50:9100"
+    if kind == "usb":
+        return "/dev/usb/lp0"
+    if kind == "windows":
+        return "POS-58"
+    if kind == "file":
+        return {
+            "win32": r"C:\Users\Kasir\struk.bin",
+            "darwin": "/Users/kasir/struk.bin",
+        }.get(os_name, "/home/kasir/struk.bin")
+    return ""
+
+
+def printer_from_settings(
+    settings: PrinterSettings,
+) -> NetworkPrinter | FilePrinter | WindowsRawPrinter | None:
+    """The configured raw printer, or ``None`` when printing is off or goes through the OS
+    print system (``system``). Raises ValueError for a bad network address."""
+    if settings.kind in ("none", "system"):
+        return None
+    if not settings.target.strip():
         return None
     if settings.kind == "network":
         host, port = parse_host_port(settings.target)
         return NetworkPrinter(host, port)
+    if settings.kind == "windows":
+        return WindowsRawPrinter(settings.target.strip())
     return FilePrinter(Path(settings.target).expanduser())

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from pos.storage import Database, SaleJournal, SaleState
+from tests.platforms import posix_only
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,6 +57,7 @@ except StorageError as e:
 """
 
 
+@posix_only("the resource module (RLIMIT_FSIZE) and SIGXFSZ")
 def test_full_disk_while_journaling_gives_a_clear_error_and_no_corruption(tmp_path: Path) -> None:
     data = tmp_path / "kasir"
     Database.open(data / "kasir.db").close()

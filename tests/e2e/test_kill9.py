@@ -39,7 +39,10 @@ from pos.api import ScalevClient
 from pos.sandbox import DEMO_API_KEY, SandboxServer
 from pos.services import CheckoutService, ConfirmPolicy, OutboxService
 from pos.storage import Database, DataDirLock, SaleJournal, SaleState
+from tests.platforms import posix_only
 from tests.sandbox.helpers import SandboxControl
+
+pytestmark = posix_only("SIGKILL")
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]

@@ -8,8 +8,14 @@ import re
 import shutil
 import struct
 import subprocess
+import sys
 from pathlib import Path
+from types import ModuleType, SimpleNamespace
 from typing import Any
+
+import pytest
+
+from tests.platforms import linux_only
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
@@ -36,6 +42,7 @@ def test_desktop_entry_parses_with_exec_icon_categories() -> None:
     assert entry["Comment[id]"] and entry["GenericName[id]"]
 
 
+@linux_only("desktop-file-validate (desktop-file-utils)")
 def test_desktop_entry_validates() -> None:
     exe = shutil.which("desktop-file-validate")
     assert exe, "desktop-file-validate is a test requirement (Debian: desktop-file-utils)"
@@ -115,3 +122,102 @@ def test_pyinstaller_is_pinned() -> None:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
     package = project["optional-dependencies"]["package"]
     assert any(re.fullmatch(r"pyinstaller==\d+\.\d+(\.\d+)?", dep) for dep in package), package
+
+
+class _Recorder:
+    """PyInstaller's spec globals (Analysis, EXE, …): record what the spec asks for."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+
+    def make(self, kind: str) -> Any:
+        def build(*args: Any, **kwargs: Any) -> Any:
+            self.calls.append((kind, args, kwargs))
+            return SimpleNamespace(kind=kind, args=args, kwargs=kwargs, scripts=[], pure=[],
+                                   binaries=[], datas=[])  # fmt: skip
+
+        return build
+
+    def of(self, kind: str) -> list[dict[str, Any]]:
+        return [kwargs for k, _args, kwargs in self.calls if k == kind]
+
+
+def _run_spec(platform: str, monkeypatch: pytest.MonkeyPatch) -> _Recorder:
+    """Evaluate packaging/kasir.spec as PyInstaller would on ``platform`` (nothing is built)."""
+    hooks = ModuleType("PyInstaller.utils.hooks")
+    hooks.collect_submodules = lambda name: [name]  # type: ignore[attr-defined]
+    hooks.copy_metadata = lambda name: []  # type: ignore[attr-defined]
+    versioninfo = ModuleType("PyInstaller.utils.win32.versioninfo")
+    for cls in ("FixedFileInfo", "StringFileInfo", "StringStruct", "StringTable",
+                "VarFileInfo", "VarStruct", "VSVersionInfo"):  # fmt: skip
+        setattr(versioninfo, cls, lambda *a, _cls=cls, **k: (_cls, a, k))
+    for name, module in {
+        "PyInstaller": ModuleType("PyInstaller"),
+        "PyInstaller.utils": ModuleType("PyInstaller.utils"),
+        "PyInstaller.utils.hooks": hooks,
+        "PyInstaller.utils.win32": ModuleType("PyInstaller.utils.win32"),
+        "PyInstaller.utils.win32.versioninfo": versioninfo,
+    }.items():
+        monkeypatch.setitem(sys.modules, name, module)
+    rec = _Recorder()
+    spec_globals: dict[str, Any] = {"SPECPATH": str(PACKAGING), "__name__": "__main__"}
+    for kind in ("Analysis", "PYZ", "EXE", "COLLECT", "BUNDLE"):
+        spec_globals[kind] = rec.make(kind)
+    monkeypatch.setattr(sys, "platform", platform)
+    code = compile((PACKAGING / "kasir.spec").read_text("utf-8"), "kasir.spec", "exec")
+    exec(code, spec_globals)
+    return rec
+
+
+@pytest.mark.parametrize(
+    ("platform", "windowed"), [("win32", True), ("darwin", True), ("linux", False)]
+)
+def test_spec_builds_a_windowed_till_and_a_console_cli(
+    platform: str, windowed: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tomllib
+
+    rec = _run_spec(platform, monkeypatch)
+    exes = {kw["name"]: kw for kw in rec.of("EXE")}
+    assert set(exes) == {"kasir", "kasir-cli"}
+    assert exes["kasir"]["console"] is (not windowed)  # no console window beside the till
+    assert exes["kasir-cli"]["console"] is True  # doctor / self-test print in a terminal
+    [collect] = rec.calls[-1:] if platform != "darwin" else rec.calls[-2:-1]
+    assert collect[0] == "COLLECT" and [e.kwargs["name"] for e in collect[1][:2]] == [
+        "kasir",
+        "kasir-cli",
+    ]
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
+    if platform == "win32":
+        assert exes["kasir"]["icon"].endswith("kasir.ico")
+        info = exes["kasir"]["version"]
+        assert info[0] == "VSVersionInfo"
+        assert version in repr(info) and "kasir.exe" in repr(info)
+    else:
+        assert exes["kasir"]["version"] is None
+    bundles = rec.of("BUNDLE")
+    if platform == "darwin":
+        [bundle] = bundles
+        plist = bundle["info_plist"]
+        assert plist["CFBundleShortVersionString"] == version
+        want = "13.0" if sys.version_info < (3, 12) else "14.0"
+        assert plist["LSMinimumSystemVersion"] == want
+        assert bundle["icon"].endswith("kasir.icns") and "NSLocalNetworkUsageDescription" in plist
+    else:
+        assert bundles == []
+
+
+def test_windows_and_macos_build_scripts_self_test_the_cli() -> None:
+    ps1 = (PACKAGING / "build-windows.ps1").read_text("utf-8")
+    assert '$ErrorActionPreference = "Stop"' in ps1
+    assert 'pip install -q -e ".[package]"' in ps1
+    assert 'kasir-cli.exe" --self-test' in ps1 and "$LASTEXITCODE" in ps1
+    assert "QT_QPA_PLATFORM" in ps1 and "offscreen" in ps1
+    mac = (PACKAGING / "build-macos.sh").read_text("utf-8")
+    assert mac.startswith("#!/usr/bin/env bash") and "set -euo pipefail" in mac
+    assert 'Contents/MacOS/kasir-cli" --self-test' in mac
+    bash = shutil.which("bash")
+    if bash:
+        subprocess.run([bash, "-n", str(PACKAGING / "build-macos.sh")], check=True)
+    readme = (PACKAGING / "README.md").read_text("utf-8")
+    assert "macOS 12" not in readme and "macOS 13" in readme and "14" in readme

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.platforms import linux_only
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -92,6 +94,7 @@ def test_self_test_fails_clearly(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@linux_only("packaging/build-linux.sh (bash, the Linux build)")
 def test_build_linux_app_and_self_test() -> None:
     """packaging/build-linux.sh: fresh venv, PyInstaller one-folder build, frozen self-test
     (about a minute with a warm pip cache)."""

@@ -13,9 +13,11 @@ from pathlib import Path
 import httpx
 
 from pos.sandbox import DEMO_API_KEY, SandboxServer
+from tests.platforms import posix_only
 from tests.sandbox.helpers import Api
 
 
+@posix_only("SIGINT sent to a child process")
 def test_python_m_pos_sandbox_serves_and_stops_on_sigint(tmp_path: Path) -> None:
     env = os.environ | {"PYTHONUNBUFFERED": "1"}
     env.pop("KASIR_SANDBOX_FAULTS", None)

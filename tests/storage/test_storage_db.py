@@ -10,6 +10,7 @@ from pos.domain.catalog import CatalogItem, make_search_key
 from pos.storage import AlreadyRunning, CatalogCache, Database, DataDirLock, Settings, StorageError
 from pos.storage.catalog_cache import FORMAT
 from pos.storage.db import SCHEMA_VERSION, classify
+from tests.platforms import posix_only
 
 
 @pytest.fixture
@@ -90,6 +91,7 @@ for action in ("db", "lock", "existing"):
 """
 
 
+@posix_only("POSIX permissions (chmod 0o555) and setuid to nobody")
 def test_read_only_data_dir() -> None:
     # As root (CI), the child drops to user nobody, since root ignores permissions.
     import subprocess

@@ -21,6 +21,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from pos.receipts import Receipt, ReceiptLine
+from tests.platforms import linux_only
 from tests.receipts.receipt_samples import sample_receipt
 from ui.receipt_pdf import page_size_mm, qr_matrix, render_image, render_pdf
 
@@ -131,6 +132,7 @@ def test_qr_scans_to_the_order_url(tmp_path: Path) -> None:
     assert receipt.order_url in decode_qr(image, tmp_path)
 
 
+@linux_only("pdftoppm (poppler-utils)")
 def test_qr_in_the_pdf_scans(tmp_path: Path) -> None:
     exe = shutil.which("pdftoppm")
     assert exe, "pdftoppm is a test requirement (Debian: poppler-utils)"
