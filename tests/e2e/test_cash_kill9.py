@@ -20,7 +20,10 @@ from pos.services import CheckoutService, OutboxService
 from pos.services.tender import Aftercare
 from pos.storage import Database, DataDirLock, SaleJournal
 from pos.storage.tenders import DONE, PENDING, TenderStore
+from tests.platforms import posix_only
 from tests.sandbox.helpers import SandboxControl
+
+pytestmark = posix_only("SIGKILL")
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]

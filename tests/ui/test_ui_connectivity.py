@@ -16,6 +16,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from pos.sandbox import DEMO_API_KEY, SandboxServer
+from tests.platforms import posix_only
 from tests.sandbox.helpers import SandboxControl
 from ui.app import Config, Session, start_session
 from ui.main_window import PAGE_PROBLEM, PAGE_QUEUED, PAGE_SALE
@@ -180,6 +181,7 @@ def test_an_offline_start_on_a_warm_folder_sells_and_the_queue_goes_out_by_itsel
             session.lock.release()
 
 
+@posix_only("SIGTERM sent to the own process")
 def test_sigterm_and_sigint_reach_the_qt_loop_and_close_without_asking(
     qtbot: Any, qapp: QApplication, qloop: Any, tmp_path: Path
 ) -> None:
