@@ -12,18 +12,18 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import pytest
 from e2e_support import count_by_pos_ref, make_draft
 
 from pos.domain.sale import build_order_body
 from pos.sandbox import DEMO_API_KEY
 from pos.storage import Database, SaleJournal
+from tests.platforms import posix_only
 from tests.sandbox.helpers import SandboxControl
 
 ROOT = Path(__file__).resolve().parents[2]
 LATENCY_MS = 3000
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+pytestmark = posix_only("SIGTERM")
 
 
 def _seed_queued(data_dir: Path, spec: dict[str, Any]) -> str:
