@@ -252,6 +252,8 @@ class HistoryView(QWidget):
 
     open_requested = Signal(object)
     back_requested = Signal()
+    #: "Shift (F7)": the shift window, with the past shifts and their reports
+    shifts_requested = Signal()
     #: a created sale's receipt: print it / save it as PDF (the row)
     print_requested = Signal(object)
     pdf_requested = Signal(object)
@@ -385,6 +387,14 @@ class HistoryView(QWidget):
         filters.addWidget(self.today_button)
         filters.addWidget(self.all_days)
         filters.addWidget(self.pending_only)
+        self.shifts_button = QPushButton(tr("Shift", "Shifts") + "  (F7)", self)
+        self.shifts_button.setObjectName("historyShifts")
+        self.shifts_button.setAccessibleName(
+            tr("Shift: buka, tutup, shift sebelumnya", "Shifts: open, close, past shifts")
+        )
+        self.shifts_button.setMinimumHeight(44)
+        self.shifts_button.clicked.connect(self.shifts_requested)
+        filters.addWidget(self.shifts_button)
         # per-sale actions in two rows beside the detail text; Back on its own at the left
         actions = QGridLayout()
         actions.setHorizontalSpacing(8)

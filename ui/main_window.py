@@ -499,6 +499,7 @@ class MainWindow(QMainWindow):
             )
             page.open_requested.connect(lambda row: self.open_sale(row.pos_ref))
             page.back_requested.connect(self.leave_history)
+            page.shifts_requested.connect(self.show_shift)
             page.print_requested.connect(
                 lambda row: self._receipt_for_row(row, self.receipts.print_receipt)
             )

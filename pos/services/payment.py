@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
-from pos.api.errors import RateLimitedError, ScalevError
+from pos.api.errors import BadRequestError, NotFoundError, RateLimitedError, ScalevError
 from pos.domain.order_status import is_finished as order_finished
 
 if TYPE_CHECKING:
@@ -50,8 +50,8 @@ class PaymentWatcher:
         """Poll ``GET /v3/orders/{id}`` every ``interval`` s; call ``on_update`` on each change;
         return the order once paid/settled or canceled/closed. Cancel the task to stop.
 
-        A failed check (offline, 429, 5xx, any refusal, an unreadable reply) never ends the
-        watch: it backs off (≤ 30 s, Retry-After honoured) and retries. ``on_trouble`` is
+        A failed check (offline, 429, 5xx, 401/403, an unreadable reply) never ends the
+        watch — a 404 or 400 does (raised): it backs off (≤ 30 s, Retry-After honoured) and retries. ``on_trouble`` is
         called with the error when checks start failing and with None when one succeeds
         again, so the screen can say "cannot check payment right now, retrying"."""
         last: tuple[Any, ...] | None = None
@@ -61,6 +61,8 @@ class PaymentWatcher:
             try:
                 order = await self._client.get_order(order_id)
             except ScalevError as e:
+                if isinstance(e, NotFoundError | BadRequestError):
+                    raise  # no such order (or a request that can never work): not transient
                 if isinstance(e, RateLimitedError) and e.retry_after:
                     delay = min(e.retry_after, MAX_DELAY)
                 else:

@@ -278,6 +278,13 @@ def test_shift_with_five_mixed_sales_closes_matching_the_sandbox(
     assert csv_path is not None and "Rp220.100" in csv_path.read_text("utf-8")
     assert dialog.findChild(QListWidget, "shiftHistory").count() == 1
     dialog.close()
+    # the past shifts are reached from the sales history too
+    w.show_history()
+    assert w.history is not None
+    w.history.shifts_button.click()
+    assert w.shift_dialog is dialog and dialog.isVisible()
+    assert dialog.findChild(QListWidget, "shiftHistory").count() == 1
+    dialog.close()
 
 
 def test_walk_in_exact_cash_in_a_few_keys(sandbox_app: SandboxApp, qtbot: Any) -> None:
