@@ -291,7 +291,8 @@ class Connectivity:
         wake = self._wake
         try:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(wake.wait(), timeout=delay)
+                async with asyncio.timeout(delay):  # not wait_for: on 3.11 it can lose a cancel
+                    await wake.wait()
         finally:
             self._waits.pop(what, None)
             self._emit()
@@ -353,7 +354,8 @@ class Connectivity:
                 return True
             wake = self._wake
             try:
-                await asyncio.wait_for(wake.wait(), timeout=left)
+                async with asyncio.timeout(left):  # not wait_for: on 3.11 it can lose a cancel
+                    await wake.wait()
             except TimeoutError:
                 continue
             return self._state.link is not Link.ONLINE

@@ -51,9 +51,10 @@ class PaymentWatcher:
         return the order once paid/settled or canceled/closed. Cancel the task to stop.
 
         A failed check (offline, 429, 5xx, 401/403, an unreadable reply) never ends the
-        watch — a 404 or 400 does (raised): it backs off (≤ 30 s, Retry-After honoured) and retries. ``on_trouble`` is
-        called with the error when checks start failing and with None when one succeeds
-        again, so the screen can say "cannot check payment right now, retrying"."""
+        watch (a 404 or 400 does: raised): it backs off (≤ 30 s, Retry-After honoured) and
+        retries. ``on_trouble`` is called with the error when checks start failing and with
+        None when one succeeds again, so the screen can say "cannot check payment right now,
+        retrying"."""
         last: tuple[Any, ...] | None = None
         delay = self.interval
         troubled = False

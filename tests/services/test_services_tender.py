@@ -19,7 +19,7 @@ from pos.domain.discount import Discount
 from pos.domain.sale import draft_from_cart
 from pos.sandbox import DEMO_API_KEY, SandboxServer
 from pos.sandbox.keys import NO_CHANGE_STATUS_DEMO_KEY
-from pos.services import CatalogService, CheckoutService
+from pos.services import CatalogService, CheckoutService, ConfirmPolicy
 from pos.services.tender import (
     Aftercare,
     TenderingCheckout,
@@ -63,10 +63,15 @@ async def no_sleep(_: float) -> None:
     return None
 
 
-def build(client: Any, db: Database, settings: DictSettings | None = None) -> TenderingCheckout:
+def build(
+    client: Any,
+    db: Database,
+    settings: DictSettings | None = None,
+    policy: ConfirmPolicy | None = None,
+) -> TenderingCheckout:
     journal = SaleJournal(db)
     tenders = TenderStore(db)
-    checkout = CheckoutService(client, journal, terminal="KASIR-01", sleep=no_sleep)
+    checkout = CheckoutService(client, journal, terminal="KASIR-01", sleep=no_sleep, policy=policy)
     aftercare = Aftercare(client, journal, tenders, terminal="KASIR-01")
     return TenderingCheckout(checkout, tenders, aftercare, settings=settings or DictSettings())
 
@@ -165,7 +170,8 @@ async def test_queued_cash_sale_is_marked_paid_only_after_its_order_exists(
 ) -> None:
     from pos.services import BackendUnavailable
 
-    tendering = build(client, db)
+    # no confirmation window: a maybe-sent sale that is not found waits for the cashier
+    tendering = build(client, db, policy=ConfirmPolicy(window=0.0, interactive_checks=(0.0,)))
     draft = await cash_draft(client)
     sandbox_ctl.fault_next("reset", "/v3/orders", "POST", times=20)
     with pytest.raises(BackendUnavailable) as info:
@@ -176,7 +182,7 @@ async def test_queued_cash_sale_is_marked_paid_only_after_its_order_exists(
     assert outcomes and outcomes[0].waiting  # no order: nothing sent
     assert not [r for r in sandbox_ctl.requests() if "change-status" in r["path"]]
     sandbox_ctl.set_faults()
-    await tendering.resume(pos_ref)  # the outbox finishes the sale
+    await tendering.resume(pos_ref, decided=True)  # the cashier: "send again"
     outcomes = await tendering.aftercare.run_once(due_only=False)
     assert outcomes[0].order is not None and outcomes[0].order.is_paid
     assert len(sandbox_ctl.orders(pos_ref)) == 1

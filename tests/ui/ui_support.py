@@ -184,7 +184,12 @@ class FakeWatcher:
         self.checks = 0
         self.check_result = make_order("paid", "confirmed")
 
-    async def watch(self, order_id: str, on_update: Callable[[Order], None]) -> Order:
+    async def watch(
+        self,
+        order_id: str,
+        on_update: Callable[[Order], None],
+        on_trouble: Callable[[BaseException | None], None] | None = None,
+    ) -> Order:
         self.watching.append(order_id)
         while True:
             order = await self.updates.get()
