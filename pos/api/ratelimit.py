@@ -346,13 +346,16 @@ class HourlyBudget:
         return len(self._sent)
 
     def observe(self, headers: Mapping[str, str]) -> None:
-        """Read a response's ``X-Ratelimit-*``: kept when they describe the hourly bucket."""
-        limit = _parse_float(headers.get("x-ratelimit-limit"))
-        remaining = _parse_float(headers.get("x-ratelimit-remaining"))
+        """Read a response's ``X-Ratelimit-*``: kept when they describe the hourly bucket —
+        the ``X-Ratelimit-Hourly-*`` headers when the server sends them per window, else the
+        plain ones when their limit is above the burst window's size."""
+        prefix = "x-ratelimit-hourly-" if "x-ratelimit-hourly-limit" in headers else "x-ratelimit-"
+        limit = _parse_float(headers.get(prefix + "limit"))
+        remaining = _parse_float(headers.get(prefix + "remaining"))
         if limit is None or remaining is None or limit <= self.burst_limit:
             return
         now = self._clock()
-        reset = _parse_float(headers.get("x-ratelimit-reset"))
+        reset = _parse_float(headers.get(prefix + "reset"))
         if reset is None:
             reset_at = now + self.period
         elif reset >= _EPOCH_THRESHOLD:

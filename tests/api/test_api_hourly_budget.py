@@ -111,3 +111,21 @@ def test_bulk_requests_leave_the_servers_shared_window_reserve_to_other_tills() 
         assert slept and abs(sum(slept) - 6) < 1e-6
 
     asyncio.run(run())
+
+
+def test_per_window_hourly_headers_are_read_while_the_burst_window_binds() -> None:
+    """The sandbox (and a server like it) names the binding window in ``X-Ratelimit-*`` —
+    the 10 s burst window almost always — and each window in its own headers: the hourly
+    bucket must be read from ``X-Ratelimit-Hourly-*`` then, or three tills refreshing
+    together spend the key's hour past the reserve."""
+    clock = Clock()
+    budget = HourlyBudget(1000, clock=clock, wall_clock=lambda: 1_700_000_000.0)
+    headers = {
+        "x-ratelimit-limit": "100", "x-ratelimit-remaining": "90", "x-ratelimit-reset": "5",
+        "x-ratelimit-burst-limit": "100", "x-ratelimit-burst-remaining": "90",
+        "x-ratelimit-hourly-limit": "1000", "x-ratelimit-hourly-remaining": "210",
+        "x-ratelimit-hourly-reset": str(1_700_000_000 + 1800),
+    }  # fmt: skip
+    budget.observe(headers)
+    assert budget.remaining() == 210 and budget.reserve == 200
+    assert budget.allows_bulk(10) and not budget.allows_bulk(11)
