@@ -164,7 +164,10 @@ class CatalogPanel(QWidget):
         layout.setContentsMargins(12, 12, 6, 12)
         layout.addLayout(row)
         layout.addWidget(self.progress)
-        layout.addWidget(self.status)
+        #: the item count, then (``ui.main_window``) the catalog's age and its refresh button
+        self.status_row = QHBoxLayout()
+        self.status_row.addWidget(self.status, 1)
+        layout.addLayout(self.status_row)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.empty_label)
         self._update_status()

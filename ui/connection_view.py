@@ -20,7 +20,7 @@ from .i18n import tr, tr_short
 
 #: link value -> (Indonesian, English) as the top bar shows it
 LINK_TEXT = {
-    "connecting": ("Menghubungkan…", "Connecting…"),
+    "connecting": ("Menyambung…", "Connecting…"),
     "online": ("Online", "Online"),
     "offline": ("Offline", "Offline"),
     "rate_limited": ("Dibatasi", "Rate-limited"),

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .i18n import tr
+from .i18n import tr, tr_short
 from .money import format_idr
 from .notifier import Notifier
 from .shortcuts import with_label
@@ -218,7 +218,10 @@ class PendingBadge(QToolButton):
         self.setProperty("count", int(pending))
         self.setProperty("attention", int(attention))
         self.setProperty("level", level)
-        self.setText(tr(f"{pending} belum terkirim", f"{pending} pending") if pending else "0")
+        # one language even in bilingual mode (the bar must fit 1366 px); both in the tool tip
+        self.setText(
+            tr_short(f"{pending} belum terkirim", f"{pending} pending") if pending else "0"
+        )
         tip = tr(
             f"{pending} penjualan belum terkirim ke Scalev; dikirim otomatis saat online. "
             "Klik untuk melihat.",
