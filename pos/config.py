@@ -24,6 +24,7 @@ from typing import Any, Literal, cast, get_args
 
 import platformdirs
 
+from pos.domain.urls import DEFAULT_BASE_URL
 from pos.logs import register_secret
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,6 @@ ENV_CONFIG_DIR = "KASIR_CONFIG_DIR"
 ENV_DATA_DIR = "KASIR_DATA_DIR"
 ENV_LOG_DIR = "KASIR_LOG_DIR"
 SETTINGS_FILE = "settings.json"
-DEFAULT_BASE_URL = "https://api.scalev.com"
 DEFAULT_TERMINAL = "KASIR-01"
 
 Backend = Literal["demo", "scalev"]

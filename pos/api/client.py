@@ -35,7 +35,7 @@ from urllib.parse import quote
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from pos.domain.urls import BaseUrlRefused, base_url_problem
+from pos.domain.urls import DEFAULT_BASE_URL, BaseUrlRefused, base_url_problem
 
 from .errors import (
     APIConnectionError,
@@ -67,7 +67,6 @@ from .models import (
 )
 from .ratelimit import Clock, RateLimiter, RequestOutcome, Sleep
 
-DEFAULT_BASE_URL = "https://api.scalev.com"
 MAX_PAGE_SIZE = 25
 #: A reply body larger than this is refused (InvalidResponseError), never parsed.
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024

@@ -15,6 +15,9 @@ from urllib.parse import urlsplit
 
 from .customer import InvalidInput
 
+#: Scalev's public API (the one home of this constant; ``pos.config`` and ``pos.api`` use it)
+DEFAULT_BASE_URL = "https://api.scalev.com"
+
 #: Longest link Kasir will show, copy or encode (a QR of more is unreadable anyway).
 MAX_URL_LENGTH = 2048
 

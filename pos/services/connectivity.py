@@ -125,7 +125,8 @@ def link_of_error(exc: BaseException) -> Link | None:
 def link_of_outcome(outcome: RequestOutcome) -> Link:
     status = outcome.status
     if status is None:
-        return Link.OFFLINE
+        # no complete answer within the request deadline: the server is there, but failing
+        return Link.SERVER_FAILING if outcome.error == "DeadlineExceeded" else Link.OFFLINE
     if status == 401:
         return Link.KEY_REJECTED
     if status == 429:

@@ -225,3 +225,13 @@ async def test_the_probe_stays_quiet_while_other_requests_keep_trying() -> None:
     finally:
         runner.cancel()
         await asyncio.gather(runner, return_exceptions=True)
+
+
+def test_a_reply_past_the_request_deadline_is_a_failing_server_not_offline() -> None:
+    from pos.api.ratelimit import RequestOutcome
+    from pos.services.connectivity import Link, link_of_outcome
+
+    trickled = RequestOutcome("POST", "/v3/orders", error="DeadlineExceeded")
+    refused = RequestOutcome("GET", "/v3/stores/simplified", error="ConnectError")
+    assert link_of_outcome(trickled) is Link.SERVER_FAILING
+    assert link_of_outcome(refused) is Link.OFFLINE
