@@ -11,7 +11,7 @@ import itertools
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QStandardItemModel
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -56,6 +56,8 @@ class CheckoutView(QWidget):
 
     def __init__(self, controller: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        #: the summary waits for the page to be shown (see :meth:`refresh_summary`)
+        self._summary_stale = True
         self.setObjectName("checkoutPage")
         self._controller = controller
 
@@ -327,6 +329,12 @@ class CheckoutView(QWidget):
         self.setProperty("busy", busy)
 
     def refresh_summary(self) -> None:
+        if not self.isVisible():
+            # hidden (the cashier is still scanning): rebuilt when the page is shown, so a scan
+            # does not pay for the summary, the shipping rows and the cash tender each time
+            self._summary_stale = True
+            return
+        self._summary_stale = False
         cart = self._controller.cart
         self.summary.clear()
         right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -372,6 +380,11 @@ class CheckoutView(QWidget):
         self.total.setProperty("includesShipping", cost is not None)
         self.cash.set_total(total)
         self._update_cod()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if self._summary_stale:
+            self.refresh_summary()
+        super().showEvent(event)
 
     def reset(self) -> None:
         for w in (self.name, self.phone, self.email, self.note, self.shipping_discount):
