@@ -146,7 +146,6 @@ class Lookup:
 
     order: Order | None
     conclusive: bool
-    pages: int = 0
     #: why the lookup failed (then neither found nor conclusive)
     error: BaseException | None = None
 
@@ -254,6 +253,9 @@ class CheckoutService:
         rec = self._journal.get(pos_ref)
         if rec is None or rec.maybe_sent_at is None:
             return 0.0
+        return self._check_in(rec)
+
+    def _check_in(self, rec: SaleRecord) -> float:
         return max(0.0, self._check_due(rec) - self._clock())
 
     async def reconcile_unfinished(self) -> dict[str, SubmitResult | BaseException]:
@@ -434,13 +436,13 @@ class CheckoutService:
         elif decided or self._clock() >= self._check_due(rec):
             lookup = await self._checked_lookup(rec, quiet=True)
         else:
-            raise SaleConfirming(pos_ref, end, self.next_check_in(pos_ref))
+            raise SaleConfirming(pos_ref, end, self._check_in(rec))
         if lookup.order is not None:
             return self._adopt(pos_ref, lookup.order)
         now = self._clock()
         if not lookup.conclusive or now < end:
             self._keep_confirming(pos_ref)
-            raise SaleConfirming(pos_ref, end, self.next_check_in(pos_ref), cause=lookup.error)
+            raise SaleConfirming(pos_ref, end, self._check_in(rec), cause=lookup.error)
         if decided:
             log.info("sale %s: absent after the window; sending again (cashier)", pos_ref)
             return None
@@ -534,22 +536,19 @@ class CheckoutService:
         boundary = first - policy.margin
         base: dict[str, Any] = {"store_id": rec.store_id, "columns": LOOKUP_COLUMNS}
         conclusive = False
-        pages = 0
         if phone:
             search = {**base, "search": str(phone), "search_field": "customer_phone"}
-            match, conclusive, n = await self._scan(
+            match, conclusive = await self._scan(
                 search, policy.max_pages, rec.pos_ref, marker, boundary
             )
-            pages += n
             if match is not None:
-                return Lookup(await self._full_order(match), True, pages)
-        match, store_conclusive, n = await self._scan(
+                return Lookup(await self._full_order(match), True)
+        match, store_conclusive = await self._scan(
             base, policy.store_pages, rec.pos_ref, marker, boundary
         )
-        pages += n
         if match is not None:
-            return Lookup(await self._full_order(match), True, pages)
-        return Lookup(None, conclusive or store_conclusive, pages)
+            return Lookup(await self._full_order(match), True)
+        return Lookup(None, conclusive or store_conclusive)
 
     async def _full_order(self, match: OrderListItem) -> Order:
         from pos.api.models import Order
@@ -564,27 +563,27 @@ class CheckoutService:
 
     async def _scan(
         self, kwargs: dict[str, Any], max_pages: int, pos_ref: str, marker: str, boundary: float
-    ) -> tuple[OrderListItem | None, bool, int]:
-        """``(match, conclusive, pages read)``: conclusive when the list ended or reached an
-        order created before ``boundary``."""
+    ) -> tuple[OrderListItem | None, bool]:
+        """``(match, conclusive)``: conclusive when the list ended or reached an order created
+        before ``boundary``; not when ``max_pages`` pages were read before either."""
         page_size = 25
         seen = 0
         iterator = self._client.list_orders(**kwargs, page_size=page_size)
         try:
             async for item in iterator:
                 if _matches(item, pos_ref, marker):
-                    return item, True, seen // page_size + 1
+                    return item, True
                 seen += 1
                 created = _timestamp(item.created_at)
                 if created is not None and created < boundary:
-                    return None, True, (seen - 1) // page_size + 1
+                    return None, True
                 if seen >= max_pages * page_size:
-                    return None, False, max_pages
+                    return None, False
         finally:
             aclose = getattr(iterator, "aclose", None)
             if aclose is not None:
                 await aclose()
-        return None, True, (seen + page_size - 1) // page_size
+        return None, True
 
 
 def _matches(item: OrderListItem, pos_ref: str, marker: str) -> bool:
