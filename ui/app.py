@@ -190,6 +190,10 @@ async def _run(config: Config, lock: Any, sandbox: Any, observer: BenchObserver 
     def on_signal(_signum: int) -> None:
         if running:
             running[0].window.quit_now()
+        elif starting.done() and not starting.cancelled() and starting.exception() is None:
+            # the start-up has just finished, main has not picked the session up yet: a
+            # cancel would be lost here, so close its window (the same quit) instead
+            starting.result().window.quit_now()
         else:
             log.warning("signal during the start-up: stopping it (unsent sales are kept)")
             starting.cancel()
