@@ -27,7 +27,7 @@ POSIX = re.compile(
 LINUX = re.compile(r"pdftoppm|desktop-file-validate|\"build-linux\.sh\"")
 #: tests that use a tool only when it is installed and do the same without it
 PORTABLE = {
-    ("ui_receipt/test_receipt_pdf.py", "test_screenshots"),  # pdftoppm, else Qt renders
+    ("ui/receipts/test_receipt_pdf.py", "test_screenshots"),  # pdftoppm, else Qt renders
     ("packaging/test_packaging_files.py", "test_build_script_is_strict_and_self_tests"),
 }
 
@@ -42,10 +42,8 @@ def _import(path: Path, platform: str) -> types.ModuleType:
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    # pytest's "prepend" import mode and the conftests put the test folders on sys.path:
-    # helper modules (``e2e_support``, ``wiring_support``) import by name
-    folders = [str(path.parent), *sorted({str(p.parent) for p in _test_files()})]
-    added = [f for f in dict.fromkeys(folders) if f not in sys.path]
+    # pytest's "prepend" import mode puts the test's folder on sys.path (``soak_engine``)
+    added = [] if str(path.parent) in sys.path else [str(path.parent)]
     sys.path[:0] = added
     saved = sys.platform
     sys.platform = platform  # type: ignore[misc]  # read by the markers at import

@@ -27,9 +27,9 @@ from typing import Any
 from PySide6.QtCore import QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication
 
-from .i18n import tr
-from .session import Config, Session, build_window, default_data_dir
-from .startup import BenchObserver, acquire_data_dir, start_sandbox, start_session
+from ui.common.i18n import tr
+from ui.session import Config, Session, build_window, default_data_dir
+from ui.startup import BenchObserver, acquire_data_dir, start_sandbox, start_session
 
 log = logging.getLogger(__name__)
 
@@ -232,8 +232,7 @@ def _startup_failure(exc: BaseException) -> int:
     """Storage/lock failures before the window exists: a plain message box (not in a coroutine).
     A second Kasir on the same data folder exits with :data:`EXIT_ALREADY_RUNNING`."""
     from pos.storage import AlreadyRunning
-
-    from .errors import describe_error
+    from ui.common.errors import describe_error
 
     text = describe_error(exc)
     code = 1
@@ -258,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``kasir`` window (the console script calls this)."""
     config = parse_args(sys.argv[1:] if argv is None else argv)
     if config.self_test:
-        from .selftest import run_self_test
+        from ui.selftest import run_self_test
 
         return run_self_test()
     from pos.logs import setup_logging
@@ -276,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Kasir")
     app.setQuitOnLastWindowClosed(False)
-    from .i18n import resolve_mode, set_mode
+    from ui.common.i18n import resolve_mode, set_mode
 
     # KASIR_LANGUAGE (system | id | en | both) overrides the saved choice (training, tests)
     set_mode(resolve_mode(os.environ.get("KASIR_LANGUAGE") or config.app_settings.language))

@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
-from .i18n import tr, tr_short
+from ui.common.i18n import tr, tr_short
 
 #: link value -> (Indonesian, English) as the top bar shows it
 LINK_TEXT = {

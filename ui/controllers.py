@@ -2,7 +2,7 @@
 
 Views emit intents (``item_activated``, ``charge_requested`` …) and render the state the
 controllers publish through signals. Every service call runs through the one
-:class:`~ui.tasks.TaskRunner`.
+:class:`~ui.common.tasks.TaskRunner`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ from PySide6.QtCore import QObject, Signal
 from pos.domain.cart import Cart
 from pos.domain.customer import InvalidInput
 from pos.domain.order_status import is_finished
-
-from .errors import describe_error, is_auth_error, is_connection_error
-from .i18n import message, tr
-from .tasks import TaskRunner
+from ui.common.errors import describe_error, is_auth_error, is_connection_error
+from ui.common.i18n import message, tr
+from ui.common.tasks import TaskRunner
 
 if TYPE_CHECKING:
     from pos.api.models import Order, Store  # annotations only: no pydantic before the paint

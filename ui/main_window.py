@@ -25,32 +25,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .cart_view import CartPanel
-from .catalog_view import CatalogPanel
-from .connection_view import CatalogAge, LinkIndicator, RetryBanner
-from .controllers import SaleController
-from .counter import Counter, apply_language, apply_terminal, restart_text
-from .i18n import tr, tr_short
-from .notifier import MessageBanner, Notifier
-from .outbox_ui import OutboxBridge, PendingBadge, QueuedPage, created_message
-from .receipt_actions import ReceiptActions, receipt_from_order
-from .shortcuts import ShortcutSheet
-from .shortcuts import bindings as shortcut_bindings
-from .shortcuts import label as shortcut_label
-from .thumbnails import ThumbnailCache
+from ui.checkout.outbox_ui import OutboxBridge, PendingBadge, QueuedPage, created_message
+from ui.common.i18n import tr, tr_short
+from ui.common.notifier import MessageBanner, Notifier
+from ui.common.shortcuts import ShortcutSheet
+from ui.common.shortcuts import bindings as shortcut_bindings
+from ui.common.shortcuts import label as shortcut_label
+from ui.connection_view import CatalogAge, LinkIndicator, RetryBanner
+from ui.controllers import SaleController
+from ui.receipts.actions import ReceiptActions, receipt_from_order
+from ui.sale.cart_view import CartPanel
+from ui.sale.catalog_view import CatalogPanel
+from ui.sale.thumbnails import ThumbnailCache
+from ui.settings.counter import Counter, apply_language, apply_terminal, restart_text
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QMessageBox
 
     from pos.api.models import Order, Store
-
-    from .checkout_view import CheckoutView
-    from .history_view import HistoryView
-    from .payment_view import PaymentView
+    from ui.checkout.view import CheckoutView
+    from ui.history.view import HistoryView
+    from ui.payment.view import PaymentView
 
 if TYPE_CHECKING:  # both built on first use, not before the first paint
-    from .customer_display import CustomerDisplay
-    from .settings_dialog import SettingsDialog
+    from ui.display.customer_display import CustomerDisplay
+    from ui.settings.dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
 
@@ -421,7 +420,7 @@ class MainWindow(QMainWindow):
         self._shortcut("F4", self.show_history)
         self._shortcut("F7", self.show_shift)
         self._shortcut("F10", self.open_settings)
-        for name, slot in (  # the platform's keys: ⌘N … on macOS (ui/shortcuts.py)
+        for name, slot in (  # the platform's keys: ⌘N … on macOS (ui/common/shortcuts.py)
             ("new_sale", self._new_sale_shortcut),
             ("clear_cart", self._clear_cart_shortcut),
             ("history", self.show_history),
@@ -465,7 +464,7 @@ class MainWindow(QMainWindow):
     @property
     def checkout(self) -> CheckoutView:
         if self._checkout is None:
-            from .checkout_view import CheckoutView
+            from ui.checkout.view import CheckoutView
 
             page = self._checkout = CheckoutView(self.controller, self.pages)
             page.back_requested.connect(self.go_sale)
@@ -477,7 +476,7 @@ class MainWindow(QMainWindow):
     @property
     def payment(self) -> PaymentView:
         if self._payment is None:
-            from .payment_view import PaymentView
+            from ui.payment.view import PaymentView
 
             page = self._payment = PaymentView(
                 self._sandbox_origin, self.pages, notifier=self.notifier
@@ -492,7 +491,7 @@ class MainWindow(QMainWindow):
     @property
     def history(self) -> HistoryView | None:
         if self._history is None and self.outbox is not None:
-            from .history_view import HistoryView
+            from ui.history.view import HistoryView
 
             page = self._history = HistoryView(
                 self.outbox, self.pages, sandbox_origin=self._sandbox_origin
@@ -686,7 +685,7 @@ class MainWindow(QMainWindow):
             forbidden = bool(getattr(result, "forbidden", False))
             self.payment.show_cash(tender.received, tender.change_due, forbidden=forbidden)
             if forbidden:
-                from .i18n import message
+                from ui.common.i18n import message
 
                 self.notifier.warning(message("cash_forbidden"))
                 self.checkout.update_cash()
@@ -698,7 +697,7 @@ class MainWindow(QMainWindow):
         if shifts is None:
             return None
         if self.shift_dialog is None:
-            from .shift_view import ShiftDialog
+            from ui.shift.view import ShiftDialog
 
             self.shift_dialog = ShiftDialog(
                 shifts,
@@ -950,7 +949,7 @@ class MainWindow(QMainWindow):
         if self._settings_dialog is not None:
             self._settings_dialog.raise_()
             return self._settings_dialog
-        from .settings_dialog import SettingsDialog
+        from ui.settings.dialog import SettingsDialog
 
         counter = self.counter
         dialog = SettingsDialog(
@@ -976,7 +975,7 @@ class MainWindow(QMainWindow):
         return dialog
 
     def apply_settings(self, settings: Any, *, key_typed: bool = False) -> None:
-        """Put saved settings into effect (see :mod:`ui.counter`); the cart is kept."""
+        """Put saved settings into effect (see :mod:`ui.settings.counter`); the cart is kept."""
         counter = self.counter
         restart = counter.backend_changed(settings, key_typed)
         if (restart or key_typed) and hasattr(self.controller.checkout, "clear_cash_block"):
@@ -1080,7 +1079,7 @@ class MainWindow(QMainWindow):
         """The customer-facing window on the second screen (or a window), fed by the
         controller; closed with the main window."""
         if on and self.customer_display is None:
-            from .customer_display import CustomerDisplay, CustomerDisplayFeed
+            from ui.display.customer_display import CustomerDisplay, CustomerDisplayFeed
 
             display = CustomerDisplay(sandbox_origin=self._sandbox_origin)
             CustomerDisplayFeed(display, self.controller)

@@ -98,9 +98,8 @@ async def _sale(report: _Report, work: Path) -> None:
     from pos.services.checkout import CheckoutService
     from pos.services.payment import PaymentWatcher
     from pos.storage import CatalogCache, Database, SaleJournal
-
-    from .payment_view import qr_allowed, qr_image
-    from .receipt_pdf import render_pdf
+    from ui.payment.view import qr_allowed, qr_image
+    from ui.receipts.pdf import render_pdf
 
     async with contextlib.AsyncExitStack() as stack:
         with report.step_of("sandbox"):
@@ -122,7 +121,7 @@ async def _sale(report: _Report, work: Path) -> None:
         watcher = PaymentWatcher(client, interval=0.1)
 
         with report.step_of("window"):
-            from .session import build_window
+            from ui.session import build_window
 
             window, *_rest = build_window(
                 client, db=db, demo=True, sandbox_origin=base_url, terminal=TERMINAL

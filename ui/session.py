@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .controllers import SaleController, SettingsLike
-from .main_window import MainWindow
-from .netclient import LazyClient
-from .notifier import Notifier
-from .outbox_ui import OutboxBridge
-from .tasks import TaskRunner
-from .thumbnails import Fetch, ThumbnailCache
+from ui.checkout.outbox_ui import OutboxBridge
+from ui.common.notifier import Notifier
+from ui.common.tasks import TaskRunner
+from ui.controllers import SaleController, SettingsLike
+from ui.main_window import MainWindow
+from ui.netclient import LazyClient
+from ui.sale.thumbnails import Fetch, ThumbnailCache
 
 log = logging.getLogger(__name__)
 

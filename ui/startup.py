@@ -37,13 +37,13 @@ from typing import Any, TextIO
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
-from .controllers import SaleController
-from .i18n import tr
-from .main_window import MainWindow
-from .netclient import ImageFetcher, LazyClient, make_api_client, shared_ssl_context
-from .outbox_ui import reconcile_with_progress
-from .session import Config, Session, build_window
-from .tasks import TaskRunner
+from ui.checkout.outbox_ui import reconcile_with_progress
+from ui.common.i18n import tr
+from ui.common.tasks import TaskRunner
+from ui.controllers import SaleController
+from ui.main_window import MainWindow
+from ui.netclient import ImageFetcher, LazyClient, make_api_client, shared_ssl_context
+from ui.session import Config, Session, build_window
 
 log = logging.getLogger(__name__)
 
@@ -246,8 +246,7 @@ async def start_session(
     # The demo catalog's image URLs are placeholders, so demo mode draws initials instead.
     image_client = None if config.demo else ImageFetcher()
     from pos.config import Settings
-
-    from .counter import Counter
+    from ui.settings.counter import Counter
 
     app_settings = config.app_settings or Settings()
     counter = Counter(
@@ -272,7 +271,7 @@ async def start_session(
     )
     _fit_to_screen(window)
     if config.demo:  # LAN demo mode: the address phones open, beside the DEMO badge
-        from .lan_demo import install_lan_demo
+        from ui.display.lan_demo import install_lan_demo
 
         install_lan_demo(window, opened.sandbox)
     recovery = getattr(opened.db, "recovery", None)
@@ -347,7 +346,7 @@ def go_online(session: Session) -> None:
     try:
         client.real()
     except ValueError as exc:  # a base URL or key the client refuses: the problem screen
-        from .errors import describe_error
+        from ui.common.errors import describe_error
 
         log.error("API client not created: %s", exc)
         from pos.domain.urls import BaseUrlRefused
@@ -594,7 +593,7 @@ def _start_background_sandbox(sandbox: Any, controller: SaleController) -> None:
     loop = asyncio.get_event_loop()
 
     def failed(exc: BaseException) -> None:  # the starter thread: hand over to the UI's loop
-        from .errors import describe_error
+        from ui.common.errors import describe_error
 
         if isinstance(exc, OSError) and exc.filename:
             detail = f"{exc.filename}: {exc.strerror or type(exc).__name__}"

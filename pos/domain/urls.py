@@ -101,7 +101,7 @@ def origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme, (parts.hostname or "").lower(), port
 
 
-#: demo mode's LAN sandbox origins (``ui.lan_demo``): plain-http payment links there are
+#: demo mode's LAN sandbox origins (``ui.display.lan_demo``): plain-http payment links there are
 #: allowed, and only in demo mode (together with a ``sandbox_origin``)
 DEMO_LAN_ORIGINS: set[tuple[str, str, int | None]] = set()
 

@@ -9,7 +9,7 @@
 * ``file``: appended to a file (tests, debugging).
 * ``system``: not raw — the receipt is drawn and printed through the OS print system (Qt's
   ``QPrinter``: CUPS, the Windows spooler, macOS printing) on any printer with a driver; the
-  UI does that (``ui/receipt_print.py``), so :func:`printer_from_settings` returns ``None``.
+  UI does that (``ui/receipts/printing.py``), so :func:`printer_from_settings` returns ``None``.
 
 No pyusb/libusb or pywin32 dependency is used (``ctypes`` on Windows).
 """

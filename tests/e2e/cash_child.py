@@ -17,13 +17,12 @@ import signal
 import sys
 from pathlib import Path
 
-from e2e_support import KILL_ENV, make_draft
-
 from pos.api.client import ScalevClient
 from pos.services.checkout import CheckoutService
 from pos.services.tender import Aftercare, TenderingCheckout
 from pos.storage import Database, DataDirLock, SaleJournal
 from pos.storage.tenders import TenderStore
+from tests.e2e.e2e_support import KILL_ENV, make_draft
 
 
 def main() -> None:

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from e2e_support import sale_spec
 
 from pos.sandbox import SandboxServer
+from tests.e2e.e2e_support import sale_spec
 from tests.sandbox.helpers import SandboxControl
 
 

@@ -19,12 +19,11 @@ import signal
 import sys
 from pathlib import Path
 
-from e2e_support import KILL_ENV, make_draft
-
 from pos.api.client import ScalevClient
 from pos.services.checkout import CheckoutService, ConfirmPolicy
 from pos.services.outbox import OutboxService
 from pos.storage import Database, DataDirLock, SaleJournal
+from tests.e2e.e2e_support import KILL_ENV, make_draft
 
 
 def main() -> None:

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from e2e_support import count_by_pos_ref, make_draft
-
 from pos.api import ScalevClient
 from pos.api.errors import ScalevError
 from pos.services import (
@@ -31,6 +29,7 @@ from pos.services import (
     SaleRejected,
 )
 from pos.storage import Database, SaleJournal, SaleState
+from tests.e2e.e2e_support import count_by_pos_ref, make_draft
 
 #: Random fault rates per /v3 request (drop_after_commit, slow_commit: POST /v3/orders only).
 DEFAULT_RATES: dict[str, float] = {

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_support import KILL_ENV, count_by_pos_ref
 
 from pos.api import ScalevClient
 from pos.sandbox import DEMO_API_KEY, SandboxServer
@@ -20,6 +19,7 @@ from pos.services import CheckoutService, OutboxService
 from pos.services.tender import Aftercare
 from pos.storage import Database, DataDirLock, SaleJournal
 from pos.storage.tenders import DONE, PENDING, TenderStore
+from tests.e2e.e2e_support import KILL_ENV, count_by_pos_ref
 from tests.platforms import posix_only
 from tests.sandbox.helpers import SandboxControl
 

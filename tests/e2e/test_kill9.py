@@ -33,12 +33,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from e2e_support import KILL_ENV, count_by_pos_ref
 
 from pos.api import ScalevClient
 from pos.sandbox import DEMO_API_KEY, SandboxServer
 from pos.services import CheckoutService, ConfirmPolicy, OutboxService
 from pos.storage import Database, DataDirLock, SaleJournal, SaleState
+from tests.e2e.e2e_support import KILL_ENV, count_by_pos_ref
 from tests.platforms import posix_only
 from tests.sandbox.helpers import SandboxControl
 

@@ -12,11 +12,10 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from e2e_support import count_by_pos_ref, make_draft
-
 from pos.domain.sale import build_order_body
 from pos.sandbox import DEMO_API_KEY
 from pos.storage import Database, SaleJournal
+from tests.e2e.e2e_support import count_by_pos_ref, make_draft
 from tests.platforms import posix_only
 from tests.sandbox.helpers import SandboxControl
 

@@ -1,5 +1,13 @@
-"""Fixtures of the UI tests (defined in ui_support.py, next to the fakes they use)."""
+"""Fixtures of every UI test below this folder (grouped by screen, like ``ui/``).
 
-from ui_support import fake_app, qloop, sandbox_app, sandbox_server
+Each is defined next to the fakes or sessions it uses: the qasync loop, fake services and a
+window on a fresh sandbox (tests/ui/ui_support.py); a real Kasir session through the
+composition root (``kasir``: tests/ui/history/history_support.py); the same with its settings,
+data and log folders and printers (``counter``: tests/ui/wiring/wiring_support.py).
+"""
 
-__all__ = ["fake_app", "qloop", "sandbox_app", "sandbox_server"]
+from tests.ui.history.history_support import kasir
+from tests.ui.ui_support import fake_app, qloop, sandbox_app, sandbox_server
+from tests.ui.wiring.wiring_support import counter
+
+__all__ = ["counter", "fake_app", "kasir", "qloop", "sandbox_app", "sandbox_server"]

@@ -206,10 +206,10 @@ class FakeApp:
     """A window around fake services."""
 
     def __init__(self, qtbot: Any) -> None:
+        from ui.common.notifier import Notifier
+        from ui.common.tasks import TaskRunner
         from ui.controllers import MemorySettings, SaleController
         from ui.main_window import MainWindow
-        from ui.notifier import Notifier
-        from ui.tasks import TaskRunner
 
         self.catalog = FakeCatalog()
         self.checkout = FakeCheckout()

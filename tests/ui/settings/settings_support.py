@@ -1,0 +1,38 @@
+"""Helpers of the settings dialog tests: the dialog opened the way the window opens it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox
+
+from pos.api.models import Store
+from pos.config import Settings
+from ui.common.tasks import TaskRunner
+from ui.settings.dialog import SettingsDialog
+
+STORES = [
+    Store(id=7, unique_id="store_a", name="Toko Kopi Nusantara"),
+    Store(id=8, unique_id="store_b", name="Toko Kedua"),
+]
+
+
+def make_dialog(
+    qtbot: Any,
+    runner: TaskRunner,
+    settings: Settings | None = None,
+    **kw: Any,
+) -> SettingsDialog:
+    kw.setdefault("stores", STORES)
+    kw.setdefault("env", {})
+    dialog = SettingsDialog(settings or Settings(), runner=runner, **kw)
+    qtbot.addWidget(dialog)
+    dialog.open()  # never exec()
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def choose(combo: QComboBox, data: Any) -> None:
+    index = combo.findData(data)
+    assert index >= 0, data
+    combo.setCurrentIndex(index)
