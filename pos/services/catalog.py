@@ -16,7 +16,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pos.api.errors import (
     APIConnectionError,
@@ -34,6 +34,8 @@ from pos.domain.catalog import (
 from pos.storage.catalog_cache import CatalogCache
 from pos.storage.db import StorageError
 from pos.storage.settings import CachedStore, StoreCache
+
+from .ports import CatalogClient
 
 if TYPE_CHECKING:
     from pos.api.models import Bundle, Product, SimplifiedBundle, Store, StoreBundle, StoreProduct
@@ -76,7 +78,7 @@ class SyncSummary:
 class CatalogService:
     def __init__(
         self,
-        client: Any,
+        client: CatalogClient,
         cache: CatalogCache | None = None,
         *,
         stores: StoreCache | None = None,

@@ -44,7 +44,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from pos.api.errors import (
     APIConnectionError,
@@ -71,10 +71,9 @@ from .errors import (
     SaleRejected,
     rejection_details,
 )
+from .ports import CheckoutClient
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
     from pos.api.models import Order, OrderListItem
 
 log = logging.getLogger(__name__)
@@ -92,16 +91,6 @@ LOOKUP_COLUMNS = [
     "notes",
     "created_at",
 ]
-
-
-class OrdersClient(Protocol):
-    """What checkout needs of :class:`pos.api.ScalevClient`."""
-
-    async def create_order(self, body: dict[str, Any]) -> Order: ...
-
-    def list_orders(self, **kwargs: Any) -> AsyncIterator[OrderListItem]: ...
-
-    async def get_order(self, order_id: str) -> Order: ...
 
 
 @dataclass(frozen=True)
@@ -186,7 +175,7 @@ class CheckoutService:
 
     def __init__(
         self,
-        client: Any,
+        client: CheckoutClient,
         journal: SaleJournal,
         *,
         terminal: str = "KASIR-01",
@@ -198,7 +187,7 @@ class CheckoutService:
         hooks: Callable[[str, str], None] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._client: OrdersClient = client
+        self._client = client
         self._hooks = hooks
         self._journal = journal
         self.terminal = terminal

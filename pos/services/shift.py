@@ -24,6 +24,7 @@ from pos.domain.payment_methods import METHOD_LABELS
 from pos.storage.journal import SaleJournal, SaleState
 from pos.storage.tenders import Shift, TenderStore
 
+from .ports import OrderLister
 from .tender import terminal_tag
 
 log = logging.getLogger(__name__)
@@ -283,7 +284,12 @@ def report_csv(report: ShiftReport, lang: str = "id") -> str:
 
 class ShiftService:
     def __init__(
-        self, tenders: TenderStore, journal: SaleJournal, client: Any = None, *, terminal: str
+        self,
+        tenders: TenderStore,
+        journal: SaleJournal,
+        client: OrderLister | None = None,
+        *,
+        terminal: str,
     ) -> None:
         self.tenders = tenders
         self.journal = journal

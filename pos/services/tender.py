@@ -36,6 +36,7 @@ from pos.storage.journal import SaleJournal, SaleState, new_pos_ref
 from pos.storage.tenders import PENDING, Tender, TenderStore
 
 from .checkout import SubmitResult
+from .ports import AftercareClient
 
 if TYPE_CHECKING:
     from pos.api.models import Order
@@ -131,7 +132,7 @@ class Aftercare:
 
     def __init__(
         self,
-        client: Any,
+        client: AftercareClient,
         journal: SaleJournal,
         tenders: TenderStore,
         *,
@@ -155,7 +156,7 @@ class Aftercare:
         self._wake = asyncio.Event()
 
     @property
-    def client(self) -> Any:
+    def client(self) -> AftercareClient:
         return self._client
 
     @property
