@@ -426,7 +426,7 @@ class OrderStatusChange(ScalevModel):
 
     @property
     def is_paid(self) -> bool:
-        return self.payment_status in ("paid", "settled")
+        return order_status.is_paid(self.payment_status)
 
 
 class PaymentInfo(ScalevModel):

@@ -25,16 +25,12 @@ from pos.api.errors import (
     RateLimitedError,
     ScalevError,
 )
-from pos.domain.catalog import (
-    CatalogItem,
-    items_from_bundles,
-    items_from_store_products,
-    variant_facts,
-)
+from pos.domain.catalog import CatalogItem
 from pos.storage.catalog_cache import CatalogCache
 from pos.storage.db import StorageError
 from pos.storage.settings import CachedStore, StoreCache
 
+from .catalog_items import items_from_bundles, items_from_store_products, variant_facts
 from .ports import CatalogClient
 
 if TYPE_CHECKING:
