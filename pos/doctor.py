@@ -19,8 +19,8 @@ from typing import TextIO
 
 from pos.config import (
     ENV_API_KEY,
+    AppSettings,
     SecretStore,
-    Settings,
     config_dir,
     data_dir,
     load_settings,
@@ -138,7 +138,7 @@ def check_backend(base_url: str, api_key: str, timeout: float = 5.0) -> tuple[bo
     return False, f"HTTP {code}"
 
 
-def check_printer(settings: Settings) -> tuple[bool, str]:
+def check_printer(settings: AppSettings) -> tuple[bool, str]:
     from pos.receipts.printers import FilePrinter, NetworkPrinter, PrinterError
 
     p = settings.printer

@@ -4,7 +4,7 @@ from .catalog_cache import CatalogCache
 from .db import Database, StorageError
 from .journal import JournalStateError, SaleJournal, SaleRecord, SaleState
 from .lock import AlreadyRunning, DataDirLock
-from .settings import CachedStore, Settings, StoreCache
+from .settings import CachedStore, SettingsTable, StoreCache
 
 __all__ = [
     "AlreadyRunning",
@@ -16,7 +16,7 @@ __all__ = [
     "SaleJournal",
     "SaleRecord",
     "SaleState",
-    "Settings",
+    "SettingsTable",
     "StorageError",
     "StoreCache",
 ]

@@ -119,12 +119,12 @@ def test_cached_catalog_paints_before_the_network(
     from ui_support import SAMPLE_ITEMS
 
     import ui.startup as startup
-    from pos.storage import CatalogCache, Database, Settings
+    from pos.storage import CatalogCache, Database, SettingsTable
     from ui.startup import BenchObserver, LazyClient
 
     db = Database.open(tmp_path / "kasir.sqlite3")
     CatalogCache(db).save(7, list(SAMPLE_ITEMS))
-    Settings(db).set("last_store_id", "7")
+    SettingsTable(db).set("last_store_id", "7")
     db.close()
     order: list[str] = []
     make = startup.make_api_client
@@ -238,7 +238,7 @@ def test_resume_gc_turns_the_collector_back_on_with_start_up_objects_frozen() ->
 def _big_cache(tmp_path: Path, count: int) -> list[Any]:
     from ui_support import variant
 
-    from pos.storage import CatalogCache, Database, Settings
+    from pos.storage import CatalogCache, Database, SettingsTable
 
     items = [
         variant(f"u{i}", f"Barang {i}", 1000 + i, sku=f"BRG-{i:05d}", vid=i + 1)
@@ -246,7 +246,7 @@ def _big_cache(tmp_path: Path, count: int) -> list[Any]:
     ]
     db = Database.open(tmp_path / "kasir.sqlite3")
     CatalogCache(db).save(7, items)
-    Settings(db).set("last_store_id", "7")
+    SettingsTable(db).set("last_store_id", "7")
     db.close()
     return items
 

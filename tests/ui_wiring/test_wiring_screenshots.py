@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QWidget
 from wiring_support import Counter
 
-from pos.config import Settings
+from pos.config import AppSettings
 from tests.config.config_keyring import MemoryKeyring
 from ui import i18n
 from ui.receipt_pdf import render_image
@@ -67,7 +67,7 @@ def test_counter_screens(
     monkeypatch.setenv("KASIR_LANGUAGE", lang)
     i18n.set_mode(lang)
     out = out_dir(tmp_path)
-    counter.start(Settings(terminal_name="KASIR-DEPAN", language=lang))  # type: ignore[arg-type]
+    counter.start(AppSettings(terminal_name="KASIR-DEPAN", language=lang))  # type: ignore[arg-type]
     counter.choose_store()
     w = counter.window
     w.resize(*SCREEN)
