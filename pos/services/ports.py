@@ -8,7 +8,7 @@ checks that ScalevClient (``_client_fits`` below) and the test fakes
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -27,9 +27,7 @@ if TYPE_CHECKING:
         StoreProduct,
         WarehouseResult,
     )
-
-#: ``on_invalid(what, reason)`` of a listing: an item skipped, or paging stopped early
-OnInvalid = Callable[[str, str], None]
+    from pos.api.responses import InvalidItem as OnInvalid
 
 
 class OrderReader(Protocol):
@@ -138,7 +136,6 @@ __all__ = [
     "AftercareClient",
     "CatalogClient",
     "CheckoutClient",
-    "OnInvalid",
     "OrderLister",
     "OrderReader",
     "PaymentClient",
