@@ -133,8 +133,9 @@ def build_window(
     the sale journal lives in memory (tests only).
     """
     from pos.services.catalog import DEFAULT_MAX_AGE_S, CatalogService
-    from pos.services.checkout import CheckoutService, ConfirmPolicy
+    from pos.services.checkout import CheckoutService
     from pos.services.history import HistoryService
+    from pos.services.order_lookup import ConfirmPolicy
     from pos.services.outbox import OutboxService
     from pos.services.payment import PaymentWatcher
     from pos.services.shift import ShiftService

@@ -22,7 +22,8 @@ from pathlib import Path
 from e2e_support import KILL_ENV, make_draft
 
 from pos.api.client import ScalevClient
-from pos.services.checkout import CheckoutService, ConfirmPolicy
+from pos.services.checkout import CheckoutService
+from pos.services.order_lookup import ConfirmPolicy
 from pos.services.outbox import OutboxService
 from pos.storage import Database, DataDirLock, SaleJournal
 
