@@ -66,7 +66,8 @@ def journal_report(directory: Path) -> list[tuple[str, str, bool]]:
     path = directory / "kasir.sqlite3"
     if not path.exists():
         return [("Sales journal", "not created yet", False)]
-    from pos.storage.db import Database, StorageError
+    from pos.storage.db import Database
+    from pos.storage.errors import StorageError
     from pos.storage.journal import _COLUMNS, _row
     from pos.storage.quarantine import Quarantine
 

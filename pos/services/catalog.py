@@ -27,7 +27,7 @@ from pos.api.errors import (
 )
 from pos.domain.catalog import CatalogItem
 from pos.storage.catalog_cache import CatalogCache
-from pos.storage.db import StorageError
+from pos.storage.errors import StorageError
 from pos.storage.settings import CachedStore, StoreCache
 
 from .catalog_items import items_from_bundles, items_from_store_products, variant_facts

@@ -53,7 +53,7 @@ from pos.api.errors import (
     ScalevError,
 )
 from pos.domain.sale import SaleDraft, build_order_body
-from pos.storage.db import StorageError
+from pos.storage.errors import StorageError
 from pos.storage.journal import (
     DONE,
     JournalStateError,

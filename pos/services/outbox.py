@@ -69,7 +69,7 @@ from pos.api.errors import (
     ServerError,
 )
 from pos.share import payment_whatsapp_link
-from pos.storage.db import StorageError
+from pos.storage.errors import StorageError
 from pos.storage.journal import (
     DONE,
     DRAINABLE,

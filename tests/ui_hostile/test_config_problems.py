@@ -14,7 +14,8 @@ import pytest
 
 from pos.config import AppSettings, save_settings
 from pos.services.errors import user_message
-from pos.storage.db import StorageError, prepare_data_dir
+from pos.storage.db import prepare_data_dir
+from pos.storage.errors import StorageError
 from ui.main_window import PAGE_PROBLEM
 
 ROOT = Path(__file__).resolve().parents[2]
