@@ -30,6 +30,7 @@ from typing import Any, Self
 
 import httpx
 
+from pos.domain.backoff import jittered_backoff
 from pos.domain.urls import BaseUrlRefused, base_url_problem
 
 from .errors import (
@@ -203,8 +204,7 @@ class ApiSession:
 
     def _backoff(self, attempt: int) -> float:
         """Jittered exponential backoff for retry number ``attempt`` (0-based)."""
-        ceiling = min(self._backoff_max, self._backoff_base * (2**attempt))
-        return ceiling * self._rng.uniform(0.5, 1.0)
+        return jittered_backoff(attempt, self._backoff_base, self._backoff_max, self._rng)
 
     def _retry_after(self, response: httpx.Response, attempt: int) -> float:
         delay = self.limiter.retry_after_delay(response.headers.get("retry-after"))

@@ -52,6 +52,7 @@ from pos.api.errors import (
     RateLimitedError,
     ScalevError,
 )
+from pos.domain.backoff import nth_delay
 from pos.domain.sale import SaleDraft, build_order_body
 from pos.storage.errors import StorageError
 from pos.storage.journal import (
@@ -237,7 +238,7 @@ class CheckoutService:
             self._inflight.pop(pos_ref, None)
 
     def _delay(self, n: int) -> float:
-        return self._backoff[min(n, len(self._backoff) - 1)]
+        return nth_delay(self._backoff, n)
 
     async def _drive(self, pos_ref: str, *, interactive: bool, decided: bool) -> SubmitResult:
         rec = self._journal.get(pos_ref)

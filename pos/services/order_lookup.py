@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from pos.api.errors import ScalevError
+from pos.domain.backoff import nth_delay
 from pos.domain.sale import short_ref
 from pos.storage.journal import SaleRecord
 
@@ -61,7 +62,7 @@ class ConfirmPolicy:
     store_pages: int = 8
 
     def interval(self, n: int) -> float:
-        return self.intervals[min(n, len(self.intervals) - 1)] if self.intervals else 0.0
+        return nth_delay(self.intervals, n) if self.intervals else 0.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> ConfirmPolicy:

@@ -32,6 +32,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pos.api.errors import NotFoundError, PermissionDeniedError, ScalevError
+from pos.domain.backoff import nth_delay
 from pos.storage.journal import SaleJournal, SaleState, new_pos_ref
 from pos.storage.tenders import PENDING, Tender, TenderStore
 
@@ -238,7 +239,7 @@ class Aftercare:
         except (ScalevError, OSError) as exc:
             current = self.tenders.get(pos_ref)
             attempts = current.attempts if current else 0
-            delay = self._backoff[min(attempts, len(self._backoff) - 1)]
+            delay = nth_delay(self._backoff, attempts)
             next_try = self._clock() + timedelta(seconds=delay)
             self.tenders.failed_attempt(pos_ref, type(exc).__name__, next_try.isoformat())
             out.failed = exc
