@@ -85,6 +85,19 @@ def _skip(on_skip: SkipReport | None, what: str, reason: str) -> None:
         on_skip(what, reason)
 
 
+def _sellable_price(value: Decimal | None, on_skip: SkipReport | None, what: str) -> int | None:
+    """:func:`_price`; a price given but out of range is reported to ``on_skip``."""
+    price = _price(value)
+    if price is None and value is not None:
+        _skip(on_skip, what, "price out of range")
+    return price
+
+
+def _shown_name(name: str, key: str) -> str:
+    """The item's one-line name; its key when the name shows nothing."""
+    return display_text(name) or display_text(key) or "?"
+
+
 def items_from_store_products(
     store_products: Iterable[StoreProduct],
     full_products_by_id: Mapping[int, Product] | None = None,
@@ -106,10 +119,8 @@ def items_from_store_products(
         for v in sp.variants:
             if not _visible(v) or not v.unique_id or not v.unique_id.strip():
                 continue
-            price = _price(v.price)
+            price = _sellable_price(v.price, on_skip, f"variant {v.id}")
             if price is None:
-                if v.price is not None:
-                    _skip(on_skip, f"variant {v.id}", "price out of range")
                 continue
             key = f"v:{v.unique_id}"
             fv = full_variants.get(v.id)
@@ -117,7 +128,7 @@ def items_from_store_products(
                 continue  # duplicate, or marked not sellable on the full product
             seen.add(key)
             name = v.fullname or sp.display or sp.name or (fv.fullname if fv else None) or key
-            name = display_text(name) or display_text(key) or "?"
+            name = _shown_name(name, key)
             sku = display_text(v.sku or (fv.sku if fv else None) or "")
             item_type = _item_type(
                 fv.item_type if fv else None,
@@ -230,10 +241,8 @@ def items_from_bundles(
                 uid = opts_simple[po.id].unique_id
             if not uid or not uid.strip():
                 continue
-            price = _price(po.price)
+            price = _sellable_price(po.price, on_skip, f"bundle price option {po.id}")
             if price is None:
-                if po.price is not None:
-                    _skip(on_skip, f"bundle price option {po.id}", "price out of range")
                 continue
             key = f"b:{uid}"
             if key in seen:
@@ -243,7 +252,7 @@ def items_from_bundles(
                 name = f"{bundle_name} — {po.name}"
             else:
                 name = po.name or bundle_name or key
-            name = display_text(name) or display_text(key) or "?"
+            name = _shown_name(name, key)
             custom_id = simple.custom_id if simple and simple.custom_id else ""
             sku = display_text(str(_extra(po, "sku") or custom_id))
             items.append(
