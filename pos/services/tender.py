@@ -40,7 +40,7 @@ from .checkout import SubmitResult
 from .ports import AftercareClient
 
 if TYPE_CHECKING:
-    from pos.api.models import Order
+    from pos.api.models import Order, PaymentInfo
     from pos.domain.sale import SaleDraft
 
 log = logging.getLogger(__name__)
@@ -334,7 +334,7 @@ class TenderingCheckout:
         if self.shifts is not None:
             self.shifts.terminal = value
 
-    async def payment_info(self, order_id: str) -> Any:
+    async def payment_info(self, order_id: str) -> PaymentInfo:
         """``POST /v3/orders/{id}/payment`` (``qr_string`` for a QRIS order)."""
         return await self.aftercare.client.create_order_payment(order_id)
 
