@@ -10,8 +10,8 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import pos
 
@@ -83,8 +83,7 @@ def test_importing_every_pos_module_loads_no_qt() -> None:
 OUR_PACKAGES = ("pos", "ui")
 
 
-@dataclass(frozen=True)
-class Import:
+class Import(NamedTuple):
     source: str  # the importing module
     target: str  # the imported module (ours)
     line: int
