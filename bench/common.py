@@ -261,11 +261,11 @@ def data_dir_with_catalog(products: int, *, last_store: bool = True) -> Iterator
     try:
         shutil.copyfile(src, tmp / "kasir.sqlite3")
         if last_store:
-            from pos.storage import Database, Settings
+            from pos.storage import Database, SettingsTable
 
             db = Database.open(tmp / "kasir.sqlite3")
             try:
-                Settings(db).set("last_store_id", str(BENCH_STORE_ID))
+                SettingsTable(db).set("last_store_id", str(BENCH_STORE_ID))
             finally:
                 db.close()
         yield tmp

@@ -54,7 +54,7 @@ async def one_sync(base_url: str, data_dir: Path) -> dict[str, Any]:
     from pos.api.client import ScalevClient
     from pos.sandbox import DEMO_API_KEY
     from pos.services.catalog import CatalogService
-    from pos.storage import CatalogCache, Database, Settings
+    from pos.storage import CatalogCache, Database, SettingsTable
 
     statuses: list[int] = []
     sent: list[float] = []
@@ -77,7 +77,7 @@ async def one_sync(base_url: str, data_dir: Path) -> dict[str, Any]:
             store = next(s for s in await service.list_stores() if s.id == BENCH_STORE_ID)
             items = await service.load(store)
             elapsed = time.perf_counter() - t0
-        Settings(db).set("last_store_id", str(store.id))
+        SettingsTable(db).set("last_store_id", str(store.id))
     finally:
         db.close()
     ok = sum(1 for s in statuses if 200 <= s < 300)

@@ -45,14 +45,14 @@ SALES = 30
 
 def _data_dir(src: Path, parent: Path, n: int, age_h: float) -> Path:
     """A till's folder: the prepared catalog cached ``age_h`` ago, the bench store last used."""
-    from pos.storage import Database, Settings
+    from pos.storage import Database, SettingsTable
 
     folder = parent / f"till-{n}"
     folder.mkdir()
     shutil.copyfile(src, folder / "kasir.sqlite3")
     db = Database.open(folder / "kasir.sqlite3")
     try:
-        Settings(db).set("last_store_id", str(BENCH_STORE_ID))
+        SettingsTable(db).set("last_store_id", str(BENCH_STORE_ID))
         saved = (datetime.now(UTC) - timedelta(hours=age_h)).isoformat()
         with db.transaction() as c:
             c.execute("UPDATE catalog_cache SET saved_at = ?", (saved,))

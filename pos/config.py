@@ -102,7 +102,7 @@ class ReceiptSettings:
 
 
 @dataclass(frozen=True)
-class Settings:
+class AppSettings:
     """User settings. Holds no secret: the API key is in the keyring (see :class:`SecretStore`)."""
 
     backend: Backend = "demo"
@@ -119,7 +119,7 @@ class Settings:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Settings:
+    def from_dict(cls, data: Mapping[str, Any]) -> AppSettings:
         """Lenient: unknown keys are ignored, invalid values fall back to the defaults."""
         d = cls()
         printer_raw = data.get("printer")
@@ -146,7 +146,7 @@ class Settings:
             demo_lan=data.get("demo_lan") is True,
         )
 
-    def with_changes(self, **changes: Any) -> Settings:
+    def with_changes(self, **changes: Any) -> AppSettings:
         return replace(self, **changes)
 
 
@@ -178,22 +178,22 @@ def settings_path(directory: Path | None = None) -> Path:
     return (directory or config_dir()) / SETTINGS_FILE
 
 
-def load_settings(directory: Path | None = None) -> Settings:
+def load_settings(directory: Path | None = None) -> AppSettings:
     """Read the settings file; missing or unreadable file -> defaults (logged, never raised)."""
     path = settings_path(directory)
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return Settings()
+        return AppSettings()
     except (OSError, ValueError) as exc:
         log.warning("settings file %s unreadable (%s); using defaults", path, type(exc).__name__)
-        return Settings()
+        return AppSettings()
     if not isinstance(raw, dict):
-        return Settings()
-    return Settings.from_dict(raw)
+        return AppSettings()
+    return AppSettings.from_dict(raw)
 
 
-def save_settings(settings: Settings, directory: Path | None = None) -> Path:
+def save_settings(settings: AppSettings, directory: Path | None = None) -> Path:
     """Write the settings atomically (temp file + rename). Returns the path written."""
     path = settings_path(directory)
     data = settings.to_dict()
@@ -344,7 +344,7 @@ def api_key_flag_used(argv: Sequence[str]) -> bool:
 
 
 def resolve_api_key(
-    settings: Settings,
+    settings: AppSettings,
     env: Mapping[str, str] | None = None,
     store: SecretStore | None = None,
 ) -> str | None:
@@ -381,11 +381,11 @@ __all__ = [
     "DEFAULT_TERMINAL",
     "ENV_API_KEY",
     "KEYRING_SERVICE",
+    "AppSettings",
     "PrinterSettings",
     "ReceiptSettings",
     "SecretStore",
     "SecretStoreUnavailable",
-    "Settings",
     "as_backend",
     "config_dir",
     "data_dir",

@@ -19,8 +19,8 @@ from typing import TextIO
 
 from pos.config import (
     ENV_API_KEY,
+    AppSettings,
     SecretStore,
-    Settings,
     config_dir,
     data_dir,
     load_settings,
@@ -66,7 +66,8 @@ def journal_report(directory: Path) -> list[tuple[str, str, bool]]:
     path = directory / "kasir.sqlite3"
     if not path.exists():
         return [("Sales journal", "not created yet", False)]
-    from pos.storage.db import Database, StorageError
+    from pos.storage.db import Database
+    from pos.storage.errors import StorageError
     from pos.storage.journal import _COLUMNS, _row
     from pos.storage.quarantine import Quarantine
 
@@ -138,7 +139,7 @@ def check_backend(base_url: str, api_key: str, timeout: float = 5.0) -> tuple[bo
     return False, f"HTTP {code}"
 
 
-def check_printer(settings: Settings) -> tuple[bool, str]:
+def check_printer(settings: AppSettings) -> tuple[bool, str]:
     from pos.receipts.printers import FilePrinter, NetworkPrinter, PrinterError
 
     p = settings.printer

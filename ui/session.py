@@ -31,7 +31,7 @@ class Config:
     data_dir: Path = Path(".")
     poll_interval: float = 3.0
     self_test: bool = False
-    #: saved ``pos.config.Settings`` (``None``: defaults) and their folder (``None``: the
+    #: saved ``pos.config.AppSettings`` (``None``: defaults) and their folder (``None``: the
     #: platform config dir or ``KASIR_CONFIG_DIR``) — see ``ui.app.apply_saved_settings``
     app_settings: Any = None
     config_dir: Path | None = None
@@ -53,7 +53,7 @@ def default_data_dir() -> Path:
 
 
 class StoredSettings:
-    """``pos.storage.Settings`` seen through the UI's small :class:`SettingsLike`."""
+    """``pos.storage.SettingsTable`` seen through the UI's small :class:`SettingsLike`."""
 
     def __init__(self, settings: Any) -> None:
         self._settings = settings
@@ -133,14 +133,15 @@ def build_window(
     the sale journal lives in memory (tests only).
     """
     from pos.services.catalog import DEFAULT_MAX_AGE_S, CatalogService
-    from pos.services.checkout import CheckoutService, ConfirmPolicy
+    from pos.services.checkout import CheckoutService
     from pos.services.history import HistoryService
+    from pos.services.order_lookup import ConfirmPolicy
     from pos.services.outbox import OutboxService
     from pos.services.payment import PaymentWatcher
     from pos.services.shift import ShiftService
     from pos.services.shipping import ShippingService
     from pos.services.tender import Aftercare, TenderingCheckout
-    from pos.storage import CatalogCache, Database, SaleJournal, Settings, StoreCache
+    from pos.storage import CatalogCache, Database, SaleJournal, SettingsTable, StoreCache
     from pos.storage.tenders import TenderStore
 
     if db is None:
@@ -148,7 +149,7 @@ def build_window(
     cache = CatalogCache(db)
     journal = SaleJournal(db)
     if settings is None:
-        settings = StoredSettings(Settings(db))
+        settings = StoredSettings(SettingsTable(db))
     notifier = Notifier()
     runner = TaskRunner(notifier)
     # ONE CheckoutService for the sale screen and the outbox (it never drives a sale twice).
@@ -169,7 +170,7 @@ def build_window(
         catalog=CatalogService(
             client,
             cache,
-            stores=StoreCache(Settings(db)),
+            stores=StoreCache(SettingsTable(db)),
             max_age=DEFAULT_MAX_AGE_S if catalog_max_age is None else catalog_max_age,
         ),
         checkout=tendering,

@@ -245,10 +245,10 @@ async def start_session(
     # Product images come from Scalev's CDN: a separate client that never carries the key.
     # The demo catalog's image URLs are placeholders, so demo mode draws initials instead.
     image_client = None if config.demo else ImageFetcher()
-    from pos.config import Settings
+    from pos.config import AppSettings
     from ui.settings.counter import Counter
 
-    app_settings = config.app_settings or Settings()
+    app_settings = config.app_settings or AppSettings()
     counter = Counter(
         app_settings,
         config_directory=config.config_dir,

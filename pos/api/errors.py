@@ -131,22 +131,21 @@ class ServerError(APIStatusError):
     """5xx."""
 
 
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: ValidationFailed,
+    429: RateLimitedError,
+}
+
+
 def status_error_class(status_code: int, error_code: str | None = None) -> type[APIStatusError]:
     """Map a status code to its error class."""
-    if status_code == 422 or (status_code == 400 and error_code == "validation_failed"):
+    if status_code == 400 and error_code == "validation_failed":
         return ValidationFailed
-    if status_code == 400:
-        return BadRequestError
-    if status_code == 401:
-        return AuthenticationError
-    if status_code == 403:
-        return PermissionDeniedError
-    if status_code == 404:
-        return NotFoundError
-    if status_code == 409:
-        return ConflictError
-    if status_code == 429:
-        return RateLimitedError
-    if status_code >= 500:
-        return ServerError
-    return APIStatusError
+    if status_code in _STATUS_CLASSES:
+        return _STATUS_CLASSES[status_code]
+    return ServerError if status_code >= 500 else APIStatusError

@@ -42,6 +42,20 @@ def _names(*fields: str) -> Any:
     return field_validator(*fields, mode="after")(_shown)
 
 
+def _decimals(*fields: str) -> Any:
+    """Money fields: JSON numbers become exact Decimals (:func:`_to_decimal`)."""
+    return field_validator(*fields, mode="before")(_to_decimal)
+
+
+def _int_to_str(v: Any) -> Any:
+    return str(v) if isinstance(v, int) else v
+
+
+def _str_id() -> Any:
+    """Order ids are UUID strings; legacy numeric ids are coerced to str."""
+    return field_validator("id", mode="before")(_int_to_str)
+
+
 # --- stores ---------------------------------------------------------------------------
 
 
@@ -83,7 +97,7 @@ class VariantSummary(ScalevModel):
     images: list[Any] | None = None
     _shown = _names("fullname")
 
-    _dec = field_validator("price", mode="before")(_to_decimal)
+    _dec = _decimals("price")
 
 
 class StoreProduct(ScalevModel):
@@ -119,7 +133,7 @@ class BundlePriceOption(ScalevModel):
     slug: str | None = None
     _shown = _names("name")
 
-    _dec = field_validator("price", mode="before")(_to_decimal)
+    _dec = _decimals("price")
 
 
 class StoreBundle(ScalevModel):
@@ -156,7 +170,7 @@ class BundleLineVariant(ScalevModel):
     item_type: str | None = None
     _shown = _names("fullname")
 
-    _dec = field_validator("price", mode="before")(_to_decimal)
+    _dec = _decimals("price")
 
 
 class BundleLine(ScalevModel):
@@ -216,7 +230,7 @@ class WarehouseResult(ScalevModel):
     warehouse: Warehouse
     warehouse_partner: dict[str, Any] | None = None
 
-    _dec = field_validator("distance_km", mode="before")(_to_decimal)
+    _dec = _decimals("distance_km")
 
 
 class Courier(ScalevModel):
@@ -248,7 +262,7 @@ class CourierServiceResult(ScalevModel):
     warehouse: dict[str, Any] | None = None
     weight: int | None = None
 
-    _dec = field_validator("cost", mode="before")(_to_decimal)
+    _dec = _decimals("cost")
 
 
 # --- orders ---------------------------------------------------------------------------
@@ -316,7 +330,7 @@ class OrderLine(ScalevModel):
     item_type: str | None = None
     _shown = _names("product_name")
 
-    _dec = field_validator("variant_price", mode="before")(_to_decimal)
+    _dec = _decimals("variant_price")
 
 
 _ORDER_MONEY = (
@@ -360,12 +374,9 @@ class Order(ScalevModel):
     created_at: str | None = None
     _shown = _names("order_id")
 
-    @field_validator("id", mode="before")
-    @classmethod
-    def _id_to_str(cls, v: Any) -> Any:
-        return str(v) if isinstance(v, int) else v
+    _id_to_str = _str_id()
 
-    _dec = field_validator(*_ORDER_MONEY, mode="before")(_to_decimal)
+    _dec = _decimals(*_ORDER_MONEY)
 
     @property
     def is_paid(self) -> bool:
@@ -398,12 +409,9 @@ class OrderListItem(ScalevModel):
     created_at: str | None = None
     _shown = _names("order_id")
 
-    @field_validator("id", mode="before")
-    @classmethod
-    def _id_to_str(cls, v: Any) -> Any:
-        return str(v) if isinstance(v, int) else v
+    _id_to_str = _str_id()
 
-    _dec = field_validator("gross_revenue", mode="before")(_to_decimal)
+    _dec = _decimals("gross_revenue")
 
 
 # --- taking the money at the counter (issue 13) ------------------------------------------
@@ -419,14 +427,11 @@ class OrderStatusChange(ScalevModel):
     payment_url: str | None = None
     public_order_url: str | None = None
 
-    @field_validator("id", mode="before")
-    @classmethod
-    def _id_to_str(cls, v: Any) -> Any:
-        return str(v) if isinstance(v, int) else v
+    _id_to_str = _str_id()
 
     @property
     def is_paid(self) -> bool:
-        return self.payment_status in ("paid", "settled")
+        return order_status.is_paid(self.payment_status)
 
 
 class PaymentInfo(ScalevModel):
@@ -448,4 +453,4 @@ class OrderStatistic(ScalevModel):
     week: str | None = None
     month: str | None = None
 
-    _dec = field_validator("gross_revenue", mode="before")(_to_decimal)
+    _dec = _decimals("gross_revenue")

@@ -2,7 +2,7 @@
 payment watch, shipping."""
 
 from .catalog import CatalogService
-from .checkout import CheckoutService, ConfirmPolicy, SubmitResult
+from .checkout import CheckoutService, SubmitResult
 from .errors import (
     BackendUnavailable,
     SaleConfirming,
@@ -11,6 +11,7 @@ from .errors import (
     user_message,
 )
 from .history import HistoryRow, HistoryService
+from .order_lookup import ConfirmPolicy
 from .outbox import OutboxEvent, OutboxService, SaleAlreadyCreated
 from .payment import PaymentWatcher
 from .shipping import ShippingService

@@ -16,7 +16,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pos.api.errors import (
     APIConnectionError,
@@ -25,15 +25,13 @@ from pos.api.errors import (
     RateLimitedError,
     ScalevError,
 )
-from pos.domain.catalog import (
-    CatalogItem,
-    items_from_bundles,
-    items_from_store_products,
-    variant_facts,
-)
+from pos.domain.catalog import CatalogItem
 from pos.storage.catalog_cache import CatalogCache
-from pos.storage.db import StorageError
+from pos.storage.errors import StorageError
 from pos.storage.settings import CachedStore, StoreCache
+
+from .catalog_items import items_from_bundles, items_from_store_products, variant_facts
+from .ports import CatalogClient
 
 if TYPE_CHECKING:
     from pos.api.models import Bundle, Product, SimplifiedBundle, Store, StoreBundle, StoreProduct
@@ -76,7 +74,7 @@ class SyncSummary:
 class CatalogService:
     def __init__(
         self,
-        client: Any,
+        client: CatalogClient,
         cache: CatalogCache | None = None,
         *,
         stores: StoreCache | None = None,

@@ -39,12 +39,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from pos.api.errors import (
     APIConnectionError,
@@ -53,8 +52,9 @@ from pos.api.errors import (
     RateLimitedError,
     ScalevError,
 )
-from pos.domain.sale import SaleDraft, build_order_body, short_ref
-from pos.storage.db import StorageError
+from pos.domain.backoff import nth_delay
+from pos.domain.sale import SaleDraft, build_order_body
+from pos.storage.errors import StorageError
 from pos.storage.journal import (
     DONE,
     JournalStateError,
@@ -71,99 +71,13 @@ from .errors import (
     SaleRejected,
     rejection_details,
 )
+from .order_lookup import ConfirmPolicy, Lookup, LookupInconclusive, find_order
+from .ports import CheckoutClient
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
-    from pos.api.models import Order, OrderListItem
+    from pos.api.models import Order
 
 log = logging.getLogger(__name__)
-
-LOOKUP_COLUMNS = [
-    "id",
-    "order_id",
-    "secret_slug",
-    "status",
-    "payment_status",
-    "payment_url",
-    "public_order_url",
-    "gross_revenue",
-    "metadata",
-    "notes",
-    "created_at",
-]
-
-
-class OrdersClient(Protocol):
-    """What checkout needs of :class:`pos.api.ScalevClient`."""
-
-    async def create_order(self, body: dict[str, Any]) -> Order: ...
-
-    def list_orders(self, **kwargs: Any) -> AsyncIterator[OrderListItem]: ...
-
-    async def get_order(self, order_id: str) -> Order: ...
-
-
-@dataclass(frozen=True)
-class ConfirmPolicy:
-    """How long and how often a maybe-sent order is looked up before anyone may resend it."""
-
-    #: seconds after the latest maybe-sent attempt during which the body is never resent
-    window: float = 600.0
-    #: looks up while the cashier waits on "Sending…" (seconds after the failed attempt)
-    interactive_checks: tuple[float, ...] = (0.0, 2.0, 5.0)
-    #: then the outbox looks up after these gaps (the last one repeats)
-    intervals: tuple[float, ...] = (5.0, 10.0, 20.0, 40.0, 60.0)
-    #: a lookup reads back to orders created this long before the first send (clock skew)
-    margin: float = 900.0
-    #: pages of the customer's orders a lookup may read (25 a page); more → inconclusive
-    max_pages: int = 40
-    #: pages of the store's newest orders read as a fallback (a server that formats phones
-    #: differently); a sale without a phone must be settled by this pass alone
-    store_pages: int = 8
-
-    def interval(self, n: int) -> float:
-        return self.intervals[min(n, len(self.intervals) - 1)] if self.intervals else 0.0
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> ConfirmPolicy:
-        """The default policy, with ``KASIR_CONFIRM_WINDOW_S`` (seconds, ≥ 60) when set."""
-        raw = (os.environ if env is None else env).get("KASIR_CONFIRM_WINDOW_S", "").strip()
-        if not raw:
-            return cls()
-        try:
-            window = float(raw)
-        except ValueError:
-            log.warning("KASIR_CONFIRM_WINDOW_S=%r is not a number; using the default", raw)
-            return cls()
-        return cls(window=max(60.0, window))
-
-
-@dataclass(frozen=True)
-class Lookup:
-    """One lookup's outcome: ``order`` when found; else ``conclusive`` tells whether the list
-    was read back past the first send (absent for sure) or not (unknown)."""
-
-    order: Order | None
-    conclusive: bool
-    #: why the lookup failed (then neither found nor conclusive)
-    error: BaseException | None = None
-
-
-class LookupInconclusive(ScalevError):
-    """The order list could not be read back far enough to know the order is absent."""
-
-
-def _timestamp(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        return None  # a server time without a zone cannot be compared safely
-    return moment.timestamp()
 
 
 @dataclass
@@ -186,7 +100,7 @@ class CheckoutService:
 
     def __init__(
         self,
-        client: Any,
+        client: CheckoutClient,
         journal: SaleJournal,
         *,
         terminal: str = "KASIR-01",
@@ -198,7 +112,7 @@ class CheckoutService:
         hooks: Callable[[str, str], None] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self._client: OrdersClient = client
+        self._client = client
         self._hooks = hooks
         self._journal = journal
         self.terminal = terminal
@@ -324,7 +238,7 @@ class CheckoutService:
             self._inflight.pop(pos_ref, None)
 
     def _delay(self, n: int) -> float:
-        return self._backoff[min(n, len(self._backoff) - 1)]
+        return nth_delay(self._backoff, n)
 
     async def _drive(self, pos_ref: str, *, interactive: bool, decided: bool) -> SubmitResult:
         rec = self._journal.get(pos_ref)
@@ -522,73 +436,4 @@ class CheckoutService:
     # --- lookup ----------------------------------------------------------------------
 
     async def _lookup(self, rec: SaleRecord) -> Lookup:
-        """Find the order carrying ``rec``'s pos_ref.
-
-        First the customer's orders (phone search), newest first, page after page until an
-        order older than the first send (minus :attr:`ConfirmPolicy.margin`): absent there is
-        conclusive. Then — a server that formats phones differently — the store's newest
-        orders, a few pages. Without a phone, the store pass must reach the boundary itself.
-        """
-        policy = self.policy
-        phone = rec.customer_phone or rec.body.get("customer_phone")
-        marker = f"#{short_ref(rec.pos_ref)}"
-        first = rec.first_maybe_sent_at or rec.maybe_sent_at or self._clock()
-        boundary = first - policy.margin
-        base: dict[str, Any] = {"store_id": rec.store_id, "columns": LOOKUP_COLUMNS}
-        conclusive = False
-        if phone:
-            search = {**base, "search": str(phone), "search_field": "customer_phone"}
-            match, conclusive = await self._scan(
-                search, policy.max_pages, rec.pos_ref, marker, boundary
-            )
-            if match is not None:
-                return Lookup(await self._full_order(match), True)
-        match, store_conclusive = await self._scan(
-            base, policy.store_pages, rec.pos_ref, marker, boundary
-        )
-        if match is not None:
-            return Lookup(await self._full_order(match), True)
-        return Lookup(None, conclusive or store_conclusive)
-
-    async def _full_order(self, match: OrderListItem) -> Order:
-        from pos.api.models import Order
-
-        if not match.id:
-            return Order.model_validate(match.model_dump())
-        try:
-            return await self._client.get_order(match.id)
-        except ScalevError:
-            log.info("get_order after lookup failed; adopting the list item")
-            return Order.model_validate(match.model_dump())
-
-    async def _scan(
-        self, kwargs: dict[str, Any], max_pages: int, pos_ref: str, marker: str, boundary: float
-    ) -> tuple[OrderListItem | None, bool]:
-        """``(match, conclusive)``: conclusive when the list ended or reached an order created
-        before ``boundary``; not when ``max_pages`` pages were read before either."""
-        page_size = 25
-        seen = 0
-        iterator = self._client.list_orders(**kwargs, page_size=page_size)
-        try:
-            async for item in iterator:
-                if _matches(item, pos_ref, marker):
-                    return item, True
-                seen += 1
-                created = _timestamp(item.created_at)
-                if created is not None and created < boundary:
-                    return None, True
-                if seen >= max_pages * page_size:
-                    return None, False
-        finally:
-            aclose = getattr(iterator, "aclose", None)
-            if aclose is not None:
-                await aclose()
-        return None, True
-
-
-def _matches(item: OrderListItem, pos_ref: str, marker: str) -> bool:
-    meta = item.metadata if isinstance(item.metadata, dict) else None
-    if meta and meta.get("pos_ref"):
-        return str(meta["pos_ref"]) == pos_ref
-    # Defensive: a server that drops metadata still keeps our notes ("Kasir T #abcd1234").
-    return bool(item.notes) and marker in (item.notes or "").split()
+        return await find_order(self._client, rec, self.policy, self._clock)

@@ -39,6 +39,7 @@ from pos.api.errors import (
     RateLimitedError,
     ServerError,
 )
+from pos.domain.backoff import jittered_backoff
 
 if TYPE_CHECKING:
     from pos.api.ratelimit import RequestOutcome
@@ -70,8 +71,7 @@ class RetryPolicy:
     max_server_wait: float = 900.0
 
     def backoff(self, attempt: int, rng: random.Random) -> float:
-        ceiling = min(self.cap, self.base * (2 ** min(attempt, 30)))
-        return ceiling * rng.uniform(1.0 - self.jitter, 1.0)
+        return jittered_backoff(attempt, self.base, self.cap, rng, self.jitter)
 
     def delay_for(self, exc: BaseException | None, attempt: int, rng: random.Random) -> float:
         delay = self.backoff(attempt, rng)

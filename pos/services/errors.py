@@ -28,7 +28,7 @@ from pos.domain.customer import InvalidInput
 from pos.domain.messages import text as message_text
 from pos.domain.text import display_text
 from pos.logs import redact
-from pos.storage.db import StorageError
+from pos.storage.errors import StorageError
 
 
 class SaleRejected(Exception):

@@ -11,12 +11,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pos.domain.order_status import is_canceled_payment, is_closed, is_paid
 from pos.storage.journal import DONE, PENDING, SaleJournal, SaleRecord, SaleState
 
 from .outbox import payment_link_for
+from .ports import OrderReader
 
 #: Row statuses (what the history screen shows).
 STATUSES = (
@@ -106,7 +107,9 @@ def normalize_search_phone(text: str) -> str | None:
 
 
 class HistoryService:
-    def __init__(self, journal: SaleJournal, client: Any, *, tz: tzinfo | None = None) -> None:
+    def __init__(
+        self, journal: SaleJournal, client: OrderReader, *, tz: tzinfo | None = None
+    ) -> None:
         self._journal = journal
         self._client = client
         self._tz = tz

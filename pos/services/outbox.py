@@ -68,8 +68,9 @@ from pos.api.errors import (
     RateLimitedError,
     ServerError,
 )
+from pos.domain.backoff import jittered_backoff
 from pos.share import payment_whatsapp_link
-from pos.storage.db import StorageError
+from pos.storage.errors import StorageError
 from pos.storage.journal import (
     DONE,
     DRAINABLE,
@@ -433,8 +434,7 @@ class OutboxService:
             return min(self.idle_interval, max(0.05, report.wake_in or 0.0))
         self._failures += 1
         cap = self.offline_max_delay if report.offline else self.max_delay
-        ceiling = min(cap, self.base_delay * (2 ** (self._failures - 1)))
-        delay = ceiling * self._rng.uniform(0.5, 1.0)
+        delay = jittered_backoff(self._failures - 1, self.base_delay, cap, self._rng)
         if report.retry_after:
             delay = max(delay, report.retry_after)
         elif report.wake_in is not None:

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from pos.api.errors import BadRequestError, NotFoundError, RateLimitedError, ScalevError
 from pos.domain.order_status import is_finished as order_finished
 
+from .ports import PaymentClient
+
 if TYPE_CHECKING:
     from pos.api.models import Order
 
@@ -32,7 +34,7 @@ def is_finished(order: Order) -> bool:
 class PaymentWatcher:
     def __init__(
         self,
-        client: Any,
+        client: PaymentClient,
         *,
         interval: float = 3.0,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,

@@ -20,15 +20,16 @@ from typing import Any
 
 from pos.api.errors import ScalevError
 from pos.domain.money import format_idr
+from pos.domain.order_status import is_paid
 from pos.domain.payment_methods import METHOD_LABELS
 from pos.storage.journal import SaleJournal, SaleState
 from pos.storage.tenders import Shift, TenderStore
 
+from .ports import OrderLister
 from .tender import terminal_tag
 
 log = logging.getLogger(__name__)
 
-PAID = ("paid", "settled")
 LIST_COLUMNS = ["id", "order_id", "status", "payment_status", "gross_revenue", "created_at"]
 
 
@@ -163,9 +164,9 @@ def build_report(
         report.by_tender.setdefault(tender.kind, Bucket()).add(amount)
         if tender.is_cash:
             report.cash_sales += tender.total  # the money is in the drawer either way
-            if tender.mark_paid != "done" and payment_status not in PAID:
+            if tender.mark_paid != "done" and not is_paid(payment_status):
                 report.cash_not_marked_paid.add(amount)
-        if payment_status in PAID or tender.is_cash:
+        if is_paid(payment_status) or tender.is_cash:
             # cash in hand is paid even while Scalev has not been told (counted separately)
             report.paid.add(amount)
         else:
@@ -283,7 +284,12 @@ def report_csv(report: ShiftReport, lang: str = "id") -> str:
 
 class ShiftService:
     def __init__(
-        self, tenders: TenderStore, journal: SaleJournal, client: Any = None, *, terminal: str
+        self,
+        tenders: TenderStore,
+        journal: SaleJournal,
+        client: OrderLister | None = None,
+        *,
+        terminal: str,
     ) -> None:
         self.tenders = tenders
         self.journal = journal

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pos.domain.cart import Cart
 from pos.domain.money import round_rupiah
 from pos.domain.sale import ShippingChoice
+
+from .ports import ShippingClient
 
 if TYPE_CHECKING:
     from pos.api.models import CourierServiceResult, Location, WarehouseResult
@@ -34,7 +36,7 @@ def courier_label(result: CourierServiceResult, lang: str = "id") -> str:
 
 
 class ShippingService:
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: ShippingClient) -> None:
         self._client = client
 
     async def search_locations(self, text: str) -> list[Location]:

@@ -32,13 +32,15 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pos.api.errors import NotFoundError, PermissionDeniedError, ScalevError
+from pos.domain.backoff import nth_delay
 from pos.storage.journal import SaleJournal, SaleState, new_pos_ref
 from pos.storage.tenders import PENDING, Tender, TenderStore
 
 from .checkout import SubmitResult
+from .ports import AftercareClient
 
 if TYPE_CHECKING:
-    from pos.api.models import Order
+    from pos.api.models import Order, PaymentInfo
     from pos.domain.sale import SaleDraft
 
 log = logging.getLogger(__name__)
@@ -131,7 +133,7 @@ class Aftercare:
 
     def __init__(
         self,
-        client: Any,
+        client: AftercareClient,
         journal: SaleJournal,
         tenders: TenderStore,
         *,
@@ -155,7 +157,7 @@ class Aftercare:
         self._wake = asyncio.Event()
 
     @property
-    def client(self) -> Any:
+    def client(self) -> AftercareClient:
         return self._client
 
     @property
@@ -237,7 +239,7 @@ class Aftercare:
         except (ScalevError, OSError) as exc:
             current = self.tenders.get(pos_ref)
             attempts = current.attempts if current else 0
-            delay = self._backoff[min(attempts, len(self._backoff) - 1)]
+            delay = nth_delay(self._backoff, attempts)
             next_try = self._clock() + timedelta(seconds=delay)
             self.tenders.failed_attempt(pos_ref, type(exc).__name__, next_try.isoformat())
             out.failed = exc
@@ -332,7 +334,7 @@ class TenderingCheckout:
         if self.shifts is not None:
             self.shifts.terminal = value
 
-    async def payment_info(self, order_id: str) -> Any:
+    async def payment_info(self, order_id: str) -> PaymentInfo:
         """``POST /v3/orders/{id}/payment`` (``qr_string`` for a QRIS order)."""
         return await self.aftercare.client.create_order_payment(order_id)
 

@@ -1,10 +1,11 @@
 """Local persistence: SQLite (WAL) sale journal, catalog cache, settings; the data-dir lock."""
 
 from .catalog_cache import CatalogCache
-from .db import Database, StorageError
+from .db import Database
+from .errors import StorageError
 from .journal import JournalStateError, SaleJournal, SaleRecord, SaleState
 from .lock import AlreadyRunning, DataDirLock
-from .settings import CachedStore, Settings, StoreCache
+from .settings import CachedStore, SettingsTable, StoreCache
 
 __all__ = [
     "AlreadyRunning",
@@ -16,7 +17,7 @@ __all__ = [
     "SaleJournal",
     "SaleRecord",
     "SaleState",
-    "Settings",
+    "SettingsTable",
     "StorageError",
     "StoreCache",
 ]

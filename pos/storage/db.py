@@ -16,21 +16,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .errors import StorageError
+
 if TYPE_CHECKING:
     from .recovery import RecoveryReport
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5000
-
-
-class StorageError(Exception):
-    """Local storage failed. ``message_id`` keys :mod:`pos.domain.messages`."""
-
-    def __init__(self, message_id: str, detail: str = "") -> None:
-        super().__init__(f"{message_id}: {detail}" if detail else message_id)
-        self.message_id = message_id
-        self.detail = detail
 
 
 def classify(exc: sqlite3.Error) -> str:

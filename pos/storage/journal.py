@@ -28,7 +28,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from .db import Database, StorageError
+from .db import Database
+from .errors import StorageError
 
 log = logging.getLogger(__name__)
 

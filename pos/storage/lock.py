@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from .db import StorageError
+from .errors import StorageError
 
 
 class AlreadyRunning(StorageError):

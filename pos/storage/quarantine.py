@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from .db import Database, StorageError
+from .db import Database
+from .errors import StorageError
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .db import StorageError
+from .errors import StorageError
 
 if TYPE_CHECKING:
     from .db import Database

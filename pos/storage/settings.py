@@ -11,7 +11,9 @@ from typing import Any
 from .db import Database
 
 
-class Settings:
+class SettingsTable:
+    """The database's ``settings`` table: JSON values by key (``last_store_id``, caches, …)."""
+
     def __init__(self, db: Database) -> None:
         self._db = db
 
@@ -62,13 +64,13 @@ class CachedStore:
 
 
 class StoreCache:
-    """The last store list and each store's payment methods, kept in :class:`Settings` like
+    """The last store list and each store's payment methods, kept in :class:`SettingsTable` like
     the catalog is kept in the catalog cache: an offline start shows the last store."""
 
     STORES = "cache.stores"
     METHODS = "cache.payment_methods."
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: SettingsTable) -> None:
         self._settings = settings
 
     def save_stores(self, stores: Iterable[Any]) -> None:

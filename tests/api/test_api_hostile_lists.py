@@ -11,8 +11,8 @@ import pytest
 from scalev_mock import FakeClock, MockAPI, make_client
 
 from pos.api import InvalidResponseError
-from pos.api.client import MAX_RESPONSE_BYTES
 from pos.api.models import Store
+from pos.api.responses import MAX_RESPONSE_BYTES
 from pos.services.catalog import CatalogService
 
 

@@ -11,7 +11,7 @@ import pytest
 from config_keyring import MemoryKeyring
 from keyring.backends import fail
 
-from pos.config import PrinterSettings, SecretStore, Settings, save_settings
+from pos.config import AppSettings, PrinterSettings, SecretStore, save_settings
 from pos.doctor import main
 
 KEY = "sk_doctor_Secret_4242"
@@ -72,7 +72,9 @@ def test_demo_mode(kasir_env: dict[str, str]) -> None:
 def test_reachable_backend_with_keyring_key(kasir_env: dict[str, str], api_url: str) -> None:
     store = SecretStore(MemoryKeyring())
     store.set(api_url, KEY)
-    save_settings(Settings(backend="scalev", base_url=api_url), Path(kasir_env["KASIR_CONFIG_DIR"]))
+    save_settings(
+        AppSettings(backend="scalev", base_url=api_url), Path(kasir_env["KASIR_CONFIG_DIR"])
+    )
     code, text = _run(kasir_env, store)
     assert code == 0, text
     assert "OK (HTTP 200)" in text
@@ -109,26 +111,26 @@ def test_printer_status(kasir_env: dict[str, str], tmp_path: Path) -> None:
     try:
         port = listener.getsockname()[1]
         save_settings(
-            Settings(printer=PrinterSettings(kind="network", target=f"127.0.0.1:{port}")), cfg
+            AppSettings(printer=PrinterSettings(kind="network", target=f"127.0.0.1:{port}")), cfg
         )
         code, text = _run(kasir_env, SecretStore(MemoryKeyring()))
         assert code == 0 and "reachable" in text
     finally:
         listener.close()
     save_settings(
-        Settings(printer=PrinterSettings(kind="network", target=f"127.0.0.1:{_closed_port()}")),
+        AppSettings(printer=PrinterSettings(kind="network", target=f"127.0.0.1:{_closed_port()}")),
         cfg,
     )
     code, text = _run(kasir_env, SecretStore(MemoryKeyring()))
     assert code == 1 and "ConnectionRefusedError" in text
     save_settings(
-        Settings(printer=PrinterSettings(kind="file", target=str(tmp_path / "out.bin"))), cfg
+        AppSettings(printer=PrinterSettings(kind="file", target=str(tmp_path / "out.bin"))), cfg
     )
     code, text = _run(kasir_env, SecretStore(MemoryKeyring()))
     assert code == 0 and "writable" in text
     assert not (tmp_path / "out.bin").exists()  # checked, nothing printed
     save_settings(
-        Settings(printer=PrinterSettings(kind="usb", target=str(tmp_path / "no" / "lp0"))), cfg
+        AppSettings(printer=PrinterSettings(kind="usb", target=str(tmp_path / "no" / "lp0"))), cfg
     )
     code, text = _run(kasir_env, SecretStore(MemoryKeyring()))
     assert code == 1 and "not writable" in text

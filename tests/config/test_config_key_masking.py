@@ -14,7 +14,7 @@ import pytest
 from config_keyring import MemoryKeyring
 
 from pos.api.errors import BadRequestError
-from pos.config import SecretStore, Settings, resolve_api_key
+from pos.config import AppSettings, SecretStore, resolve_api_key
 from pos.doctor import check_backend, main
 from pos.logs import setup_logging
 from pos.services.errors import SaleRejected, user_message
@@ -51,7 +51,7 @@ def echo_url() -> Iterator[str]:
 
 
 def test_key_without_prefix_never_reaches_the_log(tmp_path: Path) -> None:
-    assert resolve_api_key(Settings(backend="scalev"), {"KASIR_API_KEY": KEY}) == KEY
+    assert resolve_api_key(AppSettings(backend="scalev"), {"KASIR_API_KEY": KEY}) == KEY
     path = setup_logging(tmp_path)
     logging.getLogger("kasir.test").warning("server said: bad key %s", KEY)
     for handler in logging.getLogger().handlers:
@@ -74,7 +74,7 @@ def test_connection_test_of_a_typed_key_masks_it(echo_url: str) -> None:
 
 
 def test_error_texts_quoting_the_server_mask_the_key() -> None:
-    resolve_api_key(Settings(backend="scalev"), {"KASIR_API_KEY": KEY})
+    resolve_api_key(AppSettings(backend="scalev"), {"KASIR_API_KEY": KEY})
     rejected = SaleRejected(f"key {KEY} may not create orders")
     bad = BadRequestError(400, message=f"bad key {KEY}")
     for exc in (rejected, bad):

@@ -8,9 +8,9 @@ from keyring.backends import chainer, fail, null
 
 from pos.config import (
     KEYRING_SERVICE,
+    AppSettings,
     SecretStore,
     SecretStoreUnavailable,
-    Settings,
     is_secure_backend,
     resolve_api_key,
     save_settings,
@@ -27,7 +27,7 @@ def test_round_trip_through_the_os_keyring(memory_keyring: MemoryKeyring) -> Non
     store.set(URL + "/", KEY)
     assert memory_keyring.store == {(KEYRING_SERVICE, URL): KEY}
     assert store.get(URL) == KEY
-    settings = Settings(backend="scalev", base_url=URL)
+    settings = AppSettings(backend="scalev", base_url=URL)
     assert resolve_api_key(settings, env={}) == KEY
     store.delete(URL)
     store.delete(URL)  # idempotent
@@ -43,13 +43,13 @@ def test_key_is_per_base_url(memory_keyring: MemoryKeyring) -> None:
 
 def test_env_var_wins_over_keyring(memory_keyring: MemoryKeyring) -> None:
     SecretStore().set(URL, KEY)
-    settings = Settings(backend="scalev", base_url=URL)
+    settings = AppSettings(backend="scalev", base_url=URL)
     assert resolve_api_key(settings, env={"KASIR_API_KEY": " sk_env_123456 "}) == "sk_env_123456"
 
 
 def test_demo_backend_needs_no_key(memory_keyring: MemoryKeyring) -> None:
     SecretStore().set(URL, KEY)
-    assert resolve_api_key(Settings(backend="demo", base_url=URL), env={}) is None
+    assert resolve_api_key(AppSettings(backend="demo", base_url=URL), env={}) is None
 
 
 def test_empty_key_rejected(memory_keyring: MemoryKeyring) -> None:
@@ -69,7 +69,7 @@ def test_refusal_without_secure_backend(fail_keyring: object) -> None:
     assert KEY not in message
     assert store.get(URL) is None
     store.delete(URL)  # no error
-    settings = Settings(backend="scalev", base_url=URL)
+    settings = AppSettings(backend="scalev", base_url=URL)
     assert resolve_api_key(settings, env={}) is None
     assert resolve_api_key(settings, env={"KASIR_API_KEY": KEY}) == KEY
 
@@ -115,7 +115,7 @@ def test_keyring_write_error_becomes_unavailable() -> None:
 
 
 def test_no_file_ever_holds_the_key(tmp_path: Path, memory_keyring: MemoryKeyring) -> None:
-    settings = Settings(backend="scalev", base_url=URL, terminal_name="KASIR-03")
+    settings = AppSettings(backend="scalev", base_url=URL, terminal_name="KASIR-03")
     SecretStore().set(URL, KEY)
     save_settings(settings, tmp_path)
     assert resolve_api_key(settings, env={}) == KEY

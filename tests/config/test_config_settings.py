@@ -7,9 +7,9 @@ import pytest
 
 from pos.config import (
     DEFAULT_BASE_URL,
+    AppSettings,
     PrinterSettings,
     ReceiptSettings,
-    Settings,
     as_backend,
     config_dir,
     data_dir,
@@ -21,7 +21,7 @@ from pos.config import (
 
 
 def test_defaults() -> None:
-    s = Settings()
+    s = AppSettings()
     assert s.backend == "demo"
     assert s.base_url == DEFAULT_BASE_URL
     assert s.terminal_name == "KASIR-01"
@@ -33,11 +33,11 @@ def test_defaults() -> None:
 
 
 def test_missing_file_gives_defaults(tmp_path: Path) -> None:
-    assert load_settings(tmp_path) == Settings()
+    assert load_settings(tmp_path) == AppSettings()
 
 
 def test_round_trip(tmp_path: Path) -> None:
-    s = Settings(
+    s = AppSettings(
         backend="scalev",
         base_url="https://api.scalev.com",
         default_store_id=42,
@@ -58,7 +58,7 @@ def test_round_trip(tmp_path: Path) -> None:
 
 def test_save_creates_directories(tmp_path: Path) -> None:
     target = tmp_path / "a" / "b"
-    save_settings(Settings(terminal_name="X"), target)
+    save_settings(AppSettings(terminal_name="X"), target)
     assert load_settings(target).terminal_name == "X"
 
 
@@ -93,13 +93,13 @@ def test_load_is_lenient(tmp_path: Path) -> None:
 @pytest.mark.parametrize("content", ["", "{not json", "[1, 2]", "null"])
 def test_corrupt_file_gives_defaults(tmp_path: Path, content: str) -> None:
     (tmp_path / "settings.json").write_text(content, encoding="utf-8")
-    assert load_settings(tmp_path) == Settings()
+    assert load_settings(tmp_path) == AppSettings()
 
 
 def test_with_changes() -> None:
-    s = Settings().with_changes(terminal_name="KASIR-09")
+    s = AppSettings().with_changes(terminal_name="KASIR-09")
     assert s.terminal_name == "KASIR-09"
-    assert Settings().terminal_name == "KASIR-01"
+    assert AppSettings().terminal_name == "KASIR-01"
 
 
 def test_as_backend() -> None:

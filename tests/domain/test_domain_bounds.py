@@ -11,10 +11,11 @@ import pytest
 
 from pos.api.models import StoreProduct
 from pos.domain.cart import MAX_QUANTITY, Cart
-from pos.domain.catalog import CatalogItem, items_from_store_products, make_search_key
+from pos.domain.catalog import CatalogItem, make_search_key
 from pos.domain.customer import InvalidInput
 from pos.domain.messages import MESSAGES
 from pos.domain.money import AMOUNT_LIMIT
+from pos.services.catalog_items import items_from_store_products
 
 
 def item(price: int, key: str = "v:a") -> CatalogItem:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from pos.domain.catalog import filter_items, items_from_bundles, items_from_store_products
+from pos.domain.catalog import filter_items
+from pos.services.catalog_items import items_from_bundles, items_from_store_products
 from tests.domain.catalog_samples import (
     bundle_details,
     full_products,

@@ -87,7 +87,7 @@ def test_images_only_over_https() -> None:
 
 def test_every_copy_of_the_rule_is_the_same_rule() -> None:
     """The client, doctor, settings and payment screen all answer like pos.domain.urls."""
-    from pos.api.client import _check_base_url
+    from pos.api.session import check_base_url as _check_base_url
     from pos.doctor import _transport_allowed
 
     for url in ("https://a.example", "http://127.0.0.1:1", "http://a.example", "ftp://a", ""):

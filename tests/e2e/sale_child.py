@@ -20,7 +20,8 @@ import sys
 from pathlib import Path
 
 from pos.api.client import ScalevClient
-from pos.services.checkout import CheckoutService, ConfirmPolicy
+from pos.services.checkout import CheckoutService
+from pos.services.order_lookup import ConfirmPolicy
 from pos.services.outbox import OutboxService
 from pos.storage import Database, DataDirLock, SaleJournal
 from tests.e2e.e2e_support import KILL_ENV, make_draft

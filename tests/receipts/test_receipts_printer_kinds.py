@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pos.config import PrinterSettings, Settings
+from pos.config import AppSettings, PrinterSettings
 from pos.doctor import check_printer
 from pos.receipts.printers import (
     FilePrinter,
@@ -49,7 +49,7 @@ def test_windows_queue_refuses_outside_windows() -> None:
 
 
 def test_doctor_describes_the_system_printer() -> None:
-    ok, text = check_printer(Settings(printer=PrinterSettings(kind="system", width=80)))
+    ok, text = check_printer(AppSettings(printer=PrinterSettings(kind="system", width=80)))
     assert ok and "OS default printer" in text and "80 mm" in text
-    ok, text = check_printer(Settings(printer=PrinterSettings(kind="system", target="POS-58")))
+    ok, text = check_printer(AppSettings(printer=PrinterSettings(kind="system", target="POS-58")))
     assert ok and "POS-58" in text

@@ -13,7 +13,7 @@ from pos.api.models import Store
 from pos.api.ratelimit import HourlyBudget, HourlyBudgetReserved
 from pos.services import CatalogService
 from pos.services.catalog import refresh_cost
-from pos.storage import CachedStore, CatalogCache, Database, Settings, StoreCache
+from pos.storage import CachedStore, CatalogCache, Database, SettingsTable, StoreCache
 from tests.domain import catalog_samples as samples
 
 STORE = Store(id=3288, unique_id="store_X", name="Toko Kopi", payment_methods=["va_bca"])
@@ -24,12 +24,12 @@ async def test_stores_and_methods_are_cached_and_read_back_without_the_network(
     fake: FakeScalev, db: Database
 ) -> None:
     fake.stores = [STORE, Store(id=1, unique_id="store_B", name="Butik", payment_methods=[])]
-    svc = CatalogService(fake, CatalogCache(db), stores=StoreCache(Settings(db)))
+    svc = CatalogService(fake, CatalogCache(db), stores=StoreCache(SettingsTable(db)))
     assert svc.cached_stores() == []
     await svc.list_stores()
     assert await svc.payment_methods(STORE) == ["qris", "payment_link"]
 
-    offline = CatalogService(object(), CatalogCache(db), stores=StoreCache(Settings(db)))
+    offline = CatalogService(object(), CatalogCache(db), stores=StoreCache(SettingsTable(db)))
     assert offline.cached_stores() == [
         CachedStore(3288, "store_X", "Toko Kopi", ("va_bca",)),
         CachedStore(1, "store_B", "Butik", ()),
@@ -51,10 +51,10 @@ async def test_payment_methods_retry_on_the_network_but_fall_back_on_a_server_er
 
 
 def test_a_damaged_store_cache_is_a_miss(db: Database) -> None:
-    Settings(db).set(StoreCache.STORES, [{"id": "x"}, "junk", {"id": 5, "unique_id": "s5"}])
-    assert StoreCache(Settings(db)).stores() == [CachedStore(5, "s5", "", ())]
-    Settings(db).set(StoreCache.STORES, {"not": "a list"})
-    assert StoreCache(Settings(db)).stores() == []
+    SettingsTable(db).set(StoreCache.STORES, [{"id": "x"}, "junk", {"id": 5, "unique_id": "s5"}])
+    assert StoreCache(SettingsTable(db)).stores() == [CachedStore(5, "s5", "", ())]
+    SettingsTable(db).set(StoreCache.STORES, {"not": "a list"})
+    assert StoreCache(SettingsTable(db)).stores() == []
 
 
 def test_a_start_refreshes_only_a_missing_or_old_catalog(db: Database) -> None:

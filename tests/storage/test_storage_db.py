@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from pos.domain.catalog import CatalogItem, make_search_key
-from pos.storage import AlreadyRunning, CatalogCache, Database, DataDirLock, Settings, StorageError
+from pos.storage import (
+    AlreadyRunning,
+    CatalogCache,
+    Database,
+    DataDirLock,
+    SettingsTable,
+    StorageError,
+)
 from pos.storage.catalog_cache import FORMAT
 from pos.storage.db import SCHEMA_VERSION, classify
 from tests.platforms import posix_only
@@ -29,9 +36,9 @@ def test_pragmas_and_schema(db: Database) -> None:
 
 def test_reopen_keeps_data_and_does_not_remigrate(tmp_path: Path) -> None:
     with Database.open(tmp_path / "k.db") as d:
-        Settings(d).set("last_store_id", 3288)
+        SettingsTable(d).set("last_store_id", 3288)
     with Database.open(tmp_path / "k.db") as d:
-        assert Settings(d).get("last_store_id") == 3288
+        assert SettingsTable(d).get("last_store_id") == 3288
         assert d.schema_version == SCHEMA_VERSION
 
 
@@ -43,7 +50,7 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 
 
 def test_settings(db: Database) -> None:
-    s = Settings(db)
+    s = SettingsTable(db)
     assert s.get("x", "dflt") == "dflt"
     s.set("x", {"a": [1, 2]})
     s.set("lang", "en")
@@ -57,21 +64,21 @@ def test_transaction_rolls_back(db: Database) -> None:
     with pytest.raises(RuntimeError), db.transaction() as c:
         c.execute("INSERT INTO settings(key, value) VALUES ('k', '1')")
         raise RuntimeError
-    assert Settings(db).get("k") is None
+    assert SettingsTable(db).get("k") is None
 
 
 def test_read_only_database_raises_storage_error(tmp_path: Path) -> None:
     Database.open(tmp_path / "k.db").close()
     with Database.open(tmp_path / "k.db", read_only=True) as ro:
-        assert Settings(ro).get("x") is None
+        assert SettingsTable(ro).get("x") is None
         with pytest.raises(StorageError) as ei:
-            Settings(ro).set("x", 1)
+            SettingsTable(ro).set("x", 1)
         assert ei.value.message_id == "storage_readonly"
 
 
 _READ_ONLY_CHILD = """
 import os, sys
-from pos.storage import Database, StorageError, DataDirLock, Settings
+from pos.storage import Database, StorageError, DataDirLock, SettingsTable
 if os.geteuid() == 0:
     os.setgid(65534); os.setuid(65534)  # imports first: the stdlib may be unreadable to nobody
 ro = sys.argv[1]
@@ -83,7 +90,7 @@ for action in ("db", "lock", "existing"):
             DataDirLock(ro).acquire()
         else:
             with Database.open(os.path.join(ro, "kasir.db")) as d:
-                Settings(d).set("x", 1)
+                SettingsTable(d).set("x", 1)
     except StorageError as e:
         print(action, e.message_id)
     else:
@@ -139,7 +146,7 @@ def test_not_a_database(tmp_path: Path) -> None:
 
 
 def test_full_disk_raises_storage_error_and_keeps_data(db: Database) -> None:
-    s = Settings(db)
+    s = SettingsTable(db)
     s.set("keep", "me")
     pages = db.conn.execute("PRAGMA page_count").fetchone()[0]
     db.conn.execute(f"PRAGMA max_page_count = {pages}")
@@ -246,6 +253,6 @@ def test_data_dir_lock_across_processes(tmp_path: Path) -> None:
 def test_in_memory_database_writes_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     with Database.open(":memory:") as db:
-        Settings(db).set("k", 1)
-        assert Settings(db).get("k") == 1
+        SettingsTable(db).set("k", 1)
+        assert SettingsTable(db).get("k") == 1
     assert list(tmp_path.iterdir()) == []

@@ -21,7 +21,7 @@ def _service_error_types() -> tuple[type[BaseException], ...]:
         return ()
     found: list[type[BaseException]] = []
     try:
-        from pos.storage.db import StorageError
+        from pos.storage.errors import StorageError
 
         found.append(StorageError)
     except ImportError:  # pragma: no cover

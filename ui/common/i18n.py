@@ -5,7 +5,7 @@
 "translations complete" test: every result is the Indonesian text wrapped in ``⟦…⟧``, so a
 visible string without the brackets did not come through :func:`tr`.
 
-The setting ``language`` (``pos.config.Settings``) is ``"system"`` (default: Indonesian when
+The setting ``language`` (``pos.config.AppSettings``) is ``"system"`` (default: Indonesian when
 ``QLocale.system()`` is Indonesian, English otherwise), ``"id"``, ``"en"`` or ``"both"``
 ("Dwibahasa / Bilingual", for training). :func:`resolve_mode` turns it into a mode.
 
@@ -50,7 +50,7 @@ def system_language() -> str:
 
 
 def resolve_mode(language: str | None) -> str:
-    """The tr() mode for a ``Settings.language`` value."""
+    """The tr() mode for a ``AppSettings.language`` value."""
     if language in ("id", "en", "both", "check"):
         return str(language)
     return system_language()

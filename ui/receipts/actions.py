@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QUrl, Signal
 
-from pos.config import ReceiptSettings, Settings
+from pos.config import AppSettings, ReceiptSettings
 from ui.common.i18n import lang, tr
 from ui.common.notifier import Notifier
 from ui.common.tasks import TaskRunner
@@ -173,7 +173,7 @@ class ReceiptActions(QObject):
         runner: TaskRunner,
         notifier: Notifier,
         *,
-        settings: Settings,
+        settings: AppSettings,
         data_dir: Path,
         parent: QObject | None = None,
     ) -> None:
@@ -205,7 +205,7 @@ class ReceiptActions(QObject):
     def receipts_dir(self) -> Path:
         return self.data_dir / RECEIPTS_FOLDER
 
-    def set_settings(self, settings: Settings) -> None:
+    def set_settings(self, settings: AppSettings) -> None:
         self.settings = settings
 
     def pending(self) -> int:

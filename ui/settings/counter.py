@@ -1,8 +1,8 @@
-"""The counter's saved settings at run time (``pos.config.Settings``): where they live, and
+"""The counter's saved settings at run time (``pos.config.AppSettings``): where they live, and
 what a save changes in the running app.
 
 The composition root (``ui.app``) builds one :class:`Counter` and hands it to the main window.
-:meth:`Counter.apply` puts a saved :class:`~pos.config.Settings` into effect:
+:meth:`Counter.apply` puts a saved :class:`~pos.config.AppSettings` into effect:
 
 * terminal name → the one ``CheckoutService`` (``metadata.terminal`` of the next order);
 * language → :func:`ui.common.i18n.set_mode` and every open window re-rendered (the cart is kept);
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pos.config import Settings
+from pos.config import AppSettings
 from ui.common.i18n import mode, resolve_mode, retranslate, set_mode, tr
 
 #: system | id | en | both — overrides the saved language
@@ -31,7 +31,7 @@ class Counter:
     """Settings, their folder (``None``: the platform config dir / ``KASIR_CONFIG_DIR``), the
     keyring store (``None``: the OS keyring) and the running backend."""
 
-    settings: Settings = field(default_factory=Settings)
+    settings: AppSettings = field(default_factory=AppSettings)
     config_directory: Path | None = None
     secret_store: Any = None
     data_dir: Path | None = None
@@ -39,7 +39,7 @@ class Counter:
     #: the base URL the session talks to (demo: the embedded sandbox)
     base_url: str | None = None
 
-    def backend_changed(self, new: Settings, key_typed: bool) -> bool:
+    def backend_changed(self, new: AppSettings, key_typed: bool) -> bool:
         """Would ``new`` talk to another server (or with another key) than the running one?"""
         if (new.backend == "demo") != self.demo:
             return True

@@ -44,9 +44,9 @@ from PySide6.QtWidgets import (
 from pos.config import (
     DEFAULT_BASE_URL,
     ENV_API_KEY,
+    AppSettings,
     SecretStore,
     SecretStoreUnavailable,
-    Settings,
     save_settings,
 )
 from pos.doctor import check_backend, check_printer
@@ -186,14 +186,14 @@ class SettingsDialog(QDialog):
     """Kasir's settings.
 
     Signals:
-        settings_saved(object): the :class:`pos.config.Settings` just written to disk.
+        settings_saved(object): the :class:`pos.config.AppSettings` just written to disk.
     """
 
     settings_saved = Signal(object)
 
     def __init__(
         self,
-        settings: Settings,
+        settings: AppSettings,
         *,
         runner: TaskRunner,
         secret_store: SecretStore | None = None,
@@ -534,7 +534,7 @@ class SettingsDialog(QDialog):
         value = self.store.currentData()
         return int(value) if isinstance(value, int) and value > 0 else None
 
-    def _load(self, s: Settings) -> None:
+    def _load(self, s: AppSettings) -> None:
         self._select(self.backend, s.backend)
         self.base_url.setText(s.base_url)
         self.api_key.clear()  # never pre-filled
@@ -737,7 +737,7 @@ class SettingsDialog(QDialog):
             "The base URL must start with https:// (http only for localhost).",
         )
 
-    def current_settings(self) -> Settings:
+    def current_settings(self) -> AppSettings:
         """The settings as entered. Raises ValueError (cashier text) for an invalid entry."""
         backend = self.backend_value()
         base_url = self.base_url.text().strip().rstrip("/") or DEFAULT_BASE_URL
@@ -778,7 +778,7 @@ class SettingsDialog(QDialog):
             receipt={"show_qr": self.show_qr.isChecked(), "footer": self.footer.text().strip()},
             demo_lan=self.demo_lan.isChecked(),
         )
-        return Settings.from_dict(data)
+        return AppSettings.from_dict(data)
 
     def save(self) -> bool:
         """Write the settings (and a typed key to the keyring). Closes the dialog on success;

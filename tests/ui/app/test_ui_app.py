@@ -117,13 +117,13 @@ def test_cached_catalog_paints_before_the_network(
     """Restart with a cached catalog: the grid paints it before the API client exists (no
     httpx/pydantic/SSL work before the paint), prints the bench marker, then goes online."""
     import ui.startup as startup
-    from pos.storage import CatalogCache, Database, Settings
+    from pos.storage import CatalogCache, Database, SettingsTable
     from tests.ui.ui_support import SAMPLE_ITEMS
     from ui.startup import BenchObserver, LazyClient
 
     db = Database.open(tmp_path / "kasir.sqlite3")
     CatalogCache(db).save(7, list(SAMPLE_ITEMS))
-    Settings(db).set("last_store_id", "7")
+    SettingsTable(db).set("last_store_id", "7")
     db.close()
     order: list[str] = []
     make = startup.make_api_client
@@ -235,7 +235,7 @@ def test_resume_gc_turns_the_collector_back_on_with_start_up_objects_frozen() ->
 
 
 def _big_cache(tmp_path: Path, count: int) -> list[Any]:
-    from pos.storage import CatalogCache, Database, Settings
+    from pos.storage import CatalogCache, Database, SettingsTable
     from tests.ui.ui_support import variant
 
     items = [
@@ -244,7 +244,7 @@ def _big_cache(tmp_path: Path, count: int) -> list[Any]:
     ]
     db = Database.open(tmp_path / "kasir.sqlite3")
     CatalogCache(db).save(7, items)
-    Settings(db).set("last_store_id", "7")
+    SettingsTable(db).set("last_store_id", "7")
     db.close()
     return items
 

@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 
-from pos.config import Settings, save_settings
+from pos.config import AppSettings, save_settings
 from pos.services.errors import user_message
-from pos.storage.db import StorageError, prepare_data_dir
+from pos.storage.db import prepare_data_dir
+from pos.storage.errors import StorageError
 from ui.main_window import PAGE_PROBLEM
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -61,7 +62,7 @@ def test_kasir_cli_says_the_data_folder_is_a_file(tmp_path: Path) -> None:
 def test_http_base_url_gets_its_own_problem_screen(qtbot: Any, qloop: Any, tmp_path: Path) -> None:
     from ui.app import Config, start_session
 
-    settings = Settings(backend="scalev", base_url="http://api.example.com")
+    settings = AppSettings(backend="scalev", base_url="http://api.example.com")
     save_settings(settings, tmp_path / "config")
     config = Config(
         data_dir=tmp_path / "data",

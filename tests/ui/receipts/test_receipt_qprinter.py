@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QImage, QPdfWriter
 
-from pos.config import PrinterSettings, Settings
+from pos.config import AppSettings, PrinterSettings
 from tests.platforms import linux_only
 from tests.receipts.receipt_samples import sample_receipt
 from ui.common.notifier import Notifier
@@ -129,7 +129,7 @@ def _actions(tmp_path: Path, printer: PrinterSettings) -> tuple[ReceiptActions, 
     notifier.message.connect(lambda _level, text: messages.append(text))
     notifier.notice.connect(lambda _level, text: messages.append(text))
     actions = ReceiptActions(
-        TaskRunner(notifier), notifier, settings=Settings(printer=printer), data_dir=tmp_path
+        TaskRunner(notifier), notifier, settings=AppSettings(printer=printer), data_dir=tmp_path
     )
     return actions, messages
 

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox
 
 from pos.api.models import Store
-from pos.config import Settings
+from pos.config import AppSettings
 from ui.common.tasks import TaskRunner
 from ui.settings.dialog import SettingsDialog
 
@@ -20,12 +20,12 @@ STORES = [
 def make_dialog(
     qtbot: Any,
     runner: TaskRunner,
-    settings: Settings | None = None,
+    settings: AppSettings | None = None,
     **kw: Any,
 ) -> SettingsDialog:
     kw.setdefault("stores", STORES)
     kw.setdefault("env", {})
-    dialog = SettingsDialog(settings or Settings(), runner=runner, **kw)
+    dialog = SettingsDialog(settings or AppSettings(), runner=runner, **kw)
     qtbot.addWidget(dialog)
     dialog.open()  # never exec()
     qtbot.waitExposed(dialog)

@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 
 from pos.config import (
     KEYRING_SERVICE,
+    AppSettings,
     PrinterSettings,
     ReceiptSettings,
     SecretStore,
-    Settings,
     load_settings,
     settings_path,
 )
@@ -128,7 +128,7 @@ def test_round_trip_with_a_test_keyring(
 
     with qtbot.waitSignal(dialog.settings_saved, timeout=1000) as saved:
         QTest.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
-    expected = Settings(
+    expected = AppSettings(
         backend="scalev",
         base_url=BASE_URL,
         default_store_id=8,
@@ -176,7 +176,7 @@ def test_forget_key_removes_it_from_the_keyring(
     qtbot: Any, runner: TaskRunner, kasir_dirs: dict[str, Path], memory_keyring: MemoryKeyring
 ) -> None:
     SecretStore().set(BASE_URL, SECRET)
-    dialog = make_dialog(qtbot, runner, Settings(backend="scalev", base_url=BASE_URL))
+    dialog = make_dialog(qtbot, runner, AppSettings(backend="scalev", base_url=BASE_URL))
     assert dialog.forget_key.isVisible()
     dialog.forget_key.click()
     assert memory_keyring.store == {}
@@ -187,7 +187,7 @@ def test_forget_key_removes_it_from_the_keyring(
 def test_demo_backend_stores_no_key(
     qtbot: Any, runner: TaskRunner, kasir_dirs: dict[str, Path], memory_keyring: MemoryKeyring
 ) -> None:
-    dialog = make_dialog(qtbot, runner, Settings(backend="scalev", base_url=BASE_URL))
+    dialog = make_dialog(qtbot, runner, AppSettings(backend="scalev", base_url=BASE_URL))
     type_into(dialog.api_key, SECRET)
     choose(dialog.backend, "demo")
     assert not dialog.api_key.isEnabled() and not dialog.base_url.isEnabled()
@@ -216,7 +216,7 @@ def test_invalid_entries_are_refused_with_a_reason(
     dialog = make_dialog(
         qtbot,
         runner,
-        Settings(
+        AppSettings(
             backend="scalev",
             base_url=BASE_URL,
             printer=PrinterSettings(kind="network", target="10.0.0.9"),
@@ -266,7 +266,7 @@ def test_printer_test_writes_to_a_file_printer(
 def test_refusal_without_a_secure_keyring(
     qtbot: Any, runner: TaskRunner, kasir_dirs: dict[str, Path], fail_keyring: Any
 ) -> None:
-    dialog = make_dialog(qtbot, runner, Settings(backend="scalev", base_url=BASE_URL))
+    dialog = make_dialog(qtbot, runner, AppSettings(backend="scalev", base_url=BASE_URL))
     # said up front, with how to fix it
     warning = dialog.keyring_warning
     assert warning.isVisible()
@@ -275,7 +275,7 @@ def test_refusal_without_a_secure_keyring(
     assert "Not saved" in dialog.key_state.text()
     choose(dialog.language, "id")
     type_into(dialog.api_key, SECRET)
-    saved: list[Settings] = []
+    saved: list[AppSettings] = []
     dialog.settings_saved.connect(saved.append)
 
     assert not dialog.save()
@@ -309,7 +309,7 @@ def test_connection_to_the_sandbox_succeeds(
     memory_keyring: MemoryKeyring,
     sandbox: Any,
 ) -> None:
-    dialog = make_dialog(qtbot, runner, Settings(backend="scalev", base_url=sandbox.base_url))
+    dialog = make_dialog(qtbot, runner, AppSettings(backend="scalev", base_url=sandbox.base_url))
     type_into(dialog.api_key, DEMO_API_KEY)
     busy: list[bool] = []
     runner.busy_changed.connect(lambda key, b: busy.append(b))
@@ -330,7 +330,7 @@ def test_connection_with_a_bad_key_shows_401(
     memory_keyring: MemoryKeyring,
     sandbox: Any,
 ) -> None:
-    dialog = make_dialog(qtbot, runner, Settings(backend="scalev", base_url=sandbox.base_url))
+    dialog = make_dialog(qtbot, runner, AppSettings(backend="scalev", base_url=sandbox.base_url))
     type_into(dialog.api_key, "sk_wrong_key")
     dialog.test_button.click()
     wait_result(qtbot, dialog)
@@ -348,7 +348,7 @@ def test_connection_uses_the_stored_key(
     sandbox: Any,
 ) -> None:
     SecretStore().set(sandbox.base_url, DEMO_API_KEY)
-    dialog = make_dialog(qtbot, runner, Settings(backend="scalev", base_url=sandbox.base_url))
+    dialog = make_dialog(qtbot, runner, AppSettings(backend="scalev", base_url=sandbox.base_url))
     assert dialog.api_key.text() == ""
     dialog.test_button.click()
     wait_result(qtbot, dialog)
@@ -371,7 +371,7 @@ def test_demo_mode_checks_the_embedded_sandbox(
 def test_connection_needs_a_key_and_a_safe_url(
     qtbot: Any, runner: TaskRunner, kasir_dirs: dict[str, Path], memory_keyring: MemoryKeyring
 ) -> None:
-    dialog = make_dialog(qtbot, runner, Settings(backend="scalev", base_url=BASE_URL))
+    dialog = make_dialog(qtbot, runner, AppSettings(backend="scalev", base_url=BASE_URL))
     dialog.test_button.click()
     assert dialog.test_result.property("state") == "error"
     assert "API" in dialog.test_result.text()

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from pos.config import PrinterSettings, Settings, load_settings
+from pos.config import AppSettings, PrinterSettings, load_settings
 from pos.receipts.printers import target_example
 from tests.config.config_keyring import MemoryKeyring
 from tests.ui.settings.settings_support import choose, make_dialog
@@ -75,7 +75,7 @@ def test_system_and_windows_kinds_survive_a_save(tmp_path: Path) -> None:
     from pos.config import save_settings
 
     for kind in ("system", "windows"):
-        save_settings(Settings(printer=PrinterSettings(kind=kind, target="POS-58")), tmp_path)
+        save_settings(AppSettings(printer=PrinterSettings(kind=kind, target="POS-58")), tmp_path)
         assert load_settings(tmp_path).printer.kind == kind
 
 
@@ -96,11 +96,11 @@ def test_lan_demo_setting_round_trip_and_restart(
     choose(dialog.backend, "scalev")
     assert not dialog.demo_lan.isEnabled()  # only the demo sandbox can serve phones
 
-    running = Counter(Settings(), demo=True)
+    running = Counter(AppSettings(), demo=True)
     assert running.backend_changed(saved, key_typed=False)  # the sandbox must listen again
-    assert not running.backend_changed(Settings(), key_typed=False)
-    assert Settings.from_dict(saved.to_dict()).demo_lan is True
-    assert Settings.from_dict({"demo_lan": "yes"}).demo_lan is False  # only a real true
+    assert not running.backend_changed(AppSettings(), key_typed=False)
+    assert AppSettings.from_dict(saved.to_dict()).demo_lan is True
+    assert AppSettings.from_dict({"demo_lan": "yes"}).demo_lan is False  # only a real true
 
 
 def test_saved_lan_setting_starts_the_sandbox_on_the_lan(
@@ -109,13 +109,13 @@ def test_saved_lan_setting_starts_the_sandbox_on_the_lan(
     from ui.app import Config, start_sandbox
 
     monkeypatch.delenv("KASIR_DEMO_LAN", raising=False)
-    config = Config(data_dir=tmp_path / "data", app_settings=Settings(demo_lan=True))
+    config = Config(data_dir=tmp_path / "data", app_settings=AppSettings(demo_lan=True))
     sandbox = start_sandbox(config)
     try:
         assert sandbox.lan and sandbox._sock.getsockname()[0] == "0.0.0.0"
     finally:
         sandbox.stop()
-    config = Config(data_dir=tmp_path / "data", app_settings=Settings())
+    config = Config(data_dir=tmp_path / "data", app_settings=AppSettings())
     sandbox = start_sandbox(config)
     try:
         assert not sandbox.lan and sandbox._sock.getsockname()[0] == "127.0.0.1"

@@ -14,7 +14,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from pos.api.models import Store
-from pos.config import PrinterSettings, SecretStore, Settings
+from pos.config import AppSettings, PrinterSettings, SecretStore
 from ui.common import i18n
 from ui.common.tasks import TaskRunner
 from ui.settings.dialog import SettingsDialog
@@ -71,7 +71,7 @@ def test_render_settings(
 ) -> None:
     request.getfixturevalue(keyring_fixture)
     i18n.set_mode(mode)
-    settings = Settings(
+    settings = AppSettings(
         backend="scalev",
         default_store_id=7,
         terminal_name="KASIR-DEPAN",

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from pos.config import Settings, load_settings
+from pos.config import AppSettings, load_settings
 from pos.receipts import render_escpos
 from pos.receipts.queue import PrintQueue
 from tests.ui.wiring.wiring_support import Counter, file_printer
@@ -71,7 +71,7 @@ def test_print_receipt_to_a_file_printer_writes_the_escpos_bytes(
     counter: Counter, qtbot: Any
 ) -> None:
     out = counter.root / "struk.bin"
-    counter.start(Settings(printer=file_printer(out, 80)))
+    counter.start(AppSettings(printer=file_printer(out, 80)))
     counter.choose_store()
     counter.add()
     order = counter.sell()
@@ -94,7 +94,7 @@ def test_a_failing_printer_queues_the_receipt_and_the_sale_goes_on(
     counter: Counter, qtbot: Any
 ) -> None:
     broken = counter.root / "no-such-folder" / "printer"
-    counter.start(Settings(printer=file_printer(broken)))
+    counter.start(AppSettings(printer=file_printer(broken)))
     counter.choose_store()
     counter.add()
     counter.sell()
@@ -113,7 +113,7 @@ def test_a_failing_printer_queues_the_receipt_and_the_sale_goes_on(
 
     # the printer is back: "Retry prints" prints the kept receipt
     fixed = counter.root / "fixed.bin"
-    w.apply_settings(Settings(printer=file_printer(fixed)))
+    w.apply_settings(AppSettings(printer=file_printer(fixed)))
     QTest.mouseClick(w.reprint_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not w.reprint_button.isVisible(), timeout=10000)
     assert fixed.read_bytes().startswith(b"\x1b@")
@@ -210,7 +210,7 @@ def test_the_api_key_is_in_no_file_kasir_wrote(counter: Counter, qtbot: Any) -> 
     setup_logging(counter.log_dir, level=logging.DEBUG)
     try:
         out = counter.data_dir / "printer.bin"
-        counter.start(Settings(backend="scalev", printer=file_printer(out)), api_key=key)
+        counter.start(AppSettings(backend="scalev", printer=file_printer(out)), api_key=key)
         assert not counter.window.demo_badge.isVisible()
         counter.choose_store()
         counter.add()
@@ -239,7 +239,7 @@ def test_a_stuck_printer_never_blocks_the_sale_screen(counter: Counter, qtbot: A
 
     fifo = counter.root / "stuck-printer"
     os.mkfifo(fifo)
-    counter.start(Settings(printer=file_printer(fifo)))
+    counter.start(AppSettings(printer=file_printer(fifo)))
     counter.choose_store()
     counter.add()
     counter.sell()
@@ -285,7 +285,7 @@ def test_scalev_without_a_key_runs_demo_and_says_how_to_fix_it(
     monkeypatch.delenv("KASIR_API_KEY", raising=False)
     from pos.config import save_settings
 
-    save_settings(Settings(backend="scalev"), counter.config_dir)
+    save_settings(AppSettings(backend="scalev"), counter.config_dir)
     import keyring
 
     from tests.config.config_keyring import MemoryKeyring
@@ -299,7 +299,7 @@ def test_scalev_without_a_key_runs_demo_and_says_how_to_fix_it(
     finally:
         keyring.set_keyring(previous)
     assert config.api_key is None and config.demo  # no key anywhere: demo, never a file
-    counter.start(Settings(backend="scalev"))
+    counter.start(AppSettings(backend="scalev"))
     w = counter.window
     assert w.demo_badge.isVisible()
     assert "F10" in w.banner.text() and "keyring" in w.banner.text()
@@ -314,7 +314,7 @@ def test_start_up_takes_the_key_from_the_env_first_then_the_keyring(
     from tests.config.config_keyring import MemoryKeyring
     from ui.app import Config, apply_saved_settings
 
-    save_settings(Settings(backend="scalev", base_url="https://api.example.test"), tmp_path)
+    save_settings(AppSettings(backend="scalev", base_url="https://api.example.test"), tmp_path)
     previous = keyring.get_keyring()
     keyring.set_keyring(MemoryKeyring())
     try:

@@ -14,7 +14,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QWidget
 
-from pos.config import Settings
+from pos.config import AppSettings
 from tests.config.config_keyring import MemoryKeyring
 from tests.ui.wiring.wiring_support import Counter
 from ui.common import i18n
@@ -67,7 +67,7 @@ def test_counter_screens(
     monkeypatch.setenv("KASIR_LANGUAGE", lang)
     i18n.set_mode(lang)
     out = out_dir(tmp_path)
-    counter.start(Settings(terminal_name="KASIR-DEPAN", language=lang))  # type: ignore[arg-type]
+    counter.start(AppSettings(terminal_name="KASIR-DEPAN", language=lang))  # type: ignore[arg-type]
     counter.choose_store()
     w = counter.window
     w.resize(*SCREEN)

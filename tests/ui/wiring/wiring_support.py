@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from pos.config import PrinterSettings, Settings, save_settings
+from pos.config import AppSettings, PrinterSettings, save_settings
 from ui.common import i18n
 from ui.main_window import PAGE_PAYMENT
 
@@ -35,11 +35,11 @@ class Counter:
             d.mkdir(parents=True, exist_ok=True)
         self.session: Any = None
 
-    def start(self, settings: Settings | None = None, *, api_key: str | None = None) -> Any:
+    def start(self, settings: AppSettings | None = None, *, api_key: str | None = None) -> Any:
         """``api_key``: talk to the sandbox as a Scalev backend with that key (non-demo)."""
         from ui.app import Config, start_session
 
-        settings = settings or Settings()
+        settings = settings or AppSettings()
         save_settings(settings, self.config_dir)
         config = Config(
             data_dir=self.data_dir,
