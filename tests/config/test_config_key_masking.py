@@ -69,7 +69,8 @@ def test_doctor_masks_a_key_the_server_echoes(kasir_env: dict[str, str], echo_ur
 
 def test_connection_test_of_a_typed_key_masks_it(echo_url: str) -> None:
     typed = "Qq77typedNOTsaved-key"
-    ok, text = check_backend(echo_url, typed, timeout=5)
+    check = check_backend(echo_url, typed, timeout=5)
+    ok, text = check.ok, check.describe()
     assert not ok and typed not in text
 
 

@@ -29,6 +29,7 @@ from pos.config import (
     load_settings,
     settings_path,
 )
+from pos.doctor import BackendCheck
 from pos.sandbox import DEMO_API_KEY
 from tests.config.config_keyring import MemoryKeyring
 from tests.ui.settings.settings_support import choose, make_dialog
@@ -393,9 +394,11 @@ def test_closing_cancels_a_running_test(
 
 
 def test_result_texts() -> None:
-    assert "Terhubung" in backend_result_text(True, "OK (HTTP 200)")
-    assert "403" in backend_result_text(False, "HTTP 403: the API key lacks the store:list scope")
-    assert "unreachable" not in backend_result_text(False, "unreachable (ConnectError: x)")
+    assert "Terhubung" in backend_result_text(BackendCheck(None, status=200))
+    assert "403" in backend_result_text(BackendCheck("forbidden", status=403))
+    assert "unreachable" not in backend_result_text(
+        BackendCheck("offline", detail="ConnectError: x")
+    )
     assert base_url_allowed("https://api.scalev.com")
     assert base_url_allowed("http://127.0.0.1:8080")
     assert not base_url_allowed("http://api.scalev.com")

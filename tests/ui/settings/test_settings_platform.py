@@ -15,7 +15,8 @@ from pos.receipts.printers import target_example
 from tests.config.config_keyring import MemoryKeyring
 from tests.ui.settings.settings_support import choose, make_dialog
 from ui.common.tasks import TaskRunner
-from ui.settings.dialog import keyring_help, printer_kind_items
+from ui.settings.connection import keyring_help
+from ui.settings.printer import printer_kind_items
 
 
 def kinds(platform: str) -> list[str]:
