@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -98,6 +99,14 @@ class SettingsForm(QDialog):
         bar.setFixedSize(64, 16)
         bar.hide()
         return bar
+
+    def _check_row(self, button: QPushButton, busy: QProgressBar) -> QHBoxLayout:
+        """A check's button with its busy bar beside it, left-aligned."""
+        row = QHBoxLayout()
+        row.addWidget(button)
+        row.addWidget(busy)
+        row.addStretch(1)
+        return row
 
     def _result(self, name: str, accessible: str) -> QLabel:
         label = QLabel(self)

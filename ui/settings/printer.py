@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from PySide6.QtWidgets import QCheckBox, QCompleter, QGroupBox, QHBoxLayout
+from PySide6.QtWidgets import QCheckBox, QCompleter, QGroupBox
 
 from pos.config import Settings
 from pos.doctor import check_printer
@@ -62,10 +62,7 @@ class PrinterPart(SettingsForm):
         self.printer_result = self._result(
             "settingsPrinterResult", tr("Hasil tes printer", "Printer test result")
         )
-        printer_row = QHBoxLayout()
-        printer_row.addWidget(self.printer_test)
-        printer_row.addWidget(self.printer_busy)
-        printer_row.addStretch(1)
+        printer_row = self._check_row(self.printer_test, self.printer_busy)
         printer = QGroupBox(tr("Printer dan struk", "Printer and receipt"), self)
         printer_form = self._form(printer)
         self._row(printer_form, tr("Jenis", "Type"), self.printer_kind)

@@ -4,7 +4,6 @@ typed errors, mapped by type, against the real sandbox over HTTP: success, 401, 
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,9 +13,7 @@ from pos.api.client import ScalevClient
 from pos.config import Settings
 from pos.doctor import BackendCheck, probe_backend
 from pos.sandbox import DEMO_API_KEY
-from tests.config.config_keyring import MemoryKeyring
-from tests.ui.settings.settings_support import make_dialog
-from ui.common.tasks import TaskRunner
+from tests.ui.settings.settings_support import OpenDialog
 from ui.settings.connection import backend_result_text
 
 STORES = "/v3/stores/simplified"
@@ -45,17 +42,15 @@ def listings(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     [(DEMO_API_KEY, "ok", ("Terhubung", "Connected")), ("sk_wrong_key", "error", ("401",))],
 )
 def test_the_dialog_lists_one_store_through_scalev_client(
+    open_dialog: OpenDialog,
     qtbot: Any,
-    runner: TaskRunner,
-    kasir_dirs: dict[str, Path],
-    memory_keyring: MemoryKeyring,
     sandbox: Any,
     listings: list[dict[str, Any]],
     key: str,
     state: str,
     words: tuple[str, ...],
 ) -> None:
-    dialog = make_dialog(qtbot, runner, Settings(backend="scalev", base_url=sandbox.base_url))
+    dialog = open_dialog(Settings(backend="scalev", base_url=sandbox.base_url))
     dialog.api_key.setText(key)
     dialog.test_button.click()
     qtbot.waitUntil(lambda: dialog.test_result.property("state") == state, timeout=10000)
