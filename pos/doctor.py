@@ -8,11 +8,13 @@ keyring backend and whether it is secure, backend reachability and printer statu
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import platform
 import sys
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import TextIO
@@ -111,32 +113,98 @@ def journal_report(directory: Path) -> list[tuple[str, str, bool]]:
     return lines
 
 
-def check_backend(base_url: str, api_key: str, timeout: float = 5.0) -> tuple[bool, str]:
-    """GET ``/v3/stores/simplified?page_size=1`` with the key. Returns (ok, text without key)."""
-    import httpx
+@dataclass(frozen=True, slots=True)
+class BackendCheck:
+    """What the connection test found, for ``kasir doctor`` and the settings dialog to render.
+
+    ``problem`` is None when the server accepted the key, else the message id the one error
+    table (:func:`pos.services.errors.error_message`) gives the client's typed error: ``auth``
+    (401), ``forbidden`` (403), ``offline`` / ``timeout`` (no answer), ``base_url_http`` /
+    ``base_url_invalid`` (the key may not go there), ``invalid_key`` (the key cannot be sent
+    as typed), or another id for any other error status. ``status``: the HTTP status when the
+    server answered; ``detail``: why it could not be reached (no key in it).
+    """
+
+    problem: str | None
+    status: int | None = None
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    @property
+    def unreachable(self) -> bool:
+        return self.problem in ("offline", "timeout")
+
+    @property
+    def refused(self) -> bool:
+        return self.problem is not None and self.problem.startswith("base_url")
+
+    def describe(self) -> str:
+        """The English line ``kasir doctor`` prints."""
+        if self.ok:
+            return f"OK (HTTP {self.status})"
+        if self.refused:
+            return "refused: the base URL must be https:// (http only for loopback)"
+        if self.unreachable:
+            return f"unreachable ({self.detail})"
+        if self.problem == "invalid_key":
+            return f"not sent: {self.detail}"
+        if self.problem == "auth":
+            return "HTTP 401: the API key was rejected"
+        if self.problem == "forbidden":
+            return "HTTP 403: the API key lacks the store:list scope"
+        return f"HTTP {self.status}"
+
+
+async def probe_backend(base_url: str, api_key: str, seconds: float = 5.0) -> BackendCheck:
+    """List one store (``GET /v3/stores/simplified?page_size=1``) with a short-lived
+    :class:`~pos.api.client.ScalevClient`, without retries; its typed errors become a
+    :class:`BackendCheck` through the one error table."""
+    from pos.api.client import ScalevClient
+    from pos.api.errors import APIConnectionError, APIStatusError, InvalidResponseError, ScalevError
+    from pos.domain.customer import InvalidInput
+    from pos.services.errors import error_message
 
     register_secret(api_key)  # a key typed in Settings and tested before it is saved
     if not _transport_allowed(base_url):
-        return False, "refused: the base URL must be https:// (http only for loopback)"
-    url = base_url.rstrip("/") + "/v3/stores/simplified"
+        return BackendCheck("base_url_http")
     try:
-        response = httpx.get(
-            url,
-            params={"page_size": 1},
-            headers={"Authorization": f"Bearer {api_key}", "Accept": "application/json"},
-            timeout=timeout,
-            follow_redirects=False,
+        client = ScalevClient(
+            base_url,
+            api_key,
+            connect_timeout=seconds,
+            read_timeout=seconds,
+            request_deadline=3 * seconds,
+            max_retries=0,
         )
-    except httpx.HTTPError as exc:
-        return False, redact(f"unreachable ({type(exc).__name__}: {exc})")
-    code = response.status_code
-    if code == 200:
-        return True, "OK (HTTP 200)"
-    if code == 401:
-        return False, "HTTP 401: the API key was rejected"
-    if code == 403:
-        return False, "HTTP 403: the API key lacks the store:list scope"
-    return False, f"HTTP {code}"
+    except InvalidInput as exc:  # BaseUrlRefused
+        return BackendCheck(exc.message_id)
+    except ValueError as exc:  # the key cannot go into a header as typed
+        return BackendCheck("invalid_key", detail=str(exc))
+    try:
+        async with client:
+            stores = client.list_stores(page_size=1)
+            try:
+                await anext(stores, None)
+            finally:
+                await stores.aclose()  # type: ignore[attr-defined]
+    except InvalidResponseError as exc:  # the key was accepted; the body is not checked here
+        return BackendCheck(None, status=exc.status_code)
+    except APIConnectionError as exc:
+        cause = exc.__cause__ or exc
+        detail = redact(f"{type(cause).__name__}: {cause}")
+        return BackendCheck(error_message(exc).message_id, detail=detail)
+    except ScalevError as exc:
+        status = exc.status_code if isinstance(exc, APIStatusError) else None
+        return BackendCheck(error_message(exc).message_id, status=status)
+    return BackendCheck(None, status=200)
+
+
+def check_backend(base_url: str, api_key: str, timeout: float = 5.0) -> BackendCheck:
+    """:func:`probe_backend` for synchronous callers (``kasir doctor``)."""
+    return asyncio.run(probe_backend(base_url, api_key, seconds=timeout))
 
 
 def check_printer(settings: AppSettings) -> tuple[bool, str]:
@@ -214,9 +282,9 @@ def main(
         source = "environment (KASIR_API_KEY)" if environ.get(ENV_API_KEY) else "keyring"
         say("API key", f"set, from {source}")
         say("Backend", base_url)
-        ok, text = check_backend(base_url, api_key, timeout=args.timeout)
-        say("Backend check", text)
-        failures += not ok
+        backend = check_backend(base_url, api_key, timeout=args.timeout)
+        say("Backend check", backend.describe())
+        failures += not backend.ok
     else:
         say("API key", "none")
         say("Backend", "demo mode (embedded sandbox, no API key)")

@@ -110,6 +110,76 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+#: what the cashier is told about an exception (``pos.services.errors.error_message``)
+ERROR_TEXTS: dict[str, tuple[str, str]] = {
+    "offline_queued": (
+        "Tidak bisa terhubung ke server. Periksa internet; penjualan disimpan dan akan dikirim "
+        "otomatis.",
+        "Cannot reach the server. Check the internet; the sale is saved and will be sent "
+        "automatically.",
+    ),
+    "rate_limited_queued": (
+        "Server Scalev sedang membatasi permintaan. Pesanan belum diproses; penjualan disimpan "
+        "dan dikirim otomatis begitu batasnya mengizinkan.",
+        "Scalev is limiting requests right now. The order was not processed; the sale is saved "
+        "and sent automatically as soon as the limit allows.",
+    ),
+    "needs_decision": (
+        "Pesanan tidak ditemukan di server setelah lama diperiksa. Buka Riwayat (F4) untuk "
+        "mengirim ulang atau membatalkannya.",
+        "The order was not found on the server after a long check. Open History (F4) to send "
+        "it again or abandon it.",
+    ),
+    "outcome_unknown": (
+        "Server belum memastikan pesanan. Penjualan disimpan dan akan dicek ulang otomatis — "
+        "jangan buat pesanan ini lagi.",
+        "The server has not confirmed the order. The sale is saved and will be checked again "
+        "automatically — do not ring it up again.",
+    ),
+    "offline": (
+        "Tidak bisa terhubung ke server. Periksa koneksi internet.",
+        "Cannot reach the server. Check the internet connection.",
+    ),
+    "timeout": (
+        "Server terlalu lama menjawab. Coba lagi sebentar lagi.",
+        "The server took too long to answer. Try again in a moment.",
+    ),
+    "auth": (
+        "API key ditolak. Periksa API key di Pengaturan.",
+        "The API key was refused. Check the API key in Settings.",
+    ),
+    "forbidden": (
+        "API key tidak punya izin untuk tindakan ini.",
+        "The API key is not allowed to do this.",
+    ),
+    "not_found": ("Data tidak ditemukan di server.", "Not found on the server."),
+    "conflict": (
+        "Data berubah di server. Muat ulang lalu coba lagi.",
+        "The data changed on the server. Reload and try again.",
+    ),
+    "rate_limited": (
+        "Terlalu banyak permintaan ke server. Tunggu sebentar lalu coba lagi.",
+        "Too many requests to the server. Wait a moment and try again.",
+    ),
+    "server": (
+        "Server Scalev sedang bermasalah. Coba lagi sebentar lagi.",
+        "Scalev's server has a problem. Try again in a moment.",
+    ),
+    "bad_request": ("Permintaan ditolak server", "The server refused the request"),
+    "rejected": ("Pesanan ditolak", "Order rejected"),
+    "invalid_response": (
+        "Jawaban server tidak bisa dibaca. Coba lagi sebentar lagi.",
+        "The server's answer could not be read. Try again in a moment.",
+    ),
+    "cancelled": ("Dibatalkan.", "Cancelled."),
+    "unexpected": (
+        "Terjadi kesalahan tak terduga. Coba lagi; jika berulang, hubungi dukungan.",
+        "An unexpected error occurred. Try again; if it repeats, contact support.",
+    ),
+}
+MESSAGES.update(ERROR_TEXTS)
+
+
 def text(message_id: str, lang: str = "id") -> str:
     """The text of ``message_id`` in ``lang`` ("id" or "en"); unknown ids get a generic text."""
     pair = MESSAGES.get(message_id)

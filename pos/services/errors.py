@@ -8,22 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from pos.api.errors import (
-    APIConnectionError,
-    APIStatusError,
-    APITimeoutError,
-    AuthenticationError,
-    BadRequestError,
-    ConflictError,
-    InvalidResponseError,
-    NotFoundError,
-    OrderOutcomeUnknown,
-    PermissionDeniedError,
-    RateLimitedError,
-    ServerError,
-)
+import pos.api.errors as api
 from pos.domain.customer import InvalidInput
 from pos.domain.messages import text as message_text
 from pos.domain.text import display_text
@@ -41,7 +30,7 @@ class SaleRejected(Exception):
     def __init__(
         self,
         user_message: str,
-        api_error: APIStatusError | None = None,
+        api_error: api.APIStatusError | None = None,
         *,
         field: str | None = None,
         pos_ref: str | None = None,
@@ -115,7 +104,7 @@ def clean_server_text(value: Any) -> str:
     return s
 
 
-def rejection_details(exc: APIStatusError) -> tuple[str, str | None]:
+def rejection_details(exc: api.APIStatusError) -> tuple[str, str | None]:
     """``(message, field)`` from Scalev's error body: ``errors[].message``/``field`` first,
     then ``message``/``error``."""
     errors = exc.errors
@@ -142,120 +131,77 @@ def rejection_details(exc: APIStatusError) -> tuple[str, str | None]:
     return "", None
 
 
-_T: dict[str, tuple[str, str]] = {
-    "offline_queued": (
-        "Tidak bisa terhubung ke server. Periksa internet; penjualan disimpan dan akan dikirim "
-        "otomatis.",
-        "Cannot reach the server. Check the internet; the sale is saved and will be sent "
-        "automatically.",
-    ),
-    "rate_limited_queued": (
-        "Server Scalev sedang membatasi permintaan. Pesanan belum diproses; penjualan disimpan "
-        "dan dikirim otomatis begitu batasnya mengizinkan.",
-        "Scalev is limiting requests right now. The order was not processed; the sale is saved "
-        "and sent automatically as soon as the limit allows.",
-    ),
-    "needs_decision": (
-        "Pesanan tidak ditemukan di server setelah lama diperiksa. Buka Riwayat (F4) untuk "
-        "mengirim ulang atau membatalkannya.",
-        "The order was not found on the server after a long check. Open History (F4) to send "
-        "it again or abandon it.",
-    ),
-    "outcome_unknown": (
-        "Server belum memastikan pesanan. Penjualan disimpan dan akan dicek ulang otomatis — "
-        "jangan buat pesanan ini lagi.",
-        "The server has not confirmed the order. The sale is saved and will be checked again "
-        "automatically — do not ring it up again.",
-    ),
-    "offline": (
-        "Tidak bisa terhubung ke server. Periksa koneksi internet.",
-        "Cannot reach the server. Check the internet connection.",
-    ),
-    "timeout": (
-        "Server terlalu lama menjawab. Coba lagi sebentar lagi.",
-        "The server took too long to answer. Try again in a moment.",
-    ),
-    "auth": (
-        "API key ditolak. Periksa API key di Pengaturan.",
-        "The API key was refused. Check the API key in Settings.",
-    ),
-    "forbidden": (
-        "API key tidak punya izin untuk tindakan ini.",
-        "The API key is not allowed to do this.",
-    ),
-    "not_found": ("Data tidak ditemukan di server.", "Not found on the server."),
-    "conflict": (
-        "Data berubah di server. Muat ulang lalu coba lagi.",
-        "The data changed on the server. Reload and try again.",
-    ),
-    "rate_limited": (
-        "Terlalu banyak permintaan ke server. Tunggu sebentar lalu coba lagi.",
-        "Too many requests to the server. Wait a moment and try again.",
-    ),
-    "server": (
-        "Server Scalev sedang bermasalah. Coba lagi sebentar lagi.",
-        "Scalev's server has a problem. Try again in a moment.",
-    ),
-    "bad_request": ("Permintaan ditolak server", "The server refused the request"),
-    "rejected": ("Pesanan ditolak", "Order rejected"),
-    "invalid_response": (
-        "Jawaban server tidak bisa dibaca. Coba lagi sebentar lagi.",
-        "The server's answer could not be read. Try again in a moment.",
-    ),
-    "cancelled": ("Dibatalkan.", "Cancelled."),
-    "unexpected": (
-        "Terjadi kesalahan tak terduga. Coba lagi; jika berulang, hubungi dukungan.",
-        "An unexpected error occurred. Try again; if it repeats, contact support.",
-    ),
+# --- exception type -> cashier text ----------------------------------------------------------
+# The one table, keyed by exception type and walked along the exception's MRO: a subclass
+# gets its nearest mapped ancestor's text unless it has an entry of its own; an exception no
+# entry covers gets GENERIC. An entry is a message id (pos.domain.messages) or a function of
+# the exception returning an ErrorMessage.
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorMessage:
+    """What the cashier is told about an exception: a ``pos.domain.messages`` id and, for a
+    refusal quoting the server, its cleaned ``detail`` ("" when the server said nothing)."""
+
+    message_id: str
+    detail: str | None = None
+
+    def render(self, lang: str = "id") -> str:
+        """The text in ``lang`` ("id" or "en")."""
+        head = message_text(self.message_id, lang)
+        if self.detail is None:
+            return head
+        return f"{head}: {self.detail}" if self.detail else f"{head}."
+
+
+def _backend_unavailable(exc: BackendUnavailable) -> ErrorMessage:
+    if exc.queued and isinstance(exc.cause, api.RateLimitedError):
+        return ErrorMessage("rate_limited_queued")
+    return ErrorMessage("offline_queued" if exc.queued else "outcome_unknown")
+
+
+def _status(exc: api.APIStatusError) -> ErrorMessage:
+    return ErrorMessage("server" if exc.status_code >= 500 else "unexpected")
+
+
+def _own_message_id(exc: InvalidInput | StorageError) -> ErrorMessage:
+    return ErrorMessage(exc.message_id)
+
+
+ERROR_MESSAGES: dict[type[BaseException], str | Callable[[Any], ErrorMessage]] = {
+    asyncio.CancelledError: "cancelled",
+    SaleRejected: lambda e: ErrorMessage("rejected", clean_server_text(e.user_message)),
+    SaleNeedsDecision: "needs_decision",
+    BackendUnavailable: _backend_unavailable,
+    InvalidInput: _own_message_id,
+    StorageError: _own_message_id,
+    api.OrderOutcomeUnknown: "outcome_unknown",
+    api.APITimeoutError: "timeout",
+    api.APIConnectionError: "offline",
+    api.AuthenticationError: "auth",
+    api.PermissionDeniedError: "forbidden",
+    api.NotFoundError: "not_found",
+    api.ConflictError: "conflict",
+    api.RateLimitedError: "rate_limited",
+    api.ServerError: "server",
+    api.BadRequestError: lambda e: ErrorMessage("bad_request", rejection_details(e)[0]),
+    api.APIStatusError: _status,
+    api.InvalidResponseError: "invalid_response",
 }
+GENERIC = ErrorMessage("unexpected")
+#: message ids whose text quotes the server's own words (shown once, never in two languages)
+SERVER_TEXT_IDS = frozenset({"rejected"})
 
 
-def _t(key: str, lang: str) -> str:
-    pair = _T[key]
-    return pair[1] if lang == "en" else pair[0]
-
-
-def _with_detail(key: str, detail: str, lang: str) -> str:
-    head = _t(key, lang)
-    return f"{head}: {detail}" if detail else f"{head}."
+def error_message(exc: BaseException) -> ErrorMessage:
+    """The cashier message for ``exc``: the entry of its nearest mapped class."""
+    for cls in type(exc).__mro__:
+        entry = ERROR_MESSAGES.get(cls)
+        if entry is not None:
+            return ErrorMessage(entry) if isinstance(entry, str) else entry(exc)
+    return GENERIC
 
 
 def user_message(exc: BaseException, lang: str = "id") -> str:
     """Short cashier text for ``exc`` in ``lang`` ("id" default, or "en")."""
-    if isinstance(exc, asyncio.CancelledError):
-        return _t("cancelled", lang)
-    if isinstance(exc, SaleRejected):
-        return _with_detail("rejected", clean_server_text(exc.user_message), lang)
-    if isinstance(exc, SaleNeedsDecision):
-        return _t("needs_decision", lang)
-    if isinstance(exc, BackendUnavailable):
-        if exc.queued and isinstance(exc.cause, RateLimitedError):
-            return _t("rate_limited_queued", lang)
-        return _t("offline_queued" if exc.queued else "outcome_unknown", lang)
-    if isinstance(exc, InvalidInput | StorageError):
-        return message_text(exc.message_id, lang)
-    if isinstance(exc, OrderOutcomeUnknown):
-        return _t("outcome_unknown", lang)
-    if isinstance(exc, APITimeoutError):
-        return _t("timeout", lang)
-    if isinstance(exc, APIConnectionError):
-        return _t("offline", lang)
-    if isinstance(exc, AuthenticationError):
-        return _t("auth", lang)
-    if isinstance(exc, PermissionDeniedError):
-        return _t("forbidden", lang)
-    if isinstance(exc, NotFoundError):
-        return _t("not_found", lang)
-    if isinstance(exc, ConflictError):
-        return _t("conflict", lang)
-    if isinstance(exc, RateLimitedError):
-        return _t("rate_limited", lang)
-    if isinstance(exc, ServerError):
-        return _t("server", lang)
-    if isinstance(exc, BadRequestError):
-        return _with_detail("bad_request", rejection_details(exc)[0], lang)
-    if isinstance(exc, APIStatusError):
-        return _t("server" if exc.status_code >= 500 else "unexpected", lang)
-    if isinstance(exc, InvalidResponseError):
-        return _t("invalid_response", lang)
-    return _t("unexpected", lang)
+    return error_message(exc).render(lang)

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from config_keyring import fail_keyring, memory_keyring
 
 from pos.logs import forget_secrets, teardown_logging
+from tests.config.config_keyring import fail_keyring, memory_keyring
 
 
 @pytest.fixture

@@ -2,49 +2,33 @@ from __future__ import annotations
 
 import io
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from config_keyring import MemoryKeyring
 from keyring.backends import fail
 
 from pos.config import AppSettings, PrinterSettings, SecretStore, save_settings
 from pos.doctor import main
+from tests.config.config_keyring import MemoryKeyring
+from tests.config.http_stub import JsonHandler, serve
 
 KEY = "sk_doctor_Secret_4242"
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
+class _Handler(JsonHandler):
+    def reply(self) -> tuple[int, bytes]:
         ok = (
             self.path == "/v3/stores/simplified?page_size=1"
             and self.headers.get("Authorization") == f"Bearer {KEY}"
         )
-        body = b'{"data":{"results":[]}}' if ok else b'{"error":"Invalid API key"}'
-        self.send_response(200 if ok else 401)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+        return (200, b'{"data":{"results":[]}}') if ok else (401, b'{"error":"Invalid API key"}')
 
 
 @pytest.fixture
 def api_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve(_Handler) as url:
+        yield url
 
 
 def _closed_port() -> int:

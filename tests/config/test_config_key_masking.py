@@ -5,49 +5,33 @@ from __future__ import annotations
 
 import io
 import logging
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from config_keyring import MemoryKeyring
 
 from pos.api.errors import BadRequestError
 from pos.config import AppSettings, SecretStore, resolve_api_key
 from pos.doctor import check_backend, main
 from pos.logs import setup_logging
 from pos.services.errors import SaleRejected, user_message
+from tests.config.config_keyring import MemoryKeyring
+from tests.config.http_stub import JsonHandler, serve
 
 KEY = "Zx9PLAINkey-7f3a2b"  # no sk_/rk_ prefix: only registration can catch it
 
 
-class _Echo(BaseHTTPRequestHandler):
+class _Echo(JsonHandler):
     """Answers 401 quoting the Authorization header back (a careless server)."""
 
-    def do_GET(self) -> None:
-        body = f'{{"error":"Invalid API key: {self.headers.get("Authorization")}"}}'.encode()
-        self.send_response(401)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
+    def reply(self) -> tuple[int, bytes]:
+        return 401, f'{{"error":"Invalid API key: {self.headers.get("Authorization")}"}}'.encode()
 
 
 @pytest.fixture
 def echo_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serve(_Echo) as url:
+        yield url
 
 
 def test_key_without_prefix_never_reaches_the_log(tmp_path: Path) -> None:
@@ -69,7 +53,8 @@ def test_doctor_masks_a_key_the_server_echoes(kasir_env: dict[str, str], echo_ur
 
 def test_connection_test_of_a_typed_key_masks_it(echo_url: str) -> None:
     typed = "Qq77typedNOTsaved-key"
-    ok, text = check_backend(echo_url, typed, timeout=5)
+    check = check_backend(echo_url, typed, timeout=5)
+    ok, text = check.ok, check.describe()
     assert not ok and typed not in text
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from config_keyring import MemoryKeyring
 from keyring.backends import chainer, fail, null
 
 from pos.config import (
@@ -15,6 +14,7 @@ from pos.config import (
     resolve_api_key,
     save_settings,
 )
+from tests.config.config_keyring import MemoryKeyring
 
 KEY = "sk_live_Zq8v3kTt9Lw2Xy7Bn4Mc"
 URL = "https://api.scalev.com"

@@ -7,15 +7,15 @@ dialog says "tersimpan / saved". Saving writes :func:`pos.config.save_settings` 
 typed key to :class:`pos.config.SecretStore`; without a secure keyring backend the dialog says
 so (and how to fix it, or to use ``KASIR_API_KEY``) and stores the key nowhere.
 
-Slow checks (backend, printer) run off the UI thread with ``asyncio.to_thread`` through the
-one :class:`~ui.common.tasks.TaskRunner`; their result is shown inline.
+The dialog is the shell around its parts: :mod:`ui.settings.connection` (backend, key, test
+connection, store), :mod:`ui.settings.printer` (printer and receipt) and the counter group
+here; :mod:`ui.settings.form` holds the shared field helpers and style. Slow checks run
+through the one :class:`~ui.common.tasks.TaskRunner`; their result is shown inline.
 """
 
 from __future__ import annotations
 
-import asyncio
 import os
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,166 +23,36 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QCompleter,
-    QDialog,
-    QFormLayout,
     QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QProgressBar,
-    QPushButton,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
 from pos.config import (
     DEFAULT_BASE_URL,
-    ENV_API_KEY,
     AppSettings,
     SecretStore,
     SecretStoreUnavailable,
     save_settings,
 )
-from pos.doctor import check_backend, check_printer
 from pos.domain.urls import base_url_allowed
-from pos.receipts.printers import printer_kinds, target_example
-from ui.common.i18n import tr, tr_short
+from ui.common.i18n import tr
 from ui.common.tasks import TaskRunner
-
-TASK_TEST_BACKEND = "settings-test-connection"
-TASK_TEST_PRINTER = "settings-test-printer"
-TOUCH = 44
-
-
-def printer_kind_items(platform: str | None = None) -> list[tuple[str, str]]:
-    """The printer kinds offered on ``platform`` (default: this one), labelled."""
-    labels = {
-        "none": tr("Tidak ada", "None"),
-        "system": tr("Sistem (driver)", "System (driver)"),
-        "network": tr("Jaringan (IP:port)", "Network (IP:port)"),
-        "usb": tr("USB / perangkat", "USB / device"),
-        "windows": tr("Windows (RAW)", "Windows (RAW)"),
-        "file": tr("File", "File"),
-    }
-    return [(labels[kind], kind) for kind in printer_kinds(platform)]
+from ui.settings.connection import (
+    TASK_TEST_BACKEND,
+    ConnectionPart,
+    backend_result_text,
+    bad_url_text,
+)
+from ui.settings.form import DIALOG_QSS
+from ui.settings.printer import TASK_TEST_PRINTER, PrinterPart
 
 
-def keyring_help(backend_name: str, linux_text: str, platform: str | None = None) -> str:
-    """What to do without a secure keyring, for the running OS (``linux_text``: the English
-    Linux help of ``pos.config``)."""
-    platform = sys.platform if platform is None else platform
-    if platform == "win32":
-        return tr(
-            f"⚠ Windows Credential Manager tidak bisa dipakai ({backend_name}): Kasir tidak akan "
-            "menyimpan kunci API. Perbaiki: masuk dengan akun pengguna Windows biasa (bukan "
-            "akun layanan) dan pastikan layanan Credential Manager berjalan (services.msc) — "
-            "atau jalankan Kasir dengan variabel lingkungan KASIR_API_KEY. Kunci tidak pernah "
-            "disimpan di file biasa.",
-            f"No secure keyring is available ({backend_name}), so Kasir will not store the API "
-            "key. Fix: sign in with a normal Windows user account (not a service account) and "
-            "make sure the Credential Manager service is running (services.msc) — or start "
-            "Kasir with the API key in the KASIR_API_KEY environment variable. Kasir never "
-            "stores the key in a plain file.",
-            "\n\n",
-        )
-    if platform == "darwin":
-        return tr(
-            f"⚠ Keychain macOS tidak bisa dipakai ({backend_name}): Kasir tidak akan menyimpan "
-            "kunci API. Perbaiki: buka Akses Keychain, buka kunci keychain 'login', lalu pilih "
-            "Izinkan saat macOS bertanya — atau jalankan Kasir dengan variabel lingkungan "
-            "KASIR_API_KEY. Kunci tidak pernah disimpan di file biasa.",
-            f"No secure keyring is available ({backend_name}), so Kasir will not store the API "
-            "key. Fix: open Keychain Access, unlock the 'login' keychain, then choose Allow "
-            "when macOS asks — or start Kasir with the API key in the KASIR_API_KEY "
-            "environment variable. Kasir never stores the key in a plain file.",
-            "\n\n",
-        )
-    return tr(
-        f"⚠ Tidak ada keyring aman ({backend_name}): Kasir tidak akan menyimpan "
-        "kunci API. Perbaiki: pasang dan buka GNOME Keyring (sudo apt install "
-        "gnome-keyring, lalu masuk ke sesi desktop) atau KWallet — atau jalankan Kasir "
-        "dengan variabel lingkungan KASIR_API_KEY. Kunci tidak pernah disimpan di file biasa.",
-        linux_text,
-        "\n\n",
-    )
-
-
-DIALOG_QSS = """
-#settingsDialog QGroupBox {
-    font-weight: 700; font-size: 15px; border: 1px solid #e5e7eb; border-radius: 10px;
-    margin-top: 14px; padding: 14px 10px 8px 10px; background: #ffffff;
-}
-#settingsDialog QGroupBox::title {
-    subcontrol-origin: margin; left: 12px; padding: 0 4px; color: #374151;
-}
-#settingsDialog QCheckBox { min-height: 44px; }
-#settingsDialog QCheckBox::indicator { width: 24px; height: 24px; }
-#settingsKeyringWarning {
-    background: #fef3c7; border: 1px solid #f59e0b; border-radius: 8px; color: #78350f;
-    padding: 8px 12px; font-weight: 600;
-}
-#settingsKeyState { color: #166534; font-weight: 600; }
-#settingsKeyState[state="none"] { color: #6b7280; font-weight: 400; }
-#settingsKeyState[state="env"] { color: #1e40af; }
-#settingsTestResult, #settingsPrinterResult, #settingsSaveError {
-    border-radius: 8px; padding: 6px 10px; font-weight: 600;
-}
-#settingsTestResult[state="idle"], #settingsPrinterResult[state="idle"] {
-    color: #6b7280; font-weight: 400; border: 1px dashed #d1d5db;
-}
-#settingsTestResult[state="ok"], #settingsPrinterResult[state="ok"] {
-    background: #dcfce7; color: #166534;
-}
-#settingsTestResult[state="error"], #settingsPrinterResult[state="error"],
-#settingsSaveError {
-    background: #fee2e2; color: #991b1b;
-}
-#settingsTestResult[state="busy"], #settingsPrinterResult[state="busy"] {
-    background: #e0f2fe; color: #075985;
-}
-#settingsDialog #fieldLabel { color: #374151; }
-#settingsScroll, #settingsContent { background: transparent; }
-"""
-
-
-def backend_result_text(ok: bool, text: str) -> str:
-    """Cashier text for :func:`pos.doctor.check_backend`'s ``(ok, text)``."""
-    if ok:
-        return "✓ " + tr("Terhubung", "Connected")
-    if text.startswith("HTTP 401"):
-        return tr(
-            "Kunci API ditolak (HTTP 401). Periksa kuncinya atau buat yang baru di Scalev.",
-            "API key rejected (HTTP 401). Check the key or create a new one in Scalev.",
-            "\n",
-        )
-    if text.startswith("HTTP 403"):
-        return tr(
-            "Kunci API tidak punya izin store:list (HTTP 403).",
-            "The API key lacks the store:list scope (HTTP 403).",
-            "\n",
-        )
-    if text.startswith("unreachable"):
-        return (
-            tr("Server tidak bisa dihubungi.", "Cannot reach the server.")
-            + "\n"
-            + text.removeprefix("unreachable").strip(" ()")
-        )
-    if text.startswith("refused"):
-        return tr(
-            "Alamat server harus https:// (http hanya untuk localhost).",
-            "The server address must be https:// (http only for localhost).",
-            "\n",
-        )
-    return tr("Gagal", "Failed") + f": {text}"
-
-
-class SettingsDialog(QDialog):
+class SettingsDialog(ConnectionPart, PrinterPart):
     """Kasir's settings.
 
     Signals:
@@ -221,150 +91,9 @@ class SettingsDialog(QDialog):
         self._secure = self._store.is_secure_backend()
         runner.busy_changed.connect(self._on_busy)
 
-        # --- keyring warning (only without a secure backend) ---
-        self.keyring_warning = QLabel(self)
-        self.keyring_warning.setObjectName("settingsKeyringWarning")
-        self.keyring_warning.setWordWrap(True)
-        self.keyring_warning.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.keyring_warning.setAccessibleName(tr("Peringatan keyring", "Keyring warning"))
-        self.keyring_warning.setText(self._keyring_help())
-        self.keyring_warning.setVisible(not self._secure)
-
-        # --- connection ---
-        self.backend = self._combo(
-            "settingsBackend",
-            tr("Server", "Backend"),
-            [
-                (tr("Demo (server contoh bawaan)", "Demo (built-in sandbox)"), "demo"),
-                ("Scalev", "scalev"),
-            ],
-        )
-        self.base_url = self._line("settingsBaseUrl", tr("Alamat server", "Base URL"))
-        self.base_url.setPlaceholderText(DEFAULT_BASE_URL)
-        self.base_url.editingFinished.connect(self._refresh_key_state)
-        self.api_key = self._line("settingsApiKey", tr("Kunci API", "API key"))
-        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
-        self.api_key.setInputMethodHints(
-            Qt.InputMethodHint.ImhHiddenText
-            | Qt.InputMethodHint.ImhSensitiveData
-            | Qt.InputMethodHint.ImhNoPredictiveText
-            | Qt.InputMethodHint.ImhNoAutoUppercase
-        )
-        self.api_key.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-        self.key_state = QLabel(self)
-        self.key_state.setObjectName("settingsKeyState")
-        self.key_state.setWordWrap(True)
-        self.key_state.setAccessibleName(tr("Status kunci API", "API key status"))
-        self.forget_key = self._button(
-            "settingsForgetKey", tr("Hapus kunci", "Forget key"), tr("Hapus kunci", "Forget key")
-        )
-        self.forget_key.clicked.connect(self._forget_key)
-        self.test_button = self._button(
-            "settingsTestConnection",
-            tr("Tes koneksi", "Test connection"),
-            tr("Tes koneksi ke server", "Test the connection to the server"),
-        )
-        self.test_button.clicked.connect(self.test_connection)
-        self.test_busy = self._busy_bar("settingsTestBusy")
-        self.test_result = self._result("settingsTestResult", tr("Hasil tes", "Test result"))
-
-        self.store = self._combo("settingsStore", tr("Toko utama", "Default store"), [])
-        key_row = QHBoxLayout()
-        key_row.addWidget(self.key_state, 1)
-        key_row.addWidget(self.forget_key)
-        test_row = QHBoxLayout()
-        test_row.addWidget(self.test_button)
-        test_row.addWidget(self.test_busy)
-        test_row.addStretch(1)
-        conn = QGroupBox(tr("Koneksi", "Connection"), self)
-        conn_form = self._form(conn)
-        self._row(conn_form, tr("Server", "Backend"), self.backend)
-        self._row(conn_form, tr("Alamat server", "Base URL"), self.base_url)
-        self._row(conn_form, tr("Kunci API", "API key"), self.api_key)
-        conn_form.addRow("", key_row)
-        conn_form.addRow("", test_row)
-        conn_form.addRow("", self.test_result)
-        self._row(conn_form, tr("Toko utama", "Default store"), self.store)
-        self.demo_lan = QCheckBox(
-            tr_short("Demo LAN", "LAN demo"),
-            self,
-        )
-        self.demo_lan.setObjectName("settingsDemoLan")
-        self.demo_lan.setAccessibleName(tr("Mode demo LAN", "LAN demo mode"))
-        self.demo_lan.setToolTip(
-            tr(
-                "Server demo juga bisa dibuka dari ponsel di Wi-Fi yang sama (alamatnya tampil "
-                "di atas). Berlaku setelah Kasir dibuka ulang.",
-                "The demo server can also be opened from a phone on the same Wi-Fi (its address "
-                "shows at the top). Applies after Kasir restarts.",
-            )
-        )
-        test_row.addWidget(self.demo_lan)  # beside Test connection: the form keeps its height
-
-        # --- this counter ---
-        self.terminal = self._line("settingsTerminal", tr("Nama terminal", "Terminal name"))
-        self.terminal.setMaxLength(40)
-        self.terminal.setPlaceholderText("KASIR-01")
-        self.language = self._combo(
-            "settingsLanguage",
-            tr("Bahasa", "Language"),
-            [
-                (tr("Sistem", "System"), "system"),
-                ("Indonesia", "id"),
-                ("English", "en"),
-                (tr("Dwibahasa", "Bilingual"), "both"),
-            ],
-        )
-        counter = QGroupBox(tr("Kasir ini", "This counter"), self)
-        counter_form = self._form(counter)
-        self._row(counter_form, tr("Terminal", "Terminal"), self.terminal)
-        self._row(counter_form, tr("Bahasa", "Language"), self.language)
-
-        # --- printer ---
-        self.printer_kind = self._combo(
-            "settingsPrinterKind",
-            tr("Jenis printer", "Printer type"),
-            printer_kind_items(),
-        )
-        self.printer_target = self._line("settingsPrinterTarget", tr("Alamat", "Address"))
-        self.paper_width = self._combo(
-            "settingsPaperWidth",
-            tr("Lebar kertas", "Paper width"),
-            [
-                ("58 mm  (32 " + tr("kolom", "columns") + ")", 58),
-                ("80 mm  (48 " + tr("kolom", "columns") + ")", 80),
-            ],
-        )
-        self.printer_test = self._button(
-            "settingsTestPrinter",
-            tr("Tes printer", "Test printer"),
-            tr("Periksa printer", "Check the printer"),
-        )
-        self.printer_test.clicked.connect(self.test_printer)
-        self.printer_busy = self._busy_bar("settingsPrinterBusy")
-        self.printer_result = self._result(
-            "settingsPrinterResult", tr("Hasil tes printer", "Printer test result")
-        )
-        printer_row = QHBoxLayout()
-        printer_row.addWidget(self.printer_test)
-        printer_row.addWidget(self.printer_busy)
-        printer_row.addStretch(1)
-        printer = QGroupBox(tr("Printer dan struk", "Printer and receipt"), self)
-        printer_form = self._form(printer)
-        self._row(printer_form, tr("Jenis", "Type"), self.printer_kind)
-        self._row(printer_form, tr("Alamat", "Address"), self.printer_target)
-        self._row(printer_form, tr("Kertas", "Paper"), self.paper_width)
-        printer_form.addRow("", printer_row)
-        printer_form.addRow("", self.printer_result)
-
-        # --- receipt ---
-        self.show_qr = QCheckBox(tr("QR pesanan di struk", "Order QR on the receipt"), self)
-        self.show_qr.setObjectName("settingsShowQr")
-        self.show_qr.setAccessibleName(tr("QR pesanan di struk", "Order QR on the receipt"))
-        self.footer = self._line("settingsReceiptFooter", tr("Catatan kaki struk", "Footer"))
-        self.footer.setMaxLength(120)
-        printer_form.addRow("", self.show_qr)
-        self._row(printer_form, tr("Catatan kaki", "Footer"), self.footer)
+        conn = self._build_connection()
+        counter = self._build_counter()
+        printer = self._build_printer()
 
         # --- buttons ---
         self.save_error = QLabel(self)
@@ -427,6 +156,26 @@ class SettingsDialog(QDialog):
         self._load(settings)
         self._fit_to_screen()
 
+    def _build_counter(self) -> QGroupBox:
+        self.terminal = self._line("settingsTerminal", tr("Nama terminal", "Terminal name"))
+        self.terminal.setMaxLength(40)
+        self.terminal.setPlaceholderText("KASIR-01")
+        self.language = self._combo(
+            "settingsLanguage",
+            tr("Bahasa", "Language"),
+            [
+                (tr("Sistem", "System"), "system"),
+                ("Indonesia", "id"),
+                ("English", "en"),
+                (tr("Dwibahasa", "Bilingual"), "both"),
+            ],
+        )
+        counter = QGroupBox(tr("Kasir ini", "This counter"), self)
+        counter_form = self._form(counter)
+        self._row(counter_form, tr("Terminal", "Terminal"), self.terminal)
+        self._row(counter_form, tr("Bahasa", "Language"), self.language)
+        return counter
+
     def _fit_to_screen(self) -> None:
         """Whole form when it fits; otherwise as tall as the screen allows (the form scrolls)."""
         content = self._content
@@ -446,94 +195,7 @@ class SettingsDialog(QDialog):
         extra = margins.top() + margins.bottom() + 2 * layout.spacing()
         return extra + self.save_button.sizeHint().height() + 8
 
-    # --- construction helpers -----------------------------------------------------------
-    def _line(self, name: str, accessible: str) -> QLineEdit:
-        edit = QLineEdit(self)
-        edit.setObjectName(name)
-        edit.setAccessibleName(accessible)
-        edit.setMinimumHeight(TOUCH)
-        return edit
-
-    def _combo(self, name: str, accessible: str, items: list[tuple[str, Any]]) -> QComboBox:
-        combo = QComboBox(self)
-        combo.setObjectName(name)
-        combo.setAccessibleName(accessible)
-        combo.setMinimumHeight(TOUCH)
-        for text, data in items:
-            combo.addItem(text, data)
-        return combo
-
-    def _button(self, name: str, text: str, accessible: str) -> QPushButton:
-        button = QPushButton(text, self)
-        button.setObjectName(name)
-        button.setAccessibleName(accessible)
-        button.setMinimumHeight(TOUCH)
-        button.setAutoDefault(False)
-        return button
-
-    def _busy_bar(self, name: str) -> QProgressBar:
-        bar = QProgressBar(self)
-        bar.setObjectName(name)
-        bar.setAccessibleName(tr("Sedang memeriksa", "Checking"))
-        bar.setRange(0, 0)
-        bar.setTextVisible(False)
-        bar.setFixedSize(64, 16)
-        bar.hide()
-        return bar
-
-    def _result(self, name: str, accessible: str) -> QLabel:
-        label = QLabel(self)
-        label.setObjectName(name)
-        label.setAccessibleName(accessible)
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        label.setMinimumHeight(36)  # reserved, so a result never shifts the layout
-        label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
-        self._clear_result(label)
-        return label
-
-    def _row(self, form: QFormLayout, caption: str, field: QWidget) -> None:
-        label = QLabel(caption, self)
-        label.setObjectName("fieldLabel")
-        label.setMinimumHeight(TOUCH)
-        label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        label.setBuddy(field)
-        form.addRow(label, field)
-
-    def _form(self, box: QGroupBox) -> QFormLayout:
-        form = QFormLayout(box)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setHorizontalSpacing(12)
-        form.setVerticalSpacing(6)
-        form.setContentsMargins(8, 6, 8, 6)
-        return form
-
-    def _keyring_help(self) -> str:
-        return keyring_help(self._store.backend_name, self._store.unavailable_message())
-
     # --- state ------------------------------------------------------------------------
-    def set_stores(self, stores: Sequence[Any]) -> None:
-        """The stores to choose the default from (objects with ``id`` and ``name``)."""
-        current = self.selected_store_id()
-        if current is None:
-            current = self._settings.default_store_id
-        self.store.blockSignals(True)
-        self.store.clear()
-        self.store.addItem(tr("Terakhir dipakai", "Last used"), 0)
-        for s in stores:
-            self.store.addItem(str(getattr(s, "name", "") or f"#{s.id}"), int(s.id))
-        if current is not None and self.store.findData(current) < 0:
-            self.store.addItem(tr("Toko", "Store") + f" #{current}", current)
-        self.store.setCurrentIndex(max(0, self.store.findData(current or 0)))
-        self.store.blockSignals(False)
-
-    def selected_store_id(self) -> int | None:
-        if self.store.count() == 0:
-            return None
-        value = self.store.currentData()
-        return int(value) if isinstance(value, int) and value > 0 else None
-
     def _load(self, s: AppSettings) -> None:
         self._select(self.backend, s.backend)
         self.base_url.setText(s.base_url)
@@ -549,179 +211,6 @@ class SettingsDialog(QDialog):
         self._on_backend_changed()
         self._on_printer_kind_changed()
 
-    @staticmethod
-    def _select(combo: QComboBox, value: Any) -> None:
-        index = combo.findData(value)
-        combo.setCurrentIndex(max(0, index))
-
-    def backend_value(self) -> str:
-        return str(self.backend.currentData())
-
-    def _on_backend_changed(self, *_: Any) -> None:
-        scalev = self.backend_value() == "scalev"
-        for widget in (self.base_url, self.api_key):
-            widget.setEnabled(scalev)
-        self.demo_lan.setEnabled(not scalev)
-        self._clear_result(self.test_result)
-        self._refresh_key_state()
-
-    def _on_printer_kind_changed(self, *_: Any) -> None:
-        kind = str(self.printer_kind.currentData())
-        self.printer_target.setEnabled(kind != "none")
-        self.paper_width.setEnabled(kind != "none")
-        self.printer_test.setEnabled(kind != "none")
-        if kind == "system":
-            from ui.receipts.printing import available_printers
-
-            names = available_printers()
-            self.printer_target.setCompleter(QCompleter(names, self.printer_target))
-            self.printer_target.setPlaceholderText(
-                tr("(printer bawaan sistem)", "(the system's default printer)")
-            )
-            self.printer_target.setToolTip(
-                tr("Printer terpasang: ", "Installed printers: ")
-                + (", ".join(names) or tr("tidak ada", "none"))
-            )
-        else:
-            self.printer_target.setCompleter(None)  # type: ignore[arg-type]  # Qt: none
-            self.printer_target.setPlaceholderText(target_example(kind))
-            self.printer_target.setToolTip("")
-        self._clear_result(self.printer_result)
-
-    def _stored_key_exists(self, base_url: str) -> bool:
-        return bool(self._secure and self._store.get(base_url))
-
-    def _refresh_key_state(self) -> None:
-        url = self.base_url.text().strip().rstrip("/")
-        env_key = bool(self._env.get(ENV_API_KEY, "").strip())
-        saved = self.backend_value() == "scalev" and self._stored_key_exists(url)
-        if env_key:
-            state = "env"
-            text = tr(
-                "KASIR_API_KEY diatur dan dipakai lebih dulu.",
-                "KASIR_API_KEY is set and takes precedence.",
-            )
-        elif self.backend_value() != "scalev":
-            state, text = "none", tr("Mode demo: tanpa kunci API.", "Demo mode: no API key.")
-        elif saved:
-            state = "saved"
-            text = "✓ " + tr("tersimpan", "saved") + " (keyring)"
-        elif not self._secure:
-            state = "none"
-            text = tr("Tidak disimpan — lihat peringatan", "Not saved — see the warning")
-        else:
-            state, text = "none", tr("Belum ada kunci tersimpan.", "No key saved yet.")
-        self.key_state.setText(text)
-        self.key_state.setProperty("state", state)
-        self._repolish(self.key_state)
-        self.forget_key.setVisible(saved)
-        self.api_key.setPlaceholderText(
-            tr("tersimpan — ketik untuk ganti", "saved — type to replace")
-            if saved
-            else tr("Tempel kunci dari Scalev", "Paste the key from Scalev")
-        )
-
-    def _forget_key(self) -> None:
-        self._store.delete(self.base_url.text().strip().rstrip("/"))
-        self._refresh_key_state()
-
-    # --- test connection ----------------------------------------------------------------
-    def test_connection(self) -> None:
-        """Check the backend (demo sandbox or Scalev) with the typed or stored key."""
-        if self.backend_value() == "demo":
-            if not self._demo_base_url:
-                self._show_result(
-                    self.test_result,
-                    True,
-                    tr(
-                        "Mode demo memakai server contoh bawaan — tidak perlu koneksi.",
-                        "Demo mode uses the built-in sandbox — no connection needed.",
-                    ),
-                )
-                return
-            from pos.sandbox import DEMO_API_KEY  # type: ignore[attr-defined,unused-ignore]
-
-            url, key = self._demo_base_url, str(DEMO_API_KEY)
-        else:
-            url = self.base_url.text().strip().rstrip("/")
-            if not base_url_allowed(url):
-                self._show_result(self.test_result, False, self._bad_url_text())
-                return
-            key = (
-                self.api_key.text().strip()
-                or (self._store.get(url) if self._secure else None)
-                or self._env.get(ENV_API_KEY, "").strip()
-            )
-            if not key:
-                self._show_result(
-                    self.test_result,
-                    False,
-                    tr("Masukkan kunci API dulu.", "Enter the API key first."),
-                )
-                return
-        self._show_result(self.test_result, None, tr("Menghubungi server…", "Contacting server…"))
-        self._runner.start(
-            TASK_TEST_BACKEND,
-            asyncio.to_thread(check_backend, url, key),
-            on_success=self._backend_checked,
-            on_error=self._backend_check_failed,
-        )
-
-    def _backend_checked(self, result: tuple[bool, str]) -> None:
-        ok, text = result
-        self._show_result(self.test_result, ok, backend_result_text(ok, text))
-
-    def _backend_check_failed(self, exc: BaseException) -> bool:
-        self._show_result(
-            self.test_result,
-            False,
-            tr("Tes gagal", "Test failed") + f": {type(exc).__name__}",
-        )
-        return True
-
-    def test_printer(self) -> None:
-        try:
-            settings = self.current_settings()
-        except ValueError as exc:
-            self._show_result(self.printer_result, False, str(exc))
-            return
-        if settings.printer.kind == "none":
-            return
-        self._show_result(
-            self.printer_result, None, tr("Memeriksa printer…", "Checking the printer…")
-        )
-        self._runner.start(
-            TASK_TEST_PRINTER,
-            asyncio.to_thread(check_printer, settings),
-            on_success=self._printer_checked,
-            on_error=self._printer_check_failed,
-        )
-
-    def _printer_checked(self, result: tuple[bool, str]) -> None:
-        ok, text = result
-        prefix = (
-            tr("Printer siap", "Printer ready") if ok else tr("Printer gagal", "Printer failed")
-        )
-        self._show_result(self.printer_result, ok, f"{prefix}: {text}")
-
-    def _printer_check_failed(self, exc: BaseException) -> bool:
-        self._show_result(
-            self.printer_result,
-            False,
-            tr("Printer gagal", "Printer failed") + f": {type(exc).__name__}",
-        )
-        return True
-
-    def _show_result(self, label: QLabel, ok: bool | None, text: str) -> None:
-        label.setText(text)
-        label.setProperty("state", "busy" if ok is None else ("ok" if ok else "error"))
-        self._repolish(label)
-
-    def _clear_result(self, label: QLabel) -> None:
-        label.setText(tr("Belum dites", "Not tested yet"))
-        label.setProperty("state", "idle")
-        self._repolish(label)
-
     def _on_busy(self, key: str, busy: bool) -> None:
         if key == TASK_TEST_BACKEND:
             self.test_busy.setVisible(busy)
@@ -731,42 +220,17 @@ class SettingsDialog(QDialog):
             self.printer_test.setEnabled(not busy)
 
     # --- save -------------------------------------------------------------------------
-    def _bad_url_text(self) -> str:
-        return tr(
-            "Alamat server harus diawali https:// (http hanya untuk localhost).",
-            "The base URL must start with https:// (http only for localhost).",
-        )
-
     def current_settings(self) -> AppSettings:
         """The settings as entered. Raises ValueError (cashier text) for an invalid entry."""
         backend = self.backend_value()
         base_url = self.base_url.text().strip().rstrip("/") or DEFAULT_BASE_URL
         if backend == "scalev" and not base_url_allowed(base_url):
             self.base_url.setFocus()
-            raise ValueError(self._bad_url_text())
+            raise ValueError(bad_url_text())
         if not self.terminal.text().strip():
             self.terminal.setFocus()
             raise ValueError(tr("Nama terminal wajib diisi.", "The terminal name is required."))
-        kind = str(self.printer_kind.currentData())
-        target = self.printer_target.text().strip()
-        if kind not in ("none", "system") and not target:  # system: "" = the OS default
-            self.printer_target.setFocus()
-            raise ValueError(
-                tr("Isi alamat printer (atau pilih Tidak ada).", "Enter the printer address.")
-            )
-        if kind == "network":
-            from pos.receipts.printers import parse_host_port
-
-            try:
-                parse_host_port(target)
-            except ValueError:
-                self.printer_target.setFocus()
-                raise ValueError(
-                    tr(
-                        "Alamat printer jaringan tidak valid. Contoh: 192.168.1.50:9100",
-                        "Invalid network printer address. Example: 192.168.1.50:9100",
-                    )
-                ) from None
+        printer = self.printer_values()
         data = self._settings.to_dict()
         data.update(
             backend=backend,
@@ -774,7 +238,7 @@ class SettingsDialog(QDialog):
             default_store_id=self.selected_store_id(),
             terminal_name=self.terminal.text(),
             language=str(self.language.currentData()),
-            printer={"kind": kind, "target": target, "width": int(self.paper_width.currentData())},
+            printer=printer,
             receipt={"show_qr": self.show_qr.isChecked(), "footer": self.footer.text().strip()},
             demo_lan=self.demo_lan.isChecked(),
         )
@@ -832,12 +296,6 @@ class SettingsDialog(QDialog):
         self._runner.cancel(TASK_TEST_PRINTER)
         self.api_key.clear()
         super().done(result)
-
-    @staticmethod
-    def _repolish(widget: QWidget) -> None:
-        widget.style().unpolish(widget)
-        widget.style().polish(widget)
-        widget.update()
 
 
 __all__ = ["SettingsDialog", "backend_result_text", "base_url_allowed"]

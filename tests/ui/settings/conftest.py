@@ -6,15 +6,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from pos.config import AppSettings
 from pos.logs import forget_secrets
-from tests.config.config_keyring import fail_keyring, memory_keyring
+from tests.config.config_keyring import MemoryKeyring, fail_keyring, memory_keyring
+from tests.ui.settings.settings_support import OpenDialog, make_dialog
 from tests.ui.ui_support import qloop
 from ui.common import i18n
 from ui.common.notifier import Notifier
 from ui.common.tasks import TaskRunner
+from ui.settings.dialog import SettingsDialog
 
 
 @pytest.fixture
@@ -33,6 +37,18 @@ def kasir_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Pat
     monkeypatch.setenv("KASIR_LOG_DIR", str(dirs["logs"]))
     monkeypatch.delenv("KASIR_API_KEY", raising=False)
     return dirs
+
+
+@pytest.fixture
+def open_dialog(
+    qtbot: Any, runner: TaskRunner, kasir_dirs: dict[str, Path], memory_keyring: MemoryKeyring
+) -> OpenDialog:
+    """The dialog opened like the window opens it, over isolated folders and a test keyring."""
+
+    def open_(settings: AppSettings | None = None, **kw: Any) -> SettingsDialog:
+        return make_dialog(qtbot, runner, settings, **kw)
+
+    return open_
 
 
 @pytest.fixture(autouse=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtWidgets import QComboBox
@@ -10,6 +11,10 @@ from pos.api.models import Store
 from pos.config import AppSettings
 from ui.common.tasks import TaskRunner
 from ui.settings.dialog import SettingsDialog
+
+#: ``open_dialog(settings=None, **kw)``: :func:`make_dialog` with isolated folders and a test
+#: keyring (the ``open_dialog`` fixture)
+OpenDialog = Callable[..., SettingsDialog]
 
 STORES = [
     Store(id=7, unique_id="store_a", name="Toko Kopi Nusantara"),

@@ -29,9 +29,10 @@ from pos.config import (
     load_settings,
     settings_path,
 )
+from pos.doctor import BackendCheck
 from pos.sandbox import DEMO_API_KEY
 from tests.config.config_keyring import MemoryKeyring
-from tests.ui.settings.settings_support import choose, make_dialog
+from tests.ui.settings.settings_support import OpenDialog, choose, make_dialog
 from ui.common.tasks import TaskRunner
 from ui.settings.dialog import SettingsDialog, backend_result_text, base_url_allowed
 
@@ -71,10 +72,8 @@ def files_containing(root: Path, needle: str) -> list[Path]:
 # --- contract -------------------------------------------------------------------------------
 
 
-def test_object_names_accessible_names_and_touch_targets(
-    qtbot: Any, runner: TaskRunner, kasir_dirs: dict[str, Path], memory_keyring: MemoryKeyring
-) -> None:
-    dialog = make_dialog(qtbot, runner)
+def test_object_names_accessible_names_and_touch_targets(open_dialog: OpenDialog) -> None:
+    dialog = open_dialog()
     assert dialog.objectName() == "settingsDialog"
     for name in CONTRACT_NAMES[1:]:
         widget = dialog.findChild(QWidget, name)
@@ -109,9 +108,9 @@ def test_fits_a_1366x768_screen(
 
 
 def test_round_trip_with_a_test_keyring(
-    qtbot: Any, runner: TaskRunner, kasir_dirs: dict[str, Path], memory_keyring: MemoryKeyring
+    open_dialog: OpenDialog, qtbot: Any, kasir_dirs: dict[str, Path], memory_keyring: MemoryKeyring
 ) -> None:
-    dialog = make_dialog(qtbot, runner, config_directory=None)
+    dialog = open_dialog(config_directory=None)
     assert dialog.api_key.text() == ""
     choose(dialog.backend, "scalev")
     type_into(dialog.base_url, BASE_URL + "/")
@@ -147,7 +146,7 @@ def test_round_trip_with_a_test_keyring(
     assert files_containing(kasir_dirs["config"].parent, SECRET) == []
 
     # a second dialog shows the stored values, the key only as "tersimpan / saved"
-    again = make_dialog(qtbot, runner, load_settings(), config_directory=None)
+    again = open_dialog(load_settings(), config_directory=None)
     assert again.backend.currentData() == "scalev"
     assert again.base_url.text() == BASE_URL
     assert again.api_key.text() == ""
@@ -173,10 +172,10 @@ def test_round_trip_with_a_test_keyring(
 
 
 def test_forget_key_removes_it_from_the_keyring(
-    qtbot: Any, runner: TaskRunner, kasir_dirs: dict[str, Path], memory_keyring: MemoryKeyring
+    open_dialog: OpenDialog, memory_keyring: MemoryKeyring
 ) -> None:
     SecretStore().set(BASE_URL, SECRET)
-    dialog = make_dialog(qtbot, runner, AppSettings(backend="scalev", base_url=BASE_URL))
+    dialog = open_dialog(AppSettings(backend="scalev", base_url=BASE_URL))
     assert dialog.forget_key.isVisible()
     dialog.forget_key.click()
     assert memory_keyring.store == {}
@@ -184,10 +183,8 @@ def test_forget_key_removes_it_from_the_keyring(
     assert not dialog.forget_key.isVisible()
 
 
-def test_demo_backend_stores_no_key(
-    qtbot: Any, runner: TaskRunner, kasir_dirs: dict[str, Path], memory_keyring: MemoryKeyring
-) -> None:
-    dialog = make_dialog(qtbot, runner, AppSettings(backend="scalev", base_url=BASE_URL))
+def test_demo_backend_stores_no_key(open_dialog: OpenDialog, memory_keyring: MemoryKeyring) -> None:
+    dialog = open_dialog(AppSettings(backend="scalev", base_url=BASE_URL))
     type_into(dialog.api_key, SECRET)
     choose(dialog.backend, "demo")
     assert not dialog.api_key.isEnabled() and not dialog.base_url.isEnabled()
@@ -232,10 +229,8 @@ def test_invalid_entries_are_refused_with_a_reason(
     assert memory_keyring.store == {}
 
 
-def test_printer_none_disables_the_address(
-    qtbot: Any, runner: TaskRunner, kasir_dirs: dict[str, Path], memory_keyring: MemoryKeyring
-) -> None:
-    dialog = make_dialog(qtbot, runner)
+def test_printer_none_disables_the_address(open_dialog: OpenDialog) -> None:
+    dialog = open_dialog()
     assert dialog.printer_kind.currentData() == "none"
     assert not dialog.printer_target.isEnabled()
     choose(dialog.printer_kind, "file")
@@ -244,13 +239,9 @@ def test_printer_none_disables_the_address(
 
 
 def test_printer_test_writes_to_a_file_printer(
-    qtbot: Any,
-    runner: TaskRunner,
-    kasir_dirs: dict[str, Path],
-    memory_keyring: MemoryKeyring,
-    tmp_path: Path,
+    open_dialog: OpenDialog, qtbot: Any, runner: TaskRunner, tmp_path: Path
 ) -> None:
-    dialog = make_dialog(qtbot, runner)
+    dialog = open_dialog()
     choose(dialog.printer_kind, "file")
     type_into(dialog.printer_target, str(tmp_path / "struk.bin"))
     dialog.printer_test.click()
@@ -303,13 +294,9 @@ def wait_result(qtbot: Any, dialog: SettingsDialog) -> None:
 
 
 def test_connection_to_the_sandbox_succeeds(
-    qtbot: Any,
-    runner: TaskRunner,
-    kasir_dirs: dict[str, Path],
-    memory_keyring: MemoryKeyring,
-    sandbox: Any,
+    open_dialog: OpenDialog, qtbot: Any, runner: TaskRunner, sandbox: Any
 ) -> None:
-    dialog = make_dialog(qtbot, runner, AppSettings(backend="scalev", base_url=sandbox.base_url))
+    dialog = open_dialog(AppSettings(backend="scalev", base_url=sandbox.base_url))
     type_into(dialog.api_key, DEMO_API_KEY)
     busy: list[bool] = []
     runner.busy_changed.connect(lambda key, b: busy.append(b))
@@ -324,13 +311,9 @@ def test_connection_to_the_sandbox_succeeds(
 
 
 def test_connection_with_a_bad_key_shows_401(
-    qtbot: Any,
-    runner: TaskRunner,
-    kasir_dirs: dict[str, Path],
-    memory_keyring: MemoryKeyring,
-    sandbox: Any,
+    open_dialog: OpenDialog, qtbot: Any, sandbox: Any
 ) -> None:
-    dialog = make_dialog(qtbot, runner, AppSettings(backend="scalev", base_url=sandbox.base_url))
+    dialog = open_dialog(AppSettings(backend="scalev", base_url=sandbox.base_url))
     type_into(dialog.api_key, "sk_wrong_key")
     dialog.test_button.click()
     wait_result(qtbot, dialog)
@@ -340,15 +323,9 @@ def test_connection_with_a_bad_key_shows_401(
     assert "sk_wrong_key" not in text
 
 
-def test_connection_uses_the_stored_key(
-    qtbot: Any,
-    runner: TaskRunner,
-    kasir_dirs: dict[str, Path],
-    memory_keyring: MemoryKeyring,
-    sandbox: Any,
-) -> None:
+def test_connection_uses_the_stored_key(open_dialog: OpenDialog, qtbot: Any, sandbox: Any) -> None:
     SecretStore().set(sandbox.base_url, DEMO_API_KEY)
-    dialog = make_dialog(qtbot, runner, AppSettings(backend="scalev", base_url=sandbox.base_url))
+    dialog = open_dialog(AppSettings(backend="scalev", base_url=sandbox.base_url))
     assert dialog.api_key.text() == ""
     dialog.test_button.click()
     wait_result(qtbot, dialog)
@@ -356,22 +333,16 @@ def test_connection_uses_the_stored_key(
 
 
 def test_demo_mode_checks_the_embedded_sandbox(
-    qtbot: Any,
-    runner: TaskRunner,
-    kasir_dirs: dict[str, Path],
-    memory_keyring: MemoryKeyring,
-    sandbox: Any,
+    open_dialog: OpenDialog, qtbot: Any, sandbox: Any
 ) -> None:
-    dialog = make_dialog(qtbot, runner, demo_base_url=sandbox.base_url)
+    dialog = open_dialog(demo_base_url=sandbox.base_url)
     dialog.test_button.click()
     wait_result(qtbot, dialog)
     assert dialog.test_result.property("state") == "ok"
 
 
-def test_connection_needs_a_key_and_a_safe_url(
-    qtbot: Any, runner: TaskRunner, kasir_dirs: dict[str, Path], memory_keyring: MemoryKeyring
-) -> None:
-    dialog = make_dialog(qtbot, runner, AppSettings(backend="scalev", base_url=BASE_URL))
+def test_connection_needs_a_key_and_a_safe_url(open_dialog: OpenDialog, runner: TaskRunner) -> None:
+    dialog = open_dialog(AppSettings(backend="scalev", base_url=BASE_URL))
     dialog.test_button.click()
     assert dialog.test_result.property("state") == "error"
     assert "API" in dialog.test_result.text()
@@ -383,19 +354,19 @@ def test_connection_needs_a_key_and_a_safe_url(
     assert not runner.is_busy("settings-test-connection")
 
 
-def test_closing_cancels_a_running_test(
-    qtbot: Any, runner: TaskRunner, kasir_dirs: dict[str, Path], memory_keyring: MemoryKeyring
-) -> None:
-    dialog = make_dialog(qtbot, runner, demo_base_url="http://127.0.0.1:9")
+def test_closing_cancels_a_running_test(open_dialog: OpenDialog, runner: TaskRunner) -> None:
+    dialog = open_dialog(demo_base_url="http://127.0.0.1:9")
     dialog.test_button.click()
     dialog.reject()
     assert not runner.is_busy("settings-test-connection")
 
 
 def test_result_texts() -> None:
-    assert "Terhubung" in backend_result_text(True, "OK (HTTP 200)")
-    assert "403" in backend_result_text(False, "HTTP 403: the API key lacks the store:list scope")
-    assert "unreachable" not in backend_result_text(False, "unreachable (ConnectError: x)")
+    assert "Terhubung" in backend_result_text(BackendCheck(None, status=200))
+    assert "403" in backend_result_text(BackendCheck("forbidden", status=403))
+    assert "unreachable" not in backend_result_text(
+        BackendCheck("offline", detail="ConnectError: x")
+    )
     assert base_url_allowed("https://api.scalev.com")
     assert base_url_allowed("http://127.0.0.1:8080")
     assert not base_url_allowed("http://api.scalev.com")

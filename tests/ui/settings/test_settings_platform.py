@@ -6,16 +6,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from pos.config import AppSettings, PrinterSettings, load_settings
 from pos.receipts.printers import target_example
-from tests.config.config_keyring import MemoryKeyring
-from tests.ui.settings.settings_support import choose, make_dialog
-from ui.common.tasks import TaskRunner
-from ui.settings.dialog import keyring_help, printer_kind_items
+from tests.ui.settings.settings_support import OpenDialog, choose
+from ui.settings.connection import keyring_help
+from ui.settings.printer import printer_kind_items
 
 
 def kinds(platform: str) -> list[str]:
@@ -48,15 +46,11 @@ def test_keyring_help_per_os() -> None:
 
 
 def test_dialog_offers_this_os_kinds_and_saves_the_default_system_printer(
-    qtbot: Any,
-    runner: TaskRunner,
-    kasir_dirs: dict[str, Path],
-    memory_keyring: MemoryKeyring,
-    monkeypatch: pytest.MonkeyPatch,
+    open_dialog: OpenDialog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     real = sys.platform
     monkeypatch.setattr(sys, "platform", "win32")
-    dialog = make_dialog(qtbot, runner)
+    dialog = open_dialog()
     monkeypatch.setattr(sys, "platform", real)
     combo = dialog.printer_kind
     offered = [combo.itemData(i) for i in range(combo.count())]
@@ -79,16 +73,10 @@ def test_system_and_windows_kinds_survive_a_save(tmp_path: Path) -> None:
         assert load_settings(tmp_path).printer.kind == kind
 
 
-def test_lan_demo_setting_round_trip_and_restart(
-    qtbot: Any,
-    runner: TaskRunner,
-    kasir_dirs: dict[str, Path],
-    memory_keyring: MemoryKeyring,
-    tmp_path: Path,
-) -> None:
+def test_lan_demo_setting_round_trip_and_restart(open_dialog: OpenDialog, tmp_path: Path) -> None:
     from ui.settings.counter import Counter
 
-    dialog = make_dialog(qtbot, runner)
+    dialog = open_dialog()
     assert dialog.demo_lan.isEnabled() and not dialog.demo_lan.isChecked()
     dialog.demo_lan.setChecked(True)
     saved = dialog.current_settings()

@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from pos.api.models import Store
 from pos.config import AppSettings, PrinterSettings, SecretStore
+from pos.doctor import BackendCheck
 from ui.common import i18n
 from ui.common.tasks import TaskRunner
 from ui.settings.dialog import SettingsDialog
@@ -92,6 +93,6 @@ def test_render_settings(
     qtbot.addWidget(dialog)
     dialog.open()
     qtbot.waitExposed(dialog)
-    dialog._backend_checked((True, "OK (HTTP 200)"))
+    dialog._backend_checked(BackendCheck(None, status=200))
     qtbot.wait(20)
     on_screen(dialog, out_dir(tmp_path) / name)
