@@ -411,7 +411,7 @@ def test_search_is_debounced_and_an_older_search_is_cancelled(
     assert searches[0]["query"]["search"] == "cempaka putih"
     # a newer search cancels the older one (same task key); only its results are shown
     ctl.search("tegalsari")
-    first = ctl.runner.task("shipping-locations")
+    first = app.controller.runner.task("shipping-locations")
     ctl.search("sukajadi")
     assert first is not None and (first.cancelling() or first.cancelled())
     qtbot.waitUntil(lambda: not ctl.is_busy("search"), timeout=10000)
