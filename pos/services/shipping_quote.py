@@ -418,20 +418,14 @@ class ShippingQuote:
     async def _load_warehouses(self, winputs: tuple[Any, ...]) -> None:
         assert self.service is not None and self.location is not None
         store_id, location_id, _variants = winputs
-        previous = self.warehouse()
-        previous_id = previous.warehouse.id if previous is not None else None
         rows = await self.service.warehouses(store_id, location_id, self._sale.cart)
         if self._warehouse_inputs() != winputs:
             return  # the inputs moved on; a newer request is (or will be) running
         self.warehouses = list(rows)
         self._warehouse_key = winputs
-        index = -1
-        if rows:
-            index = 0  # the API's first (nearest) warehouse by default ...
-            for i, r in enumerate(rows):  # ... unless the cashier's choice can still ship
-                if r.warehouse.id == previous_id:
-                    index = i
-        self.warehouse_index = index
+        # the API's first (nearest) warehouse; the cashier may pick another. (A new search always
+        # starts from an empty list, so there is no earlier choice to keep.)
+        self.warehouse_index = 0 if rows else -1
         self._clear_problem("warehouses")
         self._emit("warehouses")
         if not rows:
