@@ -4,7 +4,6 @@ when the test says so, so the order of answers (and stale ones) is the test's to
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -40,17 +39,19 @@ def courier(cid: int, cost: int, *, cod: bool = False) -> CourierServiceResult:
     )  # fmt: skip
 
 
-@dataclass
 class Sale:
-    cart: Cart = field(default_factory=Cart)
-    store: Store | None = field(default_factory=lambda: STORE)
+    """What the quote reads of the SaleController."""
+
+    def __init__(self, cart: Cart, store: Store | None = STORE) -> None:
+        self.cart = cart
+        self.store = store
 
 
-@dataclass
 class Ask:
-    what: str
-    arg: Any
-    answer: asyncio.Future[Any]
+    """One lookup the service was asked, answered through ``answer``."""
+
+    def __init__(self, what: str, arg: Any, answer: asyncio.Future[Any]) -> None:
+        self.what, self.arg, self.answer = what, arg, answer
 
 
 class ScriptedShipping:
