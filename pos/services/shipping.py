@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pos.api.errors import APIConnectionError
 from pos.domain.cart import Cart
 from pos.domain.money import round_rupiah
 from pos.domain.sale import ShippingChoice
+from pos.services.errors import BackendUnavailable, user_message
 
 from .ports import ShippingClient
 
@@ -16,6 +20,109 @@ if TYPE_CHECKING:
 
 MAX_LOCATIONS = 25
 _DAYS = re.compile(r"\d+")
+_POSTAL_CODE = re.compile(r"^\d{5}$")
+
+#: ``tr(indonesian, english, sep=" / ")``: the cashier's language(s).
+Translate = Callable[..., str]
+
+#: Cashier texts of the shipping quote: key -> (Indonesian, English).
+TEXTS: dict[str, tuple[str, str]] = {
+    "unavailable": (
+        "Pengiriman tidak tersedia di koneksi ini.",
+        "Shipping is not available on this connection.",
+    ),
+    "need_address": ("Isi alamat jalan pengiriman.", "Fill in the street address for shipping."),
+    "need_location": ("Pilih kecamatan tujuan.", "Choose the destination kecamatan."),
+    "requoting": (
+        "Ongkir sedang dihitung ulang — tunggu sebentar.",
+        "The shipping cost is being re-quoted — wait a moment.",
+    ),
+    "need_courier": ("Pilih kurir.", "Choose a courier."),
+    "no_location": (
+        "Kecamatan “{text}” tidak ditemukan. Periksa ejaan atau ketik nama lain.",
+        "No kecamatan matches “{text}”. Check the spelling or type another name.",
+    ),
+    "no_warehouse": (
+        "Tidak ada gudang yang bisa mengirim semua barang ini ke tujuan tersebut. "
+        "Keluarkan barang yang tidak tersedia atau pilih tujuan lain.",
+        "No warehouse can ship all of these items to this destination. Remove "
+        "the unavailable item or choose another destination.",
+    ),
+    "no_cod_courier": (
+        "Tidak ada kurir COD untuk tujuan ini. Pilih metode pembayaran lain.",
+        "No COD courier serves this destination. Choose another payment method.",
+    ),
+    "no_courier": (
+        "Tidak ada kurir yang melayani tujuan ini dari gudang terpilih.",
+        "No courier serves this destination from the chosen warehouse.",
+    ),
+    "failed_search": ("Pencarian kecamatan gagal", "The kecamatan search failed"),
+    "failed_postal": ("Kode pos tidak bisa dimuat", "Postal codes could not be loaded"),
+    "failed_warehouses": ("Gudang pengirim tidak bisa dicari", "Could not find a warehouse"),
+    "failed_couriers": ("Ongkir tidak bisa dihitung", "Could not quote the couriers"),
+}
+
+
+@dataclass(frozen=True)
+class ShippingProblem:
+    """A failure shown in the panel. ``kind``: ``no_location`` / ``no_warehouse`` /
+    ``no_courier`` / ``api`` / ``network``; ``stage``: ``search`` / ``postal`` / ``warehouses`` /
+    ``couriers``."""
+
+    kind: str
+    stage: str
+    text: str
+
+
+def is_network_error(exc: BaseException) -> bool:
+    """The lookup did not reach Scalev (as opposed to Scalev answering with an error)."""
+    return isinstance(exc, APIConnectionError | OSError | BackendUnavailable)
+
+
+def failure_problem(stage: str, exc: BaseException, tr: Translate) -> ShippingProblem:
+    """The problem shown when the lookup of ``stage`` raised ``exc``."""
+    kind = "network" if is_network_error(exc) else "api"
+    what_id, what_en = TEXTS[f"failed_{stage}"]
+    try:
+        text = tr(
+            f"{what_id}. {user_message(exc, 'id')}",
+            f"{what_en}. {user_message(exc, 'en')}",
+            "\n",
+        )
+    except Exception:  # pragma: no cover - the mapper must never take the panel down
+        text = f"{tr(what_id, what_en)}."
+    return ShippingProblem(kind, stage, text)
+
+
+@dataclass(frozen=True)
+class QuoteKey:
+    """Everything a courier quote depends on."""
+
+    store_id: int
+    location_id: int
+    warehouse_id: int
+    payment_method: str
+    weight: int
+    postal_code: str | None
+    variants: tuple[tuple[int, int], ...]
+
+
+def location_text(loc: Location) -> str:
+    """``"Kecamatan, City, Province"`` (the API's ``display``, else built from the parts)."""
+    if loc.display:
+        return loc.display
+    return ", ".join(p for p in (loc.subdistrict_name, loc.city_name, loc.province_name) if p)
+
+
+def valid_postal_code(text: str) -> bool:
+    return bool(_POSTAL_CODE.match(text.strip()))
+
+
+def courier_name(result: CourierServiceResult) -> str:
+    """``"JNE Reguler"``: the courier and its service (the service code when it has no name)."""
+    service = result.courier_service
+    courier = service.courier.name if service.courier and service.courier.name else ""
+    return " ".join(p for p in (courier, service.name or service.code or "") if p)
 
 
 def etd_days(etd: str | None) -> tuple[float, float]:
@@ -91,6 +198,17 @@ class ShippingService:
             postal_code=postal_code or None,
         )
         return sorted(results, key=lambda r: (r.cost, etd_days(r.etd)))
+
+    async def quote(self, key: QuoteKey) -> list[CourierServiceResult]:
+        """:meth:`couriers` for the inputs of ``key``."""
+        return await self.couriers(
+            key.store_id,
+            key.location_id,
+            key.warehouse_id,
+            key.payment_method,
+            key.weight,
+            key.postal_code,
+        )
 
 
 def make_choice(

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from ui.common.i18n import message, tr, tr_short
 from ui.common.money import format_idr
-from ui.shipping.models import ShippingController
+from ui.shipping.models import ShippingSignals, quote_state
 from ui.shipping.panel import ShippingPanel
 
 #: setting: the phone number walk-in sales are recorded under (the store's own, usually)
@@ -163,10 +163,9 @@ class CheckoutView(QWidget):
         self.total.setAlignment(Qt.AlignmentFlag.AlignRight)
 
         # shipping (issue 4): shown only when the cart holds physical goods
-        self.shipping = ShippingController(
-            controller, getattr(controller, "shipping", None), controller.runner, self
-        )
-        self.shipping_panel = ShippingPanel(self.shipping, self)
+        self.shipping = quote_state(controller)  # pos.services.shipping_quote.ShippingQuote
+        self.shipping_signals = ShippingSignals(self.shipping, self)
+        self.shipping_panel = ShippingPanel(self.shipping_signals, self)
         self.shipping_scroll = QScrollArea(self)
         self.shipping_scroll.setObjectName("shippingScroll")
         self.shipping_scroll.setWidgetResizable(True)
@@ -280,8 +279,8 @@ class CheckoutView(QWidget):
         self.email.textEdited.connect(lambda _t: self._clear_error("email"))
         self.method.currentIndexChanged.connect(lambda _i: self._clear_error("payment_method"))
         self.method.currentIndexChanged.connect(lambda _i: self._method_to_shipping())
-        self.shipping.choice_changed.connect(self._on_shipping_changed)
-        self.shipping.problem_changed.connect(self._on_shipping_changed)
+        self.shipping_signals.choice_changed.connect(self._on_shipping_changed)
+        self.shipping_signals.problem_changed.connect(self._on_shipping_changed)
         self.shipping_panel.address.textEdited.connect(lambda _t: self.error.hide())
         controller.cart_changed.connect(self.shipping.cart_changed)
         controller.store_changed.connect(lambda _s: self.shipping.store_changed())

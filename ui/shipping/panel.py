@@ -1,8 +1,9 @@
 """The shipping panel of the checkout: street address, kecamatan search, postal code,
 warehouse and courier choice. Shown only when the cart holds physical goods.
 
-All state lives in :class:`~ui.shipping.models.ShippingController`; this widget renders it and
-turns keys and clicks into its inputs. Keyboard: type the kecamatan, ↓ into the results, Enter
+All state lives in :class:`~pos.services.shipping_quote.ShippingQuote` (its changes arrive
+through :class:`~ui.shipping.models.ShippingSignals`); this widget renders it and turns keys and
+clicks into its inputs. Keyboard: type the kecamatan, ↓ into the results, Enter
 picks; ↑/↓ through the couriers, Enter or Space picks.
 """
 
@@ -12,16 +13,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QEvent,
-    QModelIndex,
     QObject,
-    QPersistentModelIndex,
-    QRect,
-    QSize,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPen
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,23 +28,18 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QPushButton,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
 
+from pos.services.shipping import valid_postal_code
 from ui.common.i18n import tr
-from ui.common.money import format_idr
+from ui.shipping.courier_delegate import COURIER_ROW_HEIGHT, CourierDelegate
 from ui.shipping.models import (
     CourierModel,
     LocationModel,
-    ShippingController,
-    courier_name,
-    etd_text,
+    ShippingSignals,
     location_text,
-    valid_postal_code,
     warehouse_text,
 )
 
@@ -55,101 +47,6 @@ if TYPE_CHECKING:
     from pos.api.models import CourierServiceResult, Location, WarehouseResult
 
 SEARCH_DEBOUNCE_MS = 250
-COURIER_ROW_HEIGHT = 50
-
-
-class CourierDelegate(QStyledItemDelegate):
-    """Two-line courier rows: a radio mark, courier + service and the cost on the first line,
-    the delivery estimate and a COD badge on the second."""
-
-    def sizeHint(
-        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
-    ) -> QSize:
-        return QSize(max(200, option.rect.width()), COURIER_ROW_HEIGHT)
-
-    def paint(
-        self,
-        painter: QPainter,
-        option: QStyleOptionViewItem,
-        index: QModelIndex | QPersistentModelIndex,
-    ) -> None:
-        result = index.data(CourierModel.ResultRole)
-        if result is None:
-            super().paint(painter, option, index)
-            return
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        opt.features &= ~QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
-        widget = opt.widget
-        style = widget.style() if widget is not None else None
-        if style is not None:
-            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, widget)
-        chosen = index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
-        rect: QRect = opt.rect.adjusted(10, 4, -10, -4)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        if chosen:
-            painter.fillRect(opt.rect, QColor("#eff6ff"))
-        view = opt.widget
-        is_cursor = (
-            isinstance(view, QAbstractItemView)
-            and view.hasFocus()
-            and view.currentIndex().row() == index.row()
-        )
-        if is_cursor:  # where Enter/Space would choose
-            painter.setPen(QPen(QColor("#2563eb"), 2, Qt.PenStyle.DashLine))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(opt.rect.adjusted(2, 2, -2, -2), 4, 4)
-        # radio mark
-        cy = rect.center().y()
-        ring = QRect(rect.left(), cy - 9, 18, 18)
-        painter.setPen(QPen(QColor("#2563eb" if chosen else "#9ca3af"), 2))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawEllipse(ring)
-        if chosen:
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor("#2563eb"))
-            painter.drawEllipse(ring.adjusted(4, 4, -4, -4))
-        text_left = ring.right() + 12
-        half = rect.height() // 2
-        top = QRect(text_left, rect.top(), rect.right() - text_left, half)
-        bottom = QRect(text_left, rect.top() + half, rect.right() - text_left, half)
-        base = QFont(opt.font)
-        bold = QFont(base)
-        bold.setBold(True)
-        cost = format_idr(result.cost)
-        painter.setFont(bold)
-        cost_width = painter.fontMetrics().horizontalAdvance(cost) + 4
-        painter.setPen(QColor("#111827"))
-        painter.drawText(top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, cost)
-        name_rect = top.adjusted(0, 0, -cost_width - 8, 0)
-        name = painter.fontMetrics().elidedText(
-            courier_name(result), Qt.TextElideMode.ElideRight, name_rect.width()
-        )
-        painter.drawText(
-            name_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name
-        )
-        small = QFont(base)
-        small.setBold(False)
-        if base.pixelSize() > 0:
-            small.setPixelSize(max(11, round(base.pixelSize() * 0.93)))
-        elif base.pointSizeF() > 0:
-            small.setPointSizeF(max(8.0, base.pointSizeF() * 0.93))
-        painter.setFont(small)
-        painter.setPen(QColor("#4b5563"))
-        etd = etd_text(result.etd) or tr("estimasi tidak diketahui", "no estimate")
-        painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, etd)
-        if result.is_cod:
-            metrics = painter.fontMetrics()
-            badge_w = metrics.horizontalAdvance("COD") + 12
-            badge = QRect(bottom.right() - badge_w, bottom.center().y() - 9, badge_w, 18)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor("#dcfce7"))
-            painter.drawRoundedRect(badge, 4, 4)
-            painter.setPen(QColor("#166534"))
-            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, "COD")
-        painter.restore()
 
 
 class ShippingPanel(QFrame):
@@ -159,11 +56,12 @@ class ShippingPanel(QFrame):
 
     picked_location = Signal()
 
-    def __init__(self, controller: ShippingController, parent: QWidget | None = None) -> None:
+    def __init__(self, signals: ShippingSignals, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("shippingPanel")
         self.setAccessibleName(tr("Pengiriman", "Shipping"))
-        self.controller = controller
+        self.signals = signals
+        self.quote = quote = signals.state
 
         title = QLabel(tr("Pengiriman", "Shipping"), self)
         title.setObjectName("panelTitle")
@@ -263,7 +161,6 @@ class ShippingPanel(QFrame):
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(4)
-        row = 0
 
         def caption(text: str, buddy: QWidget) -> QLabel:
             label = QLabel(text, self)
@@ -271,26 +168,21 @@ class ShippingPanel(QFrame):
             label.setBuddy(buddy)
             return label
 
-        grid.addWidget(caption(tr("Alamat", "Address"), self.address), row, 0)
-        grid.addWidget(self.address, row, 1)
-        row += 1
-        grid.addWidget(self.address_hint, row, 1)
-        row += 1
-        grid.addWidget(caption(tr("Kecamatan", "Kecamatan"), self.search), row, 0)
-        grid.addWidget(self.search, row, 1)
-        row += 1
-        grid.addWidget(self.results, row, 1)
-        row += 1
-        grid.addWidget(self.destination, row, 1)
-        row += 1
-        grid.addWidget(caption(tr("Kode pos", "Postal code"), self.postal), row, 0)
-        grid.addWidget(self.postal, row, 1)
-        row += 1
-        grid.addWidget(self.postal_error, row, 1)
-        row += 1
-        grid.addWidget(caption(tr("Gudang", "Warehouse"), self.warehouse), row, 0)
-        grid.addWidget(self.warehouse, row, 1)
-        row += 1
+        fields: list[tuple[str | None, QWidget]] = [
+            (tr("Alamat", "Address"), self.address),
+            (None, self.address_hint),
+            (tr("Kecamatan", "Kecamatan"), self.search),
+            (None, self.results),
+            (None, self.destination),
+            (tr("Kode pos", "Postal code"), self.postal),
+            (None, self.postal_error),
+            (tr("Gudang", "Warehouse"), self.warehouse),
+        ]
+        for row, (text, widget) in enumerate(fields):
+            if text is not None:
+                grid.addWidget(caption(text, widget), row, 0)
+            grid.addWidget(widget, row, 1)
+        row = len(fields)
         self._courier_caption = caption(tr("Kurir", "Courier"), self.couriers)
         grid.addWidget(self._courier_caption, row, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.couriers, row, 1)
@@ -310,13 +202,13 @@ class ShippingPanel(QFrame):
         layout.addWidget(self.status)
         layout.addLayout(error_row)
 
-        # debounced search through the controller (which runs it through the task runner)
+        # debounced search through the quote (which runs it through the task runner)
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
         self._debounce.timeout.connect(self._search_now)
 
-        self.address.textChanged.connect(controller.set_address)
+        self.address.textChanged.connect(quote.set_address)
         self.address.returnPressed.connect(lambda: self.search.setFocus())
         self.search.textEdited.connect(self._on_search_edited)
         self.search.returnPressed.connect(self._pick_from_search)
@@ -326,25 +218,25 @@ class ShippingPanel(QFrame):
         self.results.clicked.connect(self._pick_location)
         self.postal.editTextChanged.connect(self._on_postal_edited)
         postal_edit.returnPressed.connect(self._postal_done)
-        self.warehouse.activated.connect(controller.choose_warehouse)
+        self.warehouse.activated.connect(quote.choose_warehouse)
         self.couriers.activated.connect(self._pick_courier)
         self.couriers.clicked.connect(self._pick_courier)
         self.couriers.installEventFilter(self)
 
-        controller.locations_changed.connect(self._show_locations)
-        controller.location_changed.connect(self._show_location)
-        controller.postal_codes_changed.connect(self._show_postal_codes)
-        controller.warehouses_changed.connect(self._show_warehouses)
-        controller.couriers_changed.connect(self._show_couriers)
-        controller.problem_changed.connect(self._show_problems)
-        controller.busy_changed.connect(lambda _s, _b: self._show_status())
-        controller.choice_changed.connect(self._show_status)
-        self.retry.clicked.connect(controller.retry)
+        signals.locations_changed.connect(self._show_locations)
+        signals.location_changed.connect(self._show_location)
+        signals.postal_codes_changed.connect(self._show_postal_codes)
+        signals.warehouses_changed.connect(self._show_warehouses)
+        signals.couriers_changed.connect(self._show_couriers)
+        signals.problem_changed.connect(self._show_problems)
+        signals.busy_changed.connect(lambda _s, _b: self._show_status())
+        signals.choice_changed.connect(self._show_status)
+        self.retry.clicked.connect(quote.retry)
         self._show_status()
-        if not controller.available:  # no shipping service on this connection
+        if not quote.available:  # no shipping service on this connection
             for widget in self.focus_chain():
                 widget.setEnabled(False)
-            self.error.setText(controller.missing() or "")
+            self.error.setText(quote.missing() or "")
             self.error.setProperty("kind", "unavailable")
             self.error.show()
 
@@ -354,11 +246,11 @@ class ShippingPanel(QFrame):
 
     # --- search ---------------------------------------------------------------------
     def _on_search_edited(self, text: str) -> None:
-        self.controller.clear_location()
+        self.quote.clear_location()
         self._debounce.start()
 
     def _search_now(self) -> None:
-        self.controller.search(self.search.text())
+        self.quote.search(self.search.text())
 
     def flush_search(self) -> None:
         """Run a pending debounced search now (Enter does this)."""
@@ -388,7 +280,7 @@ class ShippingPanel(QFrame):
         loc = self.location_model.location(row)
         if loc is None:
             return
-        self.controller.choose_location(loc)
+        self.quote.choose_location(loc)
         self.postal.setFocus(Qt.FocusReason.OtherFocusReason)
         self.picked_location.emit()
 
@@ -421,19 +313,19 @@ class ShippingPanel(QFrame):
         code = text.strip()
         if not code:
             self._postal_message("")
-            self.controller.set_postal_code(None)
+            self.quote.set_postal_code(None)
             return
         if not valid_postal_code(code):
             if code.isdigit() and len(code) < 5 and not final:
                 self._postal_message("")  # still typing
-                self.controller.set_postal_code(None)
+                self.quote.set_postal_code(None)
                 return
             self._postal_message(
                 tr("Kode pos harus 5 angka, mis. 10510.", "A postal code is 5 digits, e.g. 10510.")
             )
-            self.controller.set_postal_code(None)
+            self.quote.set_postal_code(None)
             return
-        codes = self.controller.postal_codes
+        codes = self.quote.postal_codes
         if codes and code not in codes:
             self._postal_message(
                 tr(
@@ -443,7 +335,7 @@ class ShippingPanel(QFrame):
             )
         else:
             self._postal_message("")
-        self.controller.set_postal_code(code)
+        self.quote.set_postal_code(code)
 
     def postal_problem(self) -> str:
         """Inline error text of the postal code ("" when fine)."""
@@ -509,7 +401,7 @@ class ShippingPanel(QFrame):
         row = getattr(index, "row", lambda: -1)()
         result = self.courier_model.result(row)
         if result is not None:
-            self.controller.choose_courier(result.courier_service.id)
+            self.quote.choose_courier(result.courier_service.id)
 
     # --- keys -----------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -541,7 +433,7 @@ class ShippingPanel(QFrame):
 
     # --- status ---------------------------------------------------------------------
     def _show_problems(self) -> None:
-        problems = self.controller.problems()
+        problems = self.quote.problems()
         text = "\n".join(p.text for p in problems)
         self.error.setText(text)
         self.error.setVisible(bool(text))
@@ -554,12 +446,12 @@ class ShippingPanel(QFrame):
     def _fit_courier_list(self) -> None:
         """An empty courier list gives its room to the message explaining why."""
         empty = self.courier_model.rowCount() == 0
-        show = not (empty and bool(self.controller.problems()))
+        show = not (empty and bool(self.quote.problems()))
         self.couriers.setVisible(show)
         self._courier_caption.setVisible(show)
 
     def _show_status(self) -> None:
-        c = self.controller
+        c = self.quote
         if c.is_busy("warehouses"):
             text = tr("Mencari gudang pengirim…", "Finding a warehouse…")
         elif c.is_busy("couriers"):
@@ -582,7 +474,7 @@ class ShippingPanel(QFrame):
     # --- lifecycle ------------------------------------------------------------------
     def reset(self) -> None:
         self._debounce.stop()
-        self.controller.reset()
+        self.quote.reset()
         for w in (self.address, self.search):
             w.blockSignals(True)
             w.clear()

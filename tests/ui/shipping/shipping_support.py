@@ -3,7 +3,7 @@ for its own quote to compare with what the app sent."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from PySide6.QtCore import Qt
@@ -12,6 +12,9 @@ from PySide6.QtTest import QTest
 from pos.sandbox import DEMO_API_KEY
 from tests.ui.ui_support import SandboxApp
 from ui.main_window import PAGE_CHECKOUT
+
+if TYPE_CHECKING:
+    from ui.checkout.view import CheckoutView
 
 COFFEE_STORE = "Toko Kopi Nusantara"  # 3288: payment_link, qris, va_*; Bekasi + Surabaya
 BATIK_STORE = "Batik & Kriya Lestari"  # 3301: invoice, bank_transfer, cod; Yogyakarta + Bekasi
@@ -45,6 +48,18 @@ def add_by_name(app: SandboxApp, qtbot: Any, text: str) -> None:
 def to_checkout(app: SandboxApp) -> None:
     app.window.go_checkout()
     assert app.window.page() == PAGE_CHECKOUT
+
+
+def checkout_for(app: SandboxApp, store: str, *skus: str, customer: bool = True) -> CheckoutView:
+    """Start ``store``, scan ``skus`` and open the checkout (the customer filled in unless
+    ``customer`` is False)."""
+    app.start(store)
+    for sku in skus:
+        scan(app, sku)
+    to_checkout(app)
+    if customer:
+        fill_customer(app)
+    return app.window.checkout
 
 
 def fill_customer(app: SandboxApp) -> None:
@@ -90,26 +105,20 @@ def choose_courier(app: SandboxApp, service_id: int) -> None:
     panel.couriers.activated.emit(index)
 
 
-def sandbox_quote(
-    app: SandboxApp,
-    *,
-    store_id: int,
-    location_id: int,
-    warehouse_id: int,
-    payment_method: str,
-    weight: int,
-    postal_code: str | None = None,
-) -> list[dict[str, Any]]:
-    """``search-courier-service`` asked directly (the sandbox's own quote)."""
-    body: dict[str, Any] = {
-        "store_id": store_id,
-        "location_id": location_id,
-        "warehouse_id": warehouse_id,
-        "payment_method": payment_method,
-        "weight": weight,
-    }
-    if postal_code:
-        body["postal_code"] = postal_code
+#: The coffee store's default quote inputs: Cempaka Putih from Gudang Bekasi, a payment link.
+COFFEE_TO_CEMPAKA: dict[str, Any] = {
+    "store_id": 3288,
+    "location_id": 2005,
+    "warehouse_id": 741,
+    "payment_method": "payment_link",
+}
+
+
+def sandbox_quote(app: SandboxApp, **query: Any) -> list[dict[str, Any]]:
+    """``search-courier-service`` asked directly (the sandbox's own quote). ``query``: the
+    request body (``store_id``, ``location_id``, ``warehouse_id``, ``payment_method``,
+    ``weight``, optional ``postal_code``)."""
+    body = {k: v for k, v in query.items() if k != "postal_code" or v}
     r = httpx.post(
         app.base_url + "/v3/shipping-costs/search-courier-service",
         json=body,

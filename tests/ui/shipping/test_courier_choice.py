@@ -11,10 +11,8 @@ from PySide6.QtTest import QTest
 from tests.ui.shipping.shipping_support import (
     COFFEE_STORE,
     GAYO_BIJI_SKU,
-    fill_customer,
+    checkout_for,
     pick_location,
-    scan,
-    to_checkout,
     wait_quoted,
 )
 from tests.ui.ui_support import SandboxApp
@@ -26,11 +24,7 @@ def test_first_courier_is_not_shown_chosen_and_the_error_goes_once_one_is(
     sandbox_app: SandboxApp, qtbot: Any
 ) -> None:
     app = sandbox_app
-    app.start(COFFEE_STORE)
-    scan(app, GAYO_BIJI_SKU)
-    to_checkout(app)
-    fill_customer(app)
-    co = app.window.checkout
+    co = checkout_for(app, COFFEE_STORE, GAYO_BIJI_SKU)
     panel = co.shipping_panel
     panel.address.setText("Jl. Cempaka Putih Tengah No. 17")
     pick_location(app, qtbot, "cempaka put", CEMPAKA_PUTIH)

@@ -12,11 +12,9 @@ from PySide6.QtTest import QTest
 from tests.ui.shipping.shipping_support import (
     COFFEE_STORE,
     GAYO_BIJI_SKU,
+    checkout_for,
     choose_courier,
-    fill_customer,
     pick_location,
-    scan,
-    to_checkout,
     wait_quoted,
 )
 from tests.ui.ui_support import SandboxApp
@@ -28,11 +26,7 @@ ADDRESS = "Jl. Cempaka Putih Tengah No. 17, RT 05/RW 03"
 
 def test_physical_cash_sale_with_shipping_discount(sandbox_app: SandboxApp, qtbot: Any) -> None:
     app = sandbox_app
-    app.start(COFFEE_STORE)
-    scan(app, GAYO_BIJI_SKU)  # Rp85.000
-    to_checkout(app)
-    fill_customer(app)
-    co = app.window.checkout
+    co = checkout_for(app, COFFEE_STORE, GAYO_BIJI_SKU)  # Rp85.000
     co.cash.toggle()
     assert co.cash.is_on()
     co.shipping_panel.address.setText(ADDRESS)

@@ -14,11 +14,13 @@ from pos.domain.money import format_idr
 from tests.ui.shipping.shipping_support import (
     BATIK_STORE,
     COFFEE_STORE,
+    COFFEE_TO_CEMPAKA,
     GAYO_BIJI_SKU,
     KOPI_SUSU_SKU,
     LAMPUNG_SKU,
     LASEM_SKU,
     add_by_name,
+    checkout_for,
     choose_courier,
     fill_customer,
     pick_location,
@@ -54,6 +56,20 @@ def _cost(app: SandboxApp, service_id: int) -> int:
     return int(result.cost)
 
 
+def _requote_fails(app: SandboxApp, qtbot: Any, kind: str, says: str) -> None:
+    """Switch to QRIS and see the re-quote fail: the problem (``kind``, mentioning ``says``) and
+    Retry are shown, submit is disabled; then try to submit anyway."""
+    co = app.window.checkout
+    panel = co.shipping_panel
+    co.method.setCurrentIndex(co.method.findData("qris"))
+    qtbot.waitUntil(lambda: panel.error.isVisible(), timeout=20000)
+    assert panel.error.property("kind") == kind
+    assert says in panel.error.text().lower()
+    assert panel.retry.isVisible()
+    assert not co.submit_button.isEnabled()
+    co.submit()
+
+
 def _form_intact(app: SandboxApp) -> None:
     co = app.window.checkout
     assert co.name.text() == "Budi Santoso"
@@ -81,14 +97,7 @@ def test_cart_change_requotes_with_the_new_weight(sandbox_app: SandboxApp, qtbot
     w.go_checkout()
     wait_quoted(app, qtbot)
     new = _cost(app, 12)
-    expected = sandbox_quote(
-        app,
-        store_id=3288,
-        location_id=2005,
-        warehouse_id=741,
-        payment_method="payment_link",
-        weight=2990,
-    )
+    expected = sandbox_quote(app, **COFFEE_TO_CEMPAKA, weight=2990)
     assert new == next(q["cost"] for q in expected if q["courier_service"]["id"] == 12)
     assert new > old
     # the cashier's courier stays chosen, at its new price, and the total follows
@@ -208,12 +217,7 @@ def test_tampered_shipping_cost_is_rejected_and_shown(sandbox_app: SandboxApp, q
 
 def test_no_warehouse_can_ship(sandbox_app: SandboxApp, qtbot: Any) -> None:
     app = sandbox_app
-    app.start(COFFEE_STORE)
-    scan(app, GAYO_BIJI_SKU)
-    scan(app, KOPI_SUSU_SKU)  # chilled: no warehouse ships it
-    to_checkout(app)
-    fill_customer(app)
-    co = app.window.checkout
+    co = checkout_for(app, COFFEE_STORE, GAYO_BIJI_SKU, KOPI_SUSU_SKU)  # chilled: no warehouse
     panel = co.shipping_panel
     panel.address.setText(ADDRESS)
     pick_location(app, qtbot, "cempaka put", CEMPAKA_PUTIH)
@@ -258,11 +262,7 @@ def test_no_courier_serves_the_destination(sandbox_app: SandboxApp, qtbot: Any) 
 
 def test_search_with_no_result(sandbox_app: SandboxApp, qtbot: Any) -> None:
     app = sandbox_app
-    app.start(COFFEE_STORE)
-    scan(app, GAYO_BIJI_SKU)
-    to_checkout(app)
-    fill_customer(app)
-    co = app.window.checkout
+    co = checkout_for(app, COFFEE_STORE, GAYO_BIJI_SKU)
     panel = co.shipping_panel
     panel.address.setText(ADDRESS)
     QTest.keyClicks(panel.search, "Atlantis Tenggara")
@@ -308,13 +308,7 @@ def test_api_error_is_shown_and_retry_recovers(sandbox_app: SandboxApp, qtbot: A
             ]
         },
     )
-    co.method.setCurrentIndex(co.method.findData("qris"))
-    qtbot.waitUntil(lambda: panel.error.isVisible(), timeout=20000)
-    assert panel.error.property("kind") == "api"
-    assert "ongkir" in panel.error.text().lower()
-    assert panel.retry.isVisible()
-    assert not co.submit_button.isEnabled()
-    co.submit()
+    _requote_fails(app, qtbot, "api", "ongkir")
     assert app.requests() == []
     _form_intact(app)
     app.control("PUT", "/__sandbox/faults", json={})
@@ -333,13 +327,7 @@ def test_network_gone_is_shown_and_nothing_is_lost(
     co = app.window.checkout
     panel = co.shipping_panel
     sandbox_server.stop()
-    co.method.setCurrentIndex(co.method.findData("qris"))
-    qtbot.waitUntil(lambda: panel.error.isVisible(), timeout=20000)
-    assert panel.error.property("kind") == "network"
-    assert "internet" in panel.error.text().lower()
-    assert panel.retry.isVisible()
-    assert not co.submit_button.isEnabled()
-    co.submit()
+    _requote_fails(app, qtbot, "network", "internet")
     assert co.error.isVisible()
     _form_intact(app)
     assert co.shipping.location is not None
@@ -348,11 +336,7 @@ def test_network_gone_is_shown_and_nothing_is_lost(
 
 def test_cod_only_with_cod_couriers(sandbox_app: SandboxApp, qtbot: Any) -> None:
     app = sandbox_app
-    app.start(BATIK_STORE)
-    scan(app, LASEM_SKU)  # stocked only in Gudang Yogyakarta
-    to_checkout(app)
-    fill_customer(app)
-    co = app.window.checkout
+    co = checkout_for(app, BATIK_STORE, LASEM_SKU)  # stocked only in Gudang Yogyakarta
     ctl = co.shipping
     panel = co.shipping_panel
     panel.address.setText(ADDRESS)
@@ -384,10 +368,7 @@ def test_cod_only_with_cod_couriers(sandbox_app: SandboxApp, qtbot: Any) -> None
 
 def test_digital_cart_shows_no_shipping_panel(sandbox_app: SandboxApp, qtbot: Any) -> None:
     app = sandbox_app
-    app.start(COFFEE_STORE)
-    scan(app, "EBOOK-SEDUH")
-    to_checkout(app)
-    co = app.window.checkout
+    co = checkout_for(app, COFFEE_STORE, "EBOOK-SEDUH", customer=False)
     assert not co.shipping_scroll.isVisible()
     assert co.total.text().endswith("Rp49.000")
     assert app.requests("POST", "/v3/shipping-costs/search-warehouse") == []
@@ -397,10 +378,7 @@ def test_search_is_debounced_and_an_older_search_is_cancelled(
     sandbox_app: SandboxApp, qtbot: Any
 ) -> None:
     app = sandbox_app
-    app.start(COFFEE_STORE)
-    scan(app, GAYO_BIJI_SKU)
-    to_checkout(app)
-    co = app.window.checkout
+    co = checkout_for(app, COFFEE_STORE, GAYO_BIJI_SKU, customer=False)
     panel = co.shipping_panel
     ctl = co.shipping
     app.control("DELETE", "/__sandbox/requests")
@@ -411,7 +389,7 @@ def test_search_is_debounced_and_an_older_search_is_cancelled(
     assert searches[0]["query"]["search"] == "cempaka putih"
     # a newer search cancels the older one (same task key); only its results are shown
     ctl.search("tegalsari")
-    first = ctl.runner.task("shipping-locations")
+    first = app.controller.runner.task("shipping-locations")
     ctl.search("sukajadi")
     assert first is not None and (first.cancelling() or first.cancelled())
     qtbot.waitUntil(lambda: not ctl.is_busy("search"), timeout=10000)
@@ -421,11 +399,7 @@ def test_search_is_debounced_and_an_older_search_is_cancelled(
 
 def test_missing_shipping_input_is_explained(sandbox_app: SandboxApp, qtbot: Any) -> None:
     app = sandbox_app
-    app.start(COFFEE_STORE)
-    scan(app, GAYO_BIJI_SKU)
-    to_checkout(app)
-    fill_customer(app)
-    co = app.window.checkout
+    co = checkout_for(app, COFFEE_STORE, GAYO_BIJI_SKU)
     panel = co.shipping_panel
     co.submit()
     assert "fisik" in co.error.text() and "alamat" in co.error.text().lower()

@@ -11,6 +11,7 @@ from PySide6.QtTest import QTest
 from pos.domain.money import format_idr
 from tests.ui.shipping.shipping_support import (
     COFFEE_STORE,
+    COFFEE_TO_CEMPAKA,
     EBOOK_SKU,
     GAYO_BIJI_SKU,
     add_by_name,
@@ -73,15 +74,7 @@ def test_full_physical_sale_with_variant_and_bundle(sandbox_app: SandboxApp, qtb
     model = panel.courier_model
     costs = [model.index(r, 0).data(CourierModel.CostRole) for r in range(model.rowCount())]
     assert costs == sorted(costs) and len(costs) >= 5
-    expected = sandbox_quote(
-        app,
-        store_id=3288,
-        location_id=2005,
-        warehouse_id=741,
-        payment_method="payment_link",
-        weight=1170,
-        postal_code="10510",
-    )
+    expected = sandbox_quote(app, **COFFEE_TO_CEMPAKA, weight=1170, postal_code="10510")
     by_id = {q["courier_service"]["id"]: q for q in expected}
     jne_row = model.row_of(12)
     text = model.index(jne_row, 0).data()
