@@ -564,7 +564,9 @@ class CheckoutView(QWidget):
             shipping_discount=self._shipping_discount(shipping.shipping_cost if shipping else 0),
             cash_received=cash_received,
         )
-        controller.submit(draft)
+        from ui.controllers import SaleContact
+
+        controller.submit(draft, SaleContact(self.name.text().strip(), self.phone.text().strip()))
 
     # --- cash (issue 13) ---------------------------------------------------------------
     def cash_method(self) -> str | None:
