@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
             ("F1", self.show_shortcuts),
             ("F2", pages.focus_search),
             ("F3", pages.focus_cart),
-            ("F9", pages.charge_or_submit),
+            ("F9", self.charge_or_submit),
             ("F5", pages.check_now),
             ("Esc", self.back),
             ("F4", self.show_history),
@@ -248,6 +248,9 @@ class MainWindow(QMainWindow):
 
     def go_checkout(self) -> None:
         self.pages.go_checkout()
+
+    def charge_or_submit(self) -> None:
+        self.pages.charge_or_submit()
 
     def new_sale(self) -> None:
         self.pages.new_sale()
