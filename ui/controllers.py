@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QObject, Signal
@@ -59,6 +60,17 @@ class PaymentWatcherLike(Protocol):
 class SettingsLike(Protocol):
     def get(self, key: str, default: str | None = None) -> str | None: ...
     def set(self, key: str, value: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class SaleContact:
+    """Who the sale on screen is for, as the cashier sees it: the name and phone typed at
+    checkout, or the journal's record of an earlier sale. Screens and receipts take it from
+    the controller, never from a label (an empty name is "no name", whatever the label shows).
+    """
+
+    name: str = ""
+    phone: str = ""
 
 
 class MemorySettings:
@@ -157,6 +169,10 @@ class SaleController(QObject):
         self.items: list[CatalogItem] = []
         self.methods: list[str] = []
         self.order: Order | None = None
+        #: the customer of the sale being sent or on the payment screen (None: none typed)
+        self.contact: SaleContact | None = None
+        #: the last draft handed to :meth:`submit` (None after a new sale)
+        self.draft: SaleDraft | None = None
         self._submitting = False
         self._stores_cached = False  # the store list shown is the cache's (not loaded yet)
 
@@ -365,10 +381,14 @@ class SaleController(QObject):
     def submitting(self) -> bool:
         return self._submitting
 
-    def submit(self, draft: SaleDraft) -> bool:
-        """Send the order once. Returns False (and does nothing) while one is in flight."""
+    def submit(self, draft: SaleDraft, contact: SaleContact | None = None) -> bool:
+        """Send the order once. Returns False (and does nothing) while one is in flight.
+        ``contact``: the customer as typed (shown on the payment and queued screens; default
+        the draft's normalised customer)."""
         if self._submitting:
             return False
+        self.draft = draft
+        self.contact = contact or SaleContact(draft.customer.name, draft.customer.phone)
         self._submitting = True
         self.submit_busy.emit(True)
         self.runner.start("submit", self._submit(draft), on_error=self._submit_error)
@@ -415,10 +435,11 @@ class SaleController(QObject):
     def _on_payment_trouble(self, error: BaseException | None) -> None:
         self.payment_trouble.emit(error is not None)
 
-    def open_order(self, order: Order) -> None:
+    def open_order(self, order: Order, contact: SaleContact | None = None) -> None:
         """Show an earlier sale's order (from the history) and watch its payment live."""
         self.stop_watching()
         self.order = order
+        self.contact = contact
         self.watch_payment()
 
     def stop_watching(self) -> None:
@@ -447,4 +468,6 @@ class SaleController(QObject):
     def new_sale(self) -> None:
         self.stop_watching()
         self.order = None
+        self.contact = None
+        self.draft = None
         self.clear_cart()

@@ -119,6 +119,32 @@ class CashTender(QFrame):
         if not available and self.button.isChecked():
             self.button.setChecked(False)
 
+    def offer(self, *, key_may_mark_paid: bool, store_has_method: bool) -> None:
+        """Cash only when the store enables a manual method and the key may mark orders
+        paid; otherwise say why."""
+        if not key_may_mark_paid:
+            self.set_available(
+                False,
+                tr(
+                    "Tunai dimatikan: kunci API tidak boleh menandai pesanan lunas "
+                    "(izin order:change_status). Perbaiki kunci di Pengaturan (F10).",
+                    "Cash is off: the API key may not mark orders paid "
+                    "(order:change_status scope). Fix the key in Settings (F10).",
+                ),
+            )
+        elif not store_has_method:
+            self.set_available(
+                False,
+                tr(
+                    "Tunai tidak tersedia: toko ini tidak mengaktifkan transfer bank manual "
+                    "atau tanpa pembayaran (no_payment) di Scalev.",
+                    "Cash is unavailable: this store enables neither manual bank transfer nor "
+                    "no_payment in Scalev.",
+                ),
+            )
+        else:
+            self.set_available(True)
+
     def set_total(self, total: int) -> None:
         if total == self._total and self.quick:
             return

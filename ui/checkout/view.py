@@ -11,38 +11,26 @@ import itertools
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent, QStandardItemModel
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from ui.common.i18n import message, tr, tr_short
-from ui.common.money import format_idr
+from ui.checkout.form import WALK_IN_PHONE_SETTING, CheckoutForm, CustomerFields, method_label
+from ui.checkout.summary import SummaryPanel
+from ui.common.i18n import message, tr
 from ui.shipping.models import ShippingSignals, quote_state
 from ui.shipping.panel import ShippingPanel
 
-#: setting: the phone number walk-in sales are recorded under (the store's own, usually)
-WALK_IN_PHONE_SETTING = "walk_in_phone"
-
-
-def method_label(code: str) -> str:
-    from pos.domain.payment_methods import METHOD_LABELS
-
-    pair = METHOD_LABELS.get(code)
-    return tr(*pair) if pair else code
+__all__ = ["WALK_IN_PHONE_SETTING", "CheckoutForm", "CheckoutView", "method_label"]
 
 
 class CheckoutView(QWidget):
@@ -64,50 +52,11 @@ class CheckoutView(QWidget):
         title = QLabel(tr("Data pelanggan & pembayaran", "Customer & payment"), self)
         title.setObjectName("pageTitle")
 
-        self.name = self._edit(
-            "customerName", tr("Nama pelanggan", "Customer name"), "Siti Rahmawati"
-        )
-        self.phone = self._edit("customerPhone", tr("Nomor HP", "Phone number"), "0812-3456-7890")
-        self.email = self._edit(
-            "customerEmail",
-            tr("Email (opsional)", "Email (optional)"),
-            tr_short("nama@contoh.com", "name@example.com"),
-        )
-        self.method = QComboBox(self)
-        self.method.setObjectName("paymentMethod")
-        self.method.setAccessibleName(tr("Metode pembayaran", "Payment method"))
-        self.method.setMinimumHeight(44)
-        self.note = self._edit("orderNote", tr("Catatan (opsional)", "Note (optional)"), "")
-        self.note.setMaxLength(500)
-
-        self.errors: dict[str, QLabel] = {}
-        # captions above their fields: the bilingual captions stay readable in a narrow column
-        form = QGridLayout()
-        form.setHorizontalSpacing(12)
-        form.setVerticalSpacing(2)
-        rows = [
-            ("name", tr("Nama", "Name"), self.name),
-            ("phone", tr("No. HP", "Phone"), self.phone),
-            ("email", tr("Email", "Email"), self.email),
-            ("payment_method", tr("Pembayaran", "Payment"), self.method),
-            ("note", tr("Catatan", "Note"), self.note),
-        ]
-        for r, (field, caption, widget) in enumerate(rows):
-            label = QLabel(caption, self)
-            label.setBuddy(widget)
-            label.setObjectName("fieldLabel")
-            err = QLabel(self)
-            err.setTextFormat(Qt.TextFormat.PlainText)
-            err.setObjectName(f"{field}Error")
-            err.setProperty("role", "fieldError")
-            err.setWordWrap(True)
-            err.hide()
-            self.errors[field] = err
-            form.addWidget(label, r * 3, 0)
-            form.addWidget(widget, r * 3 + 1, 0)
-            form.addWidget(err, r * 3 + 2, 0)
-            form.setRowMinimumHeight(r * 3 + 2, 6)
-        form.setColumnStretch(0, 1)
+        fields = self.fields = CustomerFields(self)
+        self.name, self.phone, self.email = fields.name, fields.phone, fields.email
+        self.method, self.note = fields.method, fields.note
+        self.errors = fields.errors
+        form = fields.grid
 
         self.error = QLabel(self)
         self.error.setObjectName("checkoutError")
@@ -136,31 +85,9 @@ class CheckoutView(QWidget):
         self.submit_button.setMinimumHeight(52)
         self.submit_button.clicked.connect(self.submit)
 
-        # summary
-        summary_title = QLabel(tr("Ringkasan", "Summary"), self)
-        summary_title.setObjectName("panelTitle")
-        self.summary = QTreeWidget(self)
-        self.summary.setObjectName("checkoutSummary")
-        self.summary.setAccessibleName(tr("Ringkasan pesanan", "Order summary"))
-        self.summary.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.summary.setColumnCount(3)
-        self.summary.setHeaderHidden(True)
-        self.summary.setRootIsDecorated(False)
-        self.summary.setSelectionMode(QTreeWidget.SelectionMode.NoSelection)
-        self.summary.setWordWrap(True)
-        self.summary.setUniformRowHeights(False)
-        header = self.summary.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.shipping_notice = QLabel(message("shipping_required"), self)
-        self.shipping_notice.setObjectName("shippingNotice")
-        self.shipping_notice.setWordWrap(True)
-        self.shipping_notice.hide()
-        self.total = QLabel(self)
-        self.total.setObjectName("checkoutTotal")
-        self.total.setAlignment(Qt.AlignmentFlag.AlignRight)
+        right_box = self.summary_panel = SummaryPanel(self)
+        self.summary, self.total = right_box.summary, right_box.total
+        self.shipping_notice = right_box.shipping_notice
 
         # shipping (issue 4): shown only when the cart holds physical goods
         self.shipping = quote_state(controller)  # pos.services.shipping_quote.ShippingQuote
@@ -229,14 +156,6 @@ class CheckoutView(QWidget):
         self.submit_button.setMinimumWidth(380)
         buttons.addWidget(self.submit_button)
 
-        right_box = QFrame(self)
-        right_box.setObjectName("summaryPanel")
-        right = QVBoxLayout(right_box)
-        right.addWidget(summary_title)
-        right.addWidget(self.summary, 1)
-        right.addWidget(self.shipping_notice)
-        right.addWidget(self.total)
-
         # title; form | shipping (only for physical goods) | summary; error; Back … Submit
         columns = QHBoxLayout()
         columns.setSpacing(20)
@@ -293,25 +212,9 @@ class CheckoutView(QWidget):
         self.set_busy(False)
         self.refresh_summary()
 
-    def _edit(self, name: str, accessible: str, placeholder: str) -> QLineEdit:
-        e = QLineEdit(self)
-        e.setObjectName(name)
-        e.setAccessibleName(accessible)
-        e.setPlaceholderText(placeholder)
-        e.setMinimumHeight(44)
-        return e
-
     # --- state ------------------------------------------------------------------------
     def set_methods(self, codes: list[str], default: str) -> None:
-        current = self.method.currentData()
-        self.method.blockSignals(True)
-        self.method.clear()
-        for code in codes:
-            self.method.addItem(method_label(code), code)
-        keep = current if current in codes else default
-        idx = self.method.findData(keep) if keep else -1
-        self.method.setCurrentIndex(idx if idx >= 0 else (0 if codes else -1))
-        self.method.blockSignals(False)
+        self.fields.set_methods(codes, default)
         self._update_cod()
         self._method_to_shipping()
         self.update_cash()
@@ -335,48 +238,21 @@ class CheckoutView(QWidget):
             return
         self._summary_stale = False
         cart = self._controller.cart
-        self.summary.clear()
-        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        for line in cart.lines:
-            row = QTreeWidgetItem([f"{line.quantity} ×", line.item.name, format_idr(line.subtotal)])
-            row.setTextAlignment(0, right)
-            row.setTextAlignment(2, right)
-            self.summary.addTopLevelItem(row)
         needs = cart.needs_shipping
         self.shipping_scroll.setVisible(needs)
-        cost = self.shipping.quoted_cost() if needs else None
-        if needs:
-            chosen = self.shipping.chosen_result()
-            label = tr("Ongkir", "Shipping")
-            if chosen is not None and cost is not None:
-                from ui.shipping.models import courier_name
-
-                label += f" — {courier_name(chosen)}"
-            row = QTreeWidgetItem(["", label, format_idr(cost) if cost is not None else "—"])
-            row.setTextAlignment(2, right)
-            row.setData(0, Qt.ItemDataRole.UserRole, "shipping")
-            self.summary.addTopLevelItem(row)
-        if cart.discount_amount:
-            label = tr("Diskon", "Discount") + (
-                f" {cart.discount.label()}" if cart.discount and cart.discount.label() else ""
-            )
-            row = QTreeWidgetItem(["", label, f"−{format_idr(cart.discount_amount)}"])
-            row.setTextAlignment(2, right)
-            row.setData(0, Qt.ItemDataRole.UserRole, "discount")
-            self.summary.addTopLevelItem(row)
         self.shipping_discount.setVisible(needs)
+        cost = self.shipping.quoted_cost() if needs else None
+        chosen = self.shipping.chosen_result() if needs else None
+        if chosen is not None:
+            from ui.shipping.models import courier_name
+
+            courier = courier_name(chosen)
+        else:
+            courier = ""
         ship_off = self._shipping_discount(cost) if needs else 0
-        if ship_off:
-            row = QTreeWidgetItem(
-                ["", tr("Diskon ongkir", "Shipping discount"), f"−{format_idr(ship_off)}"]
-            )
-            row.setTextAlignment(2, right)
-            row.setData(0, Qt.ItemDataRole.UserRole, "shipping_discount")
-            self.summary.addTopLevelItem(row)
-        self.shipping_notice.setVisible(needs and cost is None)
-        total = cart.net_total + (cost or 0) - ship_off
-        self.total.setText(tr("Total", "Total") + f"  {format_idr(total)}")
-        self.total.setProperty("includesShipping", cost is not None)
+        total = self.summary_panel.show_cart(
+            cart, needs_shipping=needs, cost=cost, courier=courier, ship_off=ship_off
+        )
         self.cash.set_total(total)
         self._update_cod()
 
@@ -386,8 +262,8 @@ class CheckoutView(QWidget):
         super().showEvent(event)
 
     def reset(self) -> None:
-        for w in (self.name, self.phone, self.email, self.note, self.shipping_discount):
-            w.clear()
+        self.fields.clear()
+        self.shipping_discount.clear()
         self.cash.reset()
         self.clear_errors()
         self.shipping_panel.reset()
@@ -444,34 +320,11 @@ class CheckoutView(QWidget):
     def _update_cod(self) -> None:
         """COD is offered only for physical goods, and only when the chosen courier does COD
         (with ``cod`` chosen the panel lists COD couriers only)."""
-        model = self.method.model()
-        if not isinstance(model, QStandardItemModel):
-            return
-        idx = self.method.findData("cod")
-        if idx < 0:
-            return
-        item = model.item(idx)
-        if item is None:
-            return
         chosen = self.shipping.chosen_result()
-        ok = self._controller.cart.needs_shipping and (chosen is None or chosen.is_cod)
-        item.setEnabled(ok)
-        if not self._controller.cart.needs_shipping:
-            item.setToolTip(tr("COD hanya untuk barang fisik.", "COD is for physical goods only."))
-        elif not ok:
-            item.setToolTip(
-                tr("Kurir terpilih tidak melayani COD.", "The chosen courier does not do COD.")
-            )
-        else:
-            item.setToolTip("")
-        if not ok and self.method.currentData() == "cod":
-            others = [self.method.itemData(i) for i in range(self.method.count()) if i != idx]
-            from pos.domain.payment_methods import default_method
-
-            fallback = default_method([str(c) for c in others if c])
-            j = self.method.findData(fallback) if fallback else -1
-            if j >= 0:
-                self.method.setCurrentIndex(j)
+        self.fields.offer_cod(
+            physical=self._controller.cart.needs_shipping,
+            courier_cod=chosen is None or chosen.is_cod,
+        )
 
     def _requote_after_rejection(self) -> None:
         """Scalev refused the order (e.g. ``shipping_cost_mismatch``): ask for a fresh quote so
@@ -495,8 +348,9 @@ class CheckoutView(QWidget):
         from pos.domain.sale import draft_from_cart
 
         self.clear_errors()
-        problems = dict(validate_customer(self.name.text(), self.phone.text(), self.email.text()))
-        method = self.method.currentData()
+        form = self.fields.read()
+        problems = dict(validate_customer(form.name, form.phone, form.email))
+        method: str | None = form.method
         cash_received: int | None = None
         if self.cash.is_on():
             method = self.cash_method()
@@ -547,7 +401,7 @@ class CheckoutView(QWidget):
             (focus or self.method).setFocus(Qt.FocusReason.OtherFocusReason)
             return
         try:
-            customer = make_customer(self.name.text(), self.phone.text(), self.email.text())
+            customer = make_customer(form.name, form.phone, form.email)
         except InvalidInput as exc:
             self.errors.get(exc.field, self.errors["name"]).setText(message(exc.message_id))
             self.errors.get(exc.field, self.errors["name"]).show()
@@ -558,12 +412,12 @@ class CheckoutView(QWidget):
             controller.cart,
             customer,
             str(method),
-            self.note.text().strip(),
+            form.note.strip(),
             shipping=shipping,
             shipping_discount=self._shipping_discount(shipping.shipping_cost if shipping else 0),
             cash_received=cash_received,
         )
-        controller.submit(draft)
+        controller.submit(draft, form.contact)
 
     # --- cash (issue 13) ---------------------------------------------------------------
     def cash_method(self) -> str | None:
@@ -581,28 +435,10 @@ class CheckoutView(QWidget):
     def update_cash(self) -> None:
         """Offer cash only when the store enables a manual method and the key may mark orders
         paid; otherwise say why."""
-        if getattr(self._controller.checkout, "cash_blocked", False):
-            self.cash.set_available(
-                False,
-                tr(
-                    "Tunai dimatikan: kunci API tidak boleh menandai pesanan lunas "
-                    "(izin order:change_status). Perbaiki kunci di Pengaturan (F10).",
-                    "Cash is off: the API key may not mark orders paid "
-                    "(order:change_status scope). Fix the key in Settings (F10).",
-                ),
-            )
-        elif self.method.count() and self.cash_method() is None:
-            self.cash.set_available(
-                False,
-                tr(
-                    "Tunai tidak tersedia: toko ini tidak mengaktifkan transfer bank manual "
-                    "atau tanpa pembayaran (no_payment) di Scalev.",
-                    "Cash is unavailable: this store enables neither manual bank transfer nor "
-                    "no_payment in Scalev.",
-                ),
-            )
-        else:
-            self.cash.set_available(True)
+        self.cash.offer(
+            key_may_mark_paid=not getattr(self._controller.checkout, "cash_blocked", False),
+            store_has_method=not self.method.count() or self.cash_method() is not None,
+        )
 
     def walk_in(self) -> None:
         """Fill a walk-in customer: "Pelanggan Umum" and the till's walk-in phone (setting
