@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from pos.sandbox.common import core_of, error, json_body, not_found, params_of
+from pos.sandbox.common import core_of, error, not_found, params_of, with_json_body
 from pos.sandbox.orders import ValidationFailed, render_list_item, render_order
 from pos.sandbox.pagination import (
     CursorError,
@@ -20,11 +20,9 @@ from pos.sandbox.pagination import (
 from pos.sandbox.placing import place_order
 
 
-async def create_order(request: Request) -> Response:
+@with_json_body
+async def create_order(request: Request, body: dict[str, Any]) -> Response:
     core = core_of(request)
-    body = await json_body(request)
-    if isinstance(body, Response):
-        return body
     try:
         doc = place_order(core, body)
     except ValidationFailed as exc:
