@@ -3,17 +3,37 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Awaitable, Callable, Mapping
+import re
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
 
 from pos.sandbox.core import SandboxCore
 from pos.sandbox.data import Store
 from pos.sandbox.pagination import CursorError, paginate_offset
 
 T = TypeVar("T")
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def v3_routes(
+    table: Iterable[tuple[str, str, Endpoint, str]],
+) -> tuple[list[Route], list[tuple[str, str, str]]]:
+    """A route group's ``(ROUTES, SCOPES)`` from one table of ``(method, path, endpoint,
+    scope)``: the Starlette routes, and the ``(method, path regex, scope)`` entries the ``/v3``
+    gate checks the restricted key against (a ``{param}`` matches one path segment)."""
+    routes: list[Route] = []
+    scopes: list[tuple[str, str, str]] = []
+    for method, path, endpoint, scope in table:
+        routes.append(Route(path, endpoint, methods=[method]))
+        literal = (re.escape(part) for part in re.split(r"\{[^}]+\}", path))
+        scopes.append((method, "^" + "[^/]+".join(literal) + "$", scope))
+    return routes, scopes
 
 
 def error(status: int, text: str, **extra: Any) -> JSONResponse:
@@ -64,7 +84,7 @@ async def json_body(request: Request) -> dict[str, Any] | Response:
 BodyHandler = Callable[[Request, dict[str, Any]], Awaitable[Response]]
 
 
-def with_json_body(handler: BodyHandler) -> Callable[[Request], Awaitable[Response]]:
+def with_json_body(handler: BodyHandler) -> Endpoint:
     """A route that reads the request's JSON object body and hands it to ``handler`` (a
     malformed or non-object body is answered 400 without calling it)."""
 

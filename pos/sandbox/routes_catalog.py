@@ -7,7 +7,6 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from pos.sandbox.common import (
     by_numeric_id,
@@ -18,6 +17,7 @@ from pos.sandbox.common import (
     numeric_store,
     params_of,
     search_term,
+    v3_routes,
 )
 from pos.sandbox.data import Bundle, Product, Store
 
@@ -242,23 +242,14 @@ async def bundle_get(request: Request) -> Response:
     return JSONResponse(bundle_detail(bundle))
 
 
-# (method, path regex, scope) for the /v3 gate (the restricted key's scope check)
-SCOPES: list[tuple[str, str, str]] = [
-    ("GET", r"^/v3/stores/simplified$", "store:list"),
-    ("GET", r"^/v3/stores/[^/]+/payment-methods$", "store:read"),
-    ("GET", r"^/v3/stores/[^/]+/products$", "product:list"),
-    ("GET", r"^/v3/stores/[^/]+/bundles$", "bundle:list"),
-    ("GET", r"^/v3/products$", "product:list"),
-    ("GET", r"^/v3/bundles/simplified$", "bundle:list"),
-    ("GET", r"^/v3/bundles/[^/]+$", "bundle:read"),
-]
-
-ROUTES = [
-    Route("/v3/stores/simplified", stores_simplified),
-    Route("/v3/stores/{store_id}/payment-methods", store_payment_methods),
-    Route("/v3/stores/{store_id}/products", store_products),
-    Route("/v3/stores/{store_id}/bundles", store_bundles),
-    Route("/v3/products", products),
-    Route("/v3/bundles/simplified", bundles_simplified),
-    Route("/v3/bundles/{bundle_id}", bundle_get),
-]
+ROUTES, SCOPES = v3_routes(
+    [
+        ("GET", "/v3/stores/simplified", stores_simplified, "store:list"),
+        ("GET", "/v3/stores/{store_id}/payment-methods", store_payment_methods, "store:read"),
+        ("GET", "/v3/stores/{store_id}/products", store_products, "product:list"),
+        ("GET", "/v3/stores/{store_id}/bundles", store_bundles, "bundle:list"),
+        ("GET", "/v3/products", products, "product:list"),
+        ("GET", "/v3/bundles/simplified", bundles_simplified, "bundle:list"),
+        ("GET", "/v3/bundles/{bundle_id}", bundle_get, "bundle:read"),
+    ]
+)

@@ -20,9 +20,8 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from pos.sandbox.common import core_of, error, json_body, not_found, with_json_body
+from pos.sandbox.common import core_of, error, json_body, not_found, v3_routes, with_json_body
 from pos.sandbox.data import ALL_PAYMENT_METHODS
 from pos.sandbox.keys import NO_CHANGE_STATUS_DEMO_KEY
 from pos.sandbox.orders import mark_canceled, mark_paid, now_iso, render_order
@@ -280,17 +279,11 @@ async def statistics(request: Request) -> Response:
     return JSONResponse({"data": data, "is_paginated": True})
 
 
-#: scopes for the restricted demo key's check (pos.sandbox.gate)
-SCOPES: list[tuple[str, str, str]] = [
-    ("GET", r"^/v3/orders/statistics$", "order:list"),
-    ("POST", r"^/v3/orders/change-status$", "order:change_status"),
-    ("POST", r"^/v3/orders/[^/]+/payment$", "order:update"),
-    ("POST", r"^/v3/orders/[^/]+/update-tags$", "order:update"),
-]
-
-ROUTES = [
-    Route("/v3/orders/statistics", statistics, methods=["GET"]),
-    Route("/v3/orders/change-status", change_status, methods=["POST"]),
-    Route("/v3/orders/{order_id}/payment", create_payment, methods=["POST"]),
-    Route("/v3/orders/{order_id}/update-tags", update_tags, methods=["POST"]),
-]
+ROUTES, SCOPES = v3_routes(
+    [
+        ("GET", "/v3/orders/statistics", statistics, "order:list"),
+        ("POST", "/v3/orders/change-status", change_status, "order:change_status"),
+        ("POST", "/v3/orders/{order_id}/payment", create_payment, "order:update"),
+        ("POST", "/v3/orders/{order_id}/update-tags", update_tags, "order:update"),
+    ]
+)

@@ -6,7 +6,6 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
 from pos.sandbox.common import (
     by_numeric_id,
@@ -17,6 +16,7 @@ from pos.sandbox.common import (
     not_found,
     params_of,
     search_term,
+    v3_routes,
     with_json_body,
 )
 from pos.sandbox.shipping import courier_result_json, warehouse_json
@@ -122,15 +122,16 @@ async def search_courier_service(request: Request, body: dict[str, Any]) -> Resp
     )
 
 
-# (method, path regex, scope) for the /v3 gate (the restricted key's scope check)
-SCOPES: list[tuple[str, str, str]] = [
-    ("GET", r"^/v3/locations(/.*)?$", "order:create"),
-    ("POST", r"^/v3/shipping-costs/.*$", "order:create"),
-]
-
-ROUTES = [
-    Route("/v3/locations", locations),
-    Route("/v3/locations/{location_id}/postal-codes", location_postal_codes),
-    Route("/v3/shipping-costs/search-warehouse", search_warehouse, methods=["POST"]),
-    Route("/v3/shipping-costs/search-courier-service", search_courier_service, methods=["POST"]),
-]
+ROUTES, SCOPES = v3_routes(
+    [
+        ("GET", "/v3/locations", locations, "order:create"),
+        ("GET", "/v3/locations/{location_id}/postal-codes", location_postal_codes, "order:create"),
+        ("POST", "/v3/shipping-costs/search-warehouse", search_warehouse, "order:create"),
+        (
+            "POST",
+            "/v3/shipping-costs/search-courier-service",
+            search_courier_service,
+            "order:create",
+        ),
+    ]
+)
