@@ -11,71 +11,21 @@ the last byte handed to the server), and the server time of ``POST /v3/orders`` 
 from __future__ import annotations
 
 import asyncio
-import shutil
 import sys
-import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import (
-    BENCH_STORE_ID,
-    Figure,
-    PaintProbe,
-    emit,
-    median,
-    ms,
-    parse_args,
-    qt_app,
-    runs_for,
-)
-
-SERVER: list[tuple[float, float, str, str]] = []  # (start, end, method, path)
-_LOCK = threading.Lock()
-
-
-def _timed_sandbox() -> Any:
-    """``SandboxServer`` whose ASGI app records each request's server time in SERVER."""
-    import pos.sandbox.server as server_mod
-
-    original = server_mod.build_app
-
-    def build_app(core: Any) -> Any:
-        inner = original(core)
-
-        async def app(scope: Any, receive: Any, send: Any) -> None:
-            if scope["type"] != "http":
-                await inner(scope, receive, send)
-                return
-            t0 = time.perf_counter()
-            try:
-                await inner(scope, receive, send)
-            finally:
-                with _LOCK:
-                    SERVER.append((t0, time.perf_counter(), scope["method"], scope["path"]))
-
-        return app
-
-    server_mod.build_app = build_app
-    return server_mod.SandboxServer
+from bench.common import Figure, PaintProbe, emit, median, ms, parse_args, qt_app, runs_for
+from bench.scenario import SERVER, SERVER_LOCK, run_qasync, sale_window, timed_sandbox
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(__doc__ or "", argv)
     runs = runs_for(args, full=20, quick=5)
     app = qt_app()
-    import qasync
-
-    from pos.api.client import ScalevClient
-    from pos.sandbox import DEMO_API_KEY
-    from pos.storage import Database
-    from ui.app import build_window
     from ui.main_window import PAGE_PAYMENT, PAGE_SALE
 
-    sandbox_cls = _timed_sandbox()
-    tmp = Path(tempfile.mkdtemp(prefix="kasir-bench-charge-"))
-    server = sandbox_cls(tmp / "sandbox", port=0, rate_limit=False, products=300).start()
     client_times: dict[str, float] = {}
 
     async def on_request(request: Any) -> None:
@@ -92,25 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     net: list[float] = []
     server_ms: list[float] = []
 
-    async def scenario() -> None:
-        client = ScalevClient(
-            server.base_url,
-            DEMO_API_KEY,
-            event_hooks={"request": [on_request], "response": [on_response]},
-        )
-        db = Database.open(tmp / "kasir.sqlite3")
-        window, controller, runner, _notifier = build_window(
-            client, db=db, demo=True, sandbox_origin=server.base_url, poll_interval=60.0
-        )
-        window.resize(1366, 768)
-        window.show()
-        try:
-            stores = await controller.catalog.list_stores()
-            store = next(s for s in stores if s.id == BENCH_STORE_ID)
-            controller.stores = stores
-            controller.select_store(store)
-            while runner.is_busy("catalog") or runner.is_busy("methods"):  # noqa: ASYNC110
-                await asyncio.sleep(0.01)
+    async def scenario(server: Any, tmp: Path) -> None:
+        hooks = {"request": [on_request], "response": [on_response]}
+        async with sale_window(server, tmp, event_hooks=hooks) as (window, controller, _runner):
             digital = [it for it in controller.items if it.item_type == "digital"][:2]
             assert len(digital) == 2, "the bench store has no digital items"
             qr = PaintProbe(window.payment.qr)
@@ -125,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
                 await asyncio.sleep(0.05)
                 client_times.clear()
                 seen = qr.count
-                with _LOCK:
+                with SERVER_LOCK:
                     SERVER.clear()
                 t0 = time.perf_counter()
                 window.charge_or_submit()
@@ -134,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
                     if time.perf_counter() - t0 > 30:
                         raise RuntimeError("the QR was never shown")
                 t1 = time.perf_counter()
-                with _LOCK:
+                with SERVER_LOCK:
                     posts = [e - s for s, e, m, p in SERVER if m == "POST" and p == "/v3/orders"]
                 assert len(posts) == 1, f"expected one POST /v3/orders, saw {len(posts)}"
                 if _ == 0:
@@ -147,21 +81,9 @@ def main(argv: list[str] | None = None) -> int:
                 net.append(ms(client_times["answered"] - client_times["sent"] - srv))
             window.new_sale()
             assert window.page() == PAGE_SALE
-        finally:
-            await runner.shutdown()
-            await client.aclose()
-            window.close()
-            db.close()
 
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    try:
-        loop.run_until_complete(scenario())
-    finally:
-        asyncio.set_event_loop(None)
-        loop.close()
-        server.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+    with timed_sandbox("kasir-bench-charge-") as (server, tmp):
+        run_qasync(app, lambda: scenario(server, tmp))
 
     note = (
         f"medians: before the POST (journal) {median(pre):.1f} ms, HTTP round trip minus "

@@ -17,15 +17,13 @@ through Qt as a key event (``QTest``), so shortcuts, focus and validation are th
 from __future__ import annotations
 
 import asyncio
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from bench.charge import _LOCK, SERVER, _timed_sandbox
-from bench.common import BENCH_STORE_ID, Figure, emit, median, ms, parse_args, qt_app, runs_for
+from bench.common import Figure, emit, median, ms, parse_args, qt_app, runs_for
+from bench.scenario import run_qasync, sale_window, server_time, timed_sandbox
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,29 +31,17 @@ def main(argv: list[str] | None = None) -> int:
     runs = runs_for(args, full=15, quick=3)
     app = qt_app()
     import httpx
-    import qasync
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from pos.api.client import ScalevClient
-    from pos.sandbox import DEMO_API_KEY
-    from pos.storage import Database
-    from ui.app import build_window
     from ui.controllers import MemorySettings
     from ui.main_window import PAGE_PAYMENT, PAGE_SALE
 
-    sandbox_cls = _timed_sandbox()
-    tmp = Path(tempfile.mkdtemp(prefix="kasir-bench-counter-"))
-    server = sandbox_cls(tmp / "sandbox", port=0, rate_limit=False, products=300).start()
     cash_ms: list[float] = []
     qris_ms: list[float] = []
     cash_keys: list[float] = []
     qris_keys: list[float] = []
     server_cash: list[float] = []
-
-    def server_time(t0: float, t1: float) -> float:
-        with _LOCK:
-            return sum(e - s for s, e, _m, _p in SERVER if s >= t0 and e <= t1)
 
     async def wait_for(check: Any, what: str) -> None:
         started = time.perf_counter()
@@ -64,83 +50,69 @@ def main(argv: list[str] | None = None) -> int:
             if time.perf_counter() - started > 30:
                 raise RuntimeError(f"never happened: {what}")
 
-    async def scenario() -> None:
-        client = ScalevClient(server.base_url, DEMO_API_KEY)
-        db = Database.open(tmp / "kasir.sqlite3")
-        settings = MemorySettings()
-        settings.set("walk_in_phone", "0811-0000-1111")
-        window, controller, runner, _notifier = build_window(
-            client,
-            db=db,
-            demo=True,
-            sandbox_origin=server.base_url,
-            poll_interval=60.0,
-            settings=settings,
-        )
-        window.resize(1366, 768)
-        window.show()
-        window.activateWindow()
-        keys = 0
+    class Keys:
+        """Key presses through Qt, counted: a scan (SKU + Enter from the scanner) counts one."""
 
-        def key(widget: Any, k: Any, mod: Any = Qt.KeyboardModifier.NoModifier) -> None:
-            nonlocal keys
-            keys += 1
+        def __init__(self, window: Any) -> None:
+            self.window = window
+            self.count = 0
+
+        def press(self, widget: Any, k: Any, mod: Any = Qt.KeyboardModifier.NoModifier) -> None:
+            self.count += 1
             QTest.keyClick(widget, k, mod)
 
-        def scan(sku: str) -> None:
-            nonlocal keys
-            keys += 1  # the scanner's, one action of the cashier
-            search = window.catalog.search
+        def scan(self, sku: str) -> None:
+            self.count += 1  # the scanner's, one action of the cashier
+            search = self.window.catalog.search
             QTest.keyClicks(search, sku)
             QTest.keyClick(search, Qt.Key.Key_Return)
 
-        try:
-            stores = await controller.catalog.list_stores()
-            store = next(s for s in stores if s.id == BENCH_STORE_ID)
-            controller.stores = stores
-            controller.select_store(store)
-            while runner.is_busy("catalog") or runner.is_busy("methods"):  # noqa: ASYNC110
-                await asyncio.sleep(0.01)
+        def start_walk_in_sale(self, skus: list[str]) -> None:
+            """Scan ``skus``, F9 (checkout), F6 (walk-in customer): counting from zero."""
+            self.count = 0
+            for sku in skus:
+                self.scan(sku)
+            self.press(self.window.catalog.search, Qt.Key.Key_F9)
+            self.press(self.window.checkout.name, Qt.Key.Key_F6)
+
+    async def scenario(server: Any, tmp: Path) -> None:
+        settings = MemorySettings()
+        settings.set("walk_in_phone", "0811-0000-1111")
+        async with sale_window(server, tmp, settings=settings) as (window, controller, _runner):
+            window.activateWindow()
+            keys = Keys(window)
             skus = [it.sku for it in controller.items if it.item_type == "digital" and it.sku][:3]
             assert len(skus) == 3, "the bench store has no digital items"
             window.build_pages()
+            co = window.checkout
             for i in range(runs + 1):  # the first run warms up (imports, first QR, fonts)
                 window.new_sale()
                 await asyncio.sleep(0.05)
                 # --- cash -------------------------------------------------------------
-                keys = 0
                 t0 = time.perf_counter()
-                for sku in skus:
-                    scan(sku)
-                key(window.catalog.search, Qt.Key.Key_F9)
-                co = window.checkout
-                key(co.name, Qt.Key.Key_F6)
-                key(co.note, Qt.Key.Key_F8)
-                key(co.cash.received, Qt.Key.Key_Return)
+                keys.start_walk_in_sale(skus)
+                keys.press(co.note, Qt.Key.Key_F8)
+                keys.press(co.cash.received, Qt.Key.Key_Return)
                 await wait_for(
                     lambda: window.page() == PAGE_PAYMENT and window.payment.state() == "paid",
                     "cash sale paid",
                 )
-                key(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+                keys.press(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
                 await wait_for(lambda: window.page() == PAGE_SALE, "new sale")
                 t1 = time.perf_counter()
                 srv = server_time(t0, t1)
                 if i:
                     cash_ms.append(ms(t1 - t0 - srv))
                     server_cash.append(ms(srv))
-                    cash_keys.append(keys)
+                    cash_keys.append(keys.count)
                 await asyncio.sleep(0.05)
                 # --- QRIS -------------------------------------------------------------
-                keys = 0
                 t0 = time.perf_counter()
-                for sku in skus:
-                    scan(sku)
-                key(window.catalog.search, Qt.Key.Key_F9)
-                key(co.name, Qt.Key.Key_F6)
-                key(co.note, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
-                key(co.method, Qt.Key.Key_Q)
+                keys.start_walk_in_sale(skus)
+                keys.press(co.note, Qt.Key.Key_Backtab, Qt.KeyboardModifier.ShiftModifier)
+                keys.press(co.method, Qt.Key.Key_Q)
                 assert co.method.currentData() == "qris", co.method.currentData()
-                key(co.method, Qt.Key.Key_F9)
+                keys.press(co.method, Qt.Key.Key_F9)
                 await wait_for(lambda: bool(window.payment.qris_string), "QRIS drawn")
                 t1 = time.perf_counter()
                 srv = server_time(t0, t1)
@@ -152,28 +124,16 @@ def main(argv: list[str] | None = None) -> int:
                 controller.check_now()
                 await wait_for(lambda: window.payment.state() == "paid", "QRIS paid")
                 t2 = time.perf_counter()
-                key(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+                keys.press(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
                 await wait_for(lambda: window.page() == PAGE_SALE, "new sale")
                 t3 = time.perf_counter()
                 if i:
                     qris_ms.append(ms(t1 - t0 - srv + t3 - t2 - server_time(t2, t3)))
-                    qris_keys.append(keys)
+                    qris_keys.append(keys.count)
             window.new_sale()
-        finally:
-            await runner.shutdown()
-            await client.aclose()
-            window.close()
-            db.close()
 
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
-    try:
-        loop.run_until_complete(scenario())
-    finally:
-        asyncio.set_event_loop(None)
-        loop.close()
-        server.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+    with timed_sandbox("kasir-bench-counter-") as (server, tmp):
+        run_qasync(app, lambda: scenario(server, tmp))
 
     emit(
         [

@@ -36,6 +36,7 @@ from bench.common import (
     qt_app,
     runs_for,
 )
+from bench.scenario import run_qasync
 
 TICK_MS = 10
 
@@ -80,7 +81,6 @@ def main(argv: list[str] | None = None) -> int:
     runs = runs_for(args, full=5, quick=1)
     sales = 100 if args.quick else 500
     app = qt_app()
-    import qasync
     from PySide6.QtCore import Qt, QTimer
 
     from pos.api.client import ScalevClient
@@ -138,13 +138,9 @@ def main(argv: list[str] | None = None) -> int:
                 if done != sales:
                     raise RuntimeError(f"only {done} of {sales} sales were created")
 
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
     try:
-        loop.run_until_complete(scenario())
+        run_qasync(app, scenario)
     finally:
-        asyncio.set_event_loop(None)
-        loop.close()
         proc.terminate()
         try:
             proc.wait(10)

@@ -36,6 +36,7 @@ from bench.common import (
     qt_app,
     runs_for,
 )
+from bench.scenario import run_qasync
 
 LIMIT, WINDOW_S = 100, 10.0
 CATALOG_PATHS = ("/products", "/bundles")
@@ -93,7 +94,6 @@ async def one_sync(base_url: str, data_dir: Path) -> dict[str, Any]:
 def restart(base_url: str, data_dir: Path) -> dict[str, Any]:
     """Start the real app on ``data_dir``; catalog requests sent before the first grid paint."""
     app = qt_app()
-    import qasync
     from PySide6.QtCore import QEvent, QObject
 
     import pos.api.client as api_client
@@ -156,17 +156,13 @@ def restart(base_url: str, data_dir: Path) -> dict[str, Any]:
         }
 
     api_client.ScalevClient = CountingClient  # type: ignore[misc]
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
     # A hang must not stall the whole benchmark silently: dump every thread's stack and exit.
     faulthandler.dump_traceback_later(90, exit=True)
     try:
-        return loop.run_until_complete(scenario())
+        return run_qasync(app, scenario)
     finally:
         faulthandler.cancel_dump_traceback_later()
         api_client.ScalevClient = original  # type: ignore[misc]
-        asyncio.set_event_loop(None)
-        loop.close()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,8 +5,9 @@
 before reaching the Starlette router; everything else goes straight to the router.
 
 A new group of routes is a module with ``ROUTES`` (Starlette routes) and, for ``/v3`` routes,
-``SCOPES`` (``(method, path regex, scope)``, checked for the restricted key): add it to
-``ROUTE_GROUPS`` below (any position: literal paths are tried before parametrised ones).
+``SCOPES`` (``(method, path regex, scope)``, checked for the restricted key), both made from one
+table by :func:`pos.sandbox.common.v3_routes`: add it to ``ROUTE_GROUPS`` below (any position:
+literal paths are tried before parametrised ones).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import asyncio
 import threading
 from collections import deque
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from pos.sandbox.data import DemoData
 from pos.sandbox.faults import FaultConfig, FaultInjector
@@ -14,6 +14,17 @@ from pos.sandbox.orders import OrderBuilder
 from pos.sandbox.ratelimit import DEFAULT_HOURLY_LIMIT, RateLimiter
 from pos.sandbox.shipping import ShippingCalculator
 from pos.sandbox.store import OrderStore
+
+
+class CoreOptions(TypedDict, total=False):
+    """The keyword options of :class:`SandboxCore` (passed on by ``SandboxServer``)."""
+
+    rate_limit: bool
+    hourly_limit: int | None
+    faults: FaultConfig | None
+    products: int | None
+    seed: int
+    log_requests: bool
 
 
 class SandboxCore:

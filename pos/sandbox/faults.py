@@ -21,7 +21,7 @@ from __future__ import annotations
 import fnmatch
 import random
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 FAULT_KINDS = (
@@ -41,29 +41,6 @@ FAULT_KINDS = (
 )
 GARBAGE_KINDS = ("not_json", "truncated", "wrong_shape")
 
-_ALIASES = {
-    "latency": "latency_ms",
-    "5xx": "error_5xx",
-    "429": "rate_429",
-    "error_5xx": "error_5xx",
-    "rate_429": "rate_429",
-    "latency_ms": "latency_ms",
-    "reset": "reset",
-    "drop_after_commit": "drop_after_commit",
-    "timeout": "timeout",
-    "slow_commit": "slow_commit",
-    "trickle": "trickle",
-    "garbage": "garbage",
-    "hang": "hang",
-    "seed": "seed",
-    "hang_s": "hang_s",
-    "burst_s": "burst_s",
-    "commit_delay_s": "commit_delay_s",
-    "trickle_ms": "trickle_ms",
-    "trickle_bytes": "trickle_bytes",
-    "burst429": "burst429",
-    "next": "next",
-}
 _FLOATS = ("hang_s", "burst_s", "commit_delay_s")
 _INTS = ("trickle_ms", "trickle_bytes", "burst429")
 
@@ -211,26 +188,18 @@ class FaultConfig:
             setattr(self, name, rate)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "latency_ms": list(self.latency_ms) if self.latency_ms else None,
-            "error_5xx": self.error_5xx,
-            "rate_429": self.rate_429,
-            "reset": self.reset,
-            "timeout": self.timeout,
-            "drop_after_commit": self.drop_after_commit,
-            "slow_commit": self.slow_commit,
-            "trickle": self.trickle,
-            "garbage": self.garbage,
-            "hang": self.hang,
-            "seed": self.seed,
-            "hang_s": self.hang_s,
-            "burst_s": self.burst_s,
-            "commit_delay_s": self.commit_delay_s,
-            "trickle_ms": self.trickle_ms,
-            "trickle_bytes": self.trickle_bytes,
-            "burst429": self.burst429,
-            "next": [n.to_json() for n in self.next],
-        }
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        out["latency_ms"] = list(self.latency_ms) if self.latency_ms else None
+        out["next"] = [n.to_json() for n in self.next]
+        return out
+
+
+#: keys accepted by FaultConfig.parse / from_json: every field name, plus the spec-string names
+_ALIASES = {f.name: f.name for f in fields(FaultConfig)} | {
+    "latency": "latency_ms",
+    "5xx": "error_5xx",
+    "429": "rate_429",
+}
 
 
 def _optional(item: dict[str, Any], key: str, kind: type[float] | type[int]) -> Any:
@@ -386,11 +355,7 @@ class FaultInjector:
         decision.content_type = rule.content_type
         decision.body = rule.body
         decision.retry_after = rule.retry_after
-        if rule.kind is not None:
-            decision.kind = rule.kind
-        if rule.hang_s is not None:
-            decision.hang_s = rule.hang_s
-        if rule.commit_delay_s is not None:
-            decision.commit_delay_s = rule.commit_delay_s
-        if rule.trickle_ms is not None:
-            decision.trickle_ms = rule.trickle_ms
+        for name in ("kind", "hang_s", "commit_delay_s", "trickle_ms"):  # None: keep the config's
+            value = getattr(rule, name)
+            if value is not None:
+                setattr(decision, name, value)

@@ -33,7 +33,8 @@ RESTRICTED_SCOPES = frozenset({"store:list", "store:read", "product:list", "bund
 
 class ScopeTable:
     """Which scope a ``/v3`` request needs: ``(method, path regex, scope)`` entries, first match
-    wins; the route modules declare theirs in ``SCOPES``."""
+    wins; the route modules declare theirs in ``SCOPES`` (from
+    :func:`pos.sandbox.common.v3_routes`)."""
 
     def __init__(self, entries: Iterable[tuple[str, str, str]]) -> None:
         self._entries = [(m, re.compile(p), s) for m, p, s in entries]

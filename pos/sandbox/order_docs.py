@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeGuard
 
 from pos.sandbox.data import Store, Warehouse
+from pos.sandbox.shipping import courier_service_json, warehouse_address_json
 
 EPAYMENT = {"qris", "invoice", "payment_link", "card", "alfamart", "ovo", "dana", "shopeepay",
             "linkaja", "gopay"}  # fmt: skip
@@ -229,14 +230,7 @@ def order_document(
         if shipping["postal_code"]:
             dest["postal_code"] = shipping["postal_code"]
         doc["destination_address"] = dest
-        doc["origin_address"] = {
-            "id": w.address_id,
-            "address": w.address,
-            "subdistrict": w.location.subdistrict_name,
-            "city": w.location.city_name,
-            "province": w.location.province_name,
-            "postal_code": w.postal_code,
-            "location": w.location.id,
+        doc["origin_address"] = warehouse_address_json(w) | {
             "location_id": w.location.id,
             "warehouse": w.id,
         }
@@ -246,18 +240,7 @@ def order_document(
             "business": business,
             "unique_id": w.unique_id,
         }
-        doc["courier_service"] = {
-            "id": s.id,
-            "code": s.code,
-            "name": s.name,
-            "courier": {
-                "id": s.courier_id,
-                "code": s.courier_code,
-                "name": s.courier_name,
-                "courier_type": "delivery",
-                "is_pickup": True,
-            },
-        }
+        doc["courier_service"] = courier_service_json(s, courier_type="delivery", is_pickup=True)
         doc["courier"] = s.courier_id
         doc["shipment_provider_code"] = s.provider
         doc["shipping_fee"] = money(shipping_cost)

@@ -4,6 +4,7 @@ The document a valid body becomes is built in :mod:`pos.sandbox.order_docs`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +35,13 @@ LIST_FIELDS = (
     "payment_url", "is_probably_spam", "is_dropshipping", "created_at", "last_updated_at",
     "draft_time", "pending_time", "confirmed_time", "canceled_time", "completed_time",
 )  # fmt: skip
+#: an order's line lists: (the key of a line's id, what the id names in messages)
+_LINE_IDS = {
+    "ordervariants": ("variant_unique_id", "Variant"),
+    "orderbundles": ("bundle_price_option_unique_id", "Bundle price option"),
+}
+#: what a line's id names: (store id, available, the order line without its quantity)
+_Found = tuple[int, bool, dict[str, Any]]
 
 
 @dataclass
@@ -129,92 +137,84 @@ class OrderBuilder:
                 "At least one of ordervariants or orderbundles is required",
             )
             return []
+        return [
+            *self._checked_lines(variants, "ordervariants", self._variant_line, store, err),
+            *self._checked_lines(bundles, "orderbundles", self._bundle_line, store, err),
+        ]
+
+    def _checked_lines(
+        self,
+        items: list[Any],
+        list_name: str,
+        find: Callable[[str], _Found | None],
+        store: Store | None,
+        err: ValidationFailed,
+    ) -> list[dict[str, Any]]:
+        """The order lines of one list of ``items`` (``ordervariants`` or ``orderbundles``), each
+        checked the same way: an object, a quantity, a known id, sold in this store, available.
+        ``find``: what a line's id names (:meth:`_variant_line` or :meth:`_bundle_line`)."""
+        uid_key, label = _LINE_IDS[list_name]
         lines: list[dict[str, Any]] = []
-        for i, item in enumerate(variants):
-            where = f"ordervariants[{i}]"
+        for i, item in enumerate(items):
+            where = f"{list_name}[{i}]"
             if not isinstance(item, dict):
                 err.add(where, "invalid_type", "each item must be an object")
                 continue
             qty = self._quantity(item, where, err)
-            uid = item.get("variant_unique_id")
-            variant = self.data.variants_by_uid.get(uid) if isinstance(uid, str) else None
-            if variant is None:
-                err.add(f"{where}.variant_unique_id", "not_found", f"Variant {uid} not found")
+            uid = item.get(uid_key)
+            id_field = f"{where}.{uid_key}"
+            found = find(uid) if isinstance(uid, str) else None
+            if found is None:
+                err.add(id_field, "not_found", f"{label} {uid} not found")
                 continue
-            product = self.data.product_of(variant)
-            if store is not None and product.store_id != store.id:
-                err.add(
-                    f"{where}.variant_unique_id",
-                    "not_found",
-                    f"Variant {uid} is not sold in this store",
-                )
+            store_id, available, line = found
+            if store is not None and store_id != store.id:
+                err.add(id_field, "not_found", f"{label} {uid} is not sold in this store")
                 continue
-            if not (product.is_visible and variant.is_visible):
-                err.add(
-                    f"{where}.variant_unique_id", "not_available", f"Variant {uid} is not available"
-                )
+            if not available:
+                err.add(id_field, "not_available", f"{label} {uid} is not available")
                 continue
             if qty is None:
                 continue
-            lines.append(
-                {
-                    "kind": "variant",
-                    "variant": variant,
-                    "product": product,
-                    "name": product.name,
-                    "price": variant.price,
-                    "quantity": qty,
-                    "item_type": variant.item_type,
-                    "weight": variant.weight,
-                    "variant_ids": [(variant.id, 1)],
-                }
-            )
-        for i, item in enumerate(bundles):
-            where = f"orderbundles[{i}]"
-            if not isinstance(item, dict):
-                err.add(where, "invalid_type", "each item must be an object")
-                continue
-            qty = self._quantity(item, where, err)
-            uid = item.get("bundle_price_option_unique_id")
-            option = self.data.options_by_uid.get(uid) if isinstance(uid, str) else None
-            if option is None:
-                err.add(
-                    f"{where}.bundle_price_option_unique_id",
-                    "not_found",
-                    f"Bundle price option {uid} not found",
-                )
-                continue
-            bundle = self.data.bundles_by_id[option.bundle_id]
-            if store is not None and bundle.store_id != store.id:
-                err.add(
-                    f"{where}.bundle_price_option_unique_id",
-                    "not_found",
-                    f"Bundle price option {uid} is not sold in this store",
-                )
-                continue
-            if not option.is_visible:
-                err.add(
-                    f"{where}.bundle_price_option_unique_id",
-                    "not_available",
-                    f"Bundle price option {uid} is not available",
-                )
-                continue
-            if qty is None:
-                continue
-            lines.append(
-                {
-                    "kind": "bundle",
-                    "bundle": bundle,
-                    "option": option,
-                    "name": f"{bundle.name} - {option.name}",
-                    "price": option.price,
-                    "quantity": qty,
-                    "item_type": bundle.item_type,
-                    "weight": bundle.weight,
-                    "variant_ids": [(v.id, q) for _, v, q in bundle.lines],
-                }
-            )
+            line["quantity"] = qty
+            lines.append(line)
         return lines
+
+    def _variant_line(self, uid: str) -> _Found | None:
+        variant = self.data.variants_by_uid.get(uid)
+        if variant is None:
+            return None
+        product = self.data.product_of(variant)
+        line = {
+            "kind": "variant",
+            "variant": variant,
+            "product": product,
+            "name": product.name,
+            "price": variant.price,
+            "quantity": 0,
+            "item_type": variant.item_type,
+            "weight": variant.weight,
+            "variant_ids": [(variant.id, 1)],
+        }
+        return product.store_id, product.is_visible and variant.is_visible, line
+
+    def _bundle_line(self, uid: str) -> _Found | None:
+        option = self.data.options_by_uid.get(uid)
+        if option is None:
+            return None
+        bundle = self.data.bundles_by_id[option.bundle_id]
+        line = {
+            "kind": "bundle",
+            "bundle": bundle,
+            "option": option,
+            "name": f"{bundle.name} - {option.name}",
+            "price": option.price,
+            "quantity": 0,
+            "item_type": bundle.item_type,
+            "weight": bundle.weight,
+            "variant_ids": [(v.id, q) for _, v, q in bundle.lines],
+        }
+        return bundle.store_id, option.is_visible, line
 
     def _payment_method(
         self, body: dict[str, Any], store: Store | None, err: ValidationFailed

@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from pos.sandbox.common import core_of, error, listing, not_found, numeric_store, params_of
+from pos.sandbox.common import (
+    by_numeric_id,
+    core_of,
+    error,
+    listing,
+    not_found,
+    numeric_store,
+    params_of,
+    search_term,
+    v3_routes,
+)
 from pos.sandbox.data import Bundle, Product, Store
+
+
+def pick(obj: Any, *names: str) -> dict[str, Any]:
+    """``{name: obj.name}`` for each of ``names`` (the fields a JSON shape copies as they are)."""
+    return {name: getattr(obj, name) for name in names}
 
 
 def store_simplified(store: Store) -> dict[str, Any]:
     return {
-        "id": store.id,
-        "unique_id": store.unique_id,
-        "uuid": store.uuid,
-        "name": store.name,
-        "logo": store.logo,
-        "business_id": store.business_id,
+        **pick(store, "id", "unique_id", "uuid", "name", "logo", "business_id"),
         "custom_domain": (
             {"id": store.id % 1000, "full_url": store.domain, "is_verified": True}
             if store.domain
@@ -32,18 +42,9 @@ def store_simplified(store: Store) -> dict[str, Any]:
 
 def store_product(product: Product) -> dict[str, Any]:
     return {
-        "id": product.id,
-        "name": product.name,
-        "display": product.display,
-        "is_visible": product.is_visible,
+        **pick(product, "id", "name", "display", "is_visible"),
         "variants": [
-            {
-                "id": v.id,
-                "unique_id": v.unique_id,
-                "fullname": v.fullname,
-                "sku": v.sku,
-                "price": v.price,
-            }
+            pick(v, "id", "unique_id", "fullname", "sku", "price")
             for v in product.variants
             if v.is_visible
         ],
@@ -55,36 +56,27 @@ def image_url(product_id: int) -> str:
 
 
 def full_product(product: Product) -> dict[str, Any]:
+    images = [image_url(product.id)]
     return {
         "id": product.id,
         "uuid": f"00000000-0000-4000-8000-{product.id:012d}",
-        "name": product.name,
-        "display": product.display,
-        "slug": product.slug,
-        "item_type": product.item_type,
-        "pricing_type": product.pricing_type,
+        **pick(product, "name", "display", "slug", "item_type", "pricing_type"),
         "is_inventory": product.item_type == "physical",
-        "is_visible": product.is_visible,
-        "store_id": product.store_id,
-        "images": [image_url(product.id)],
+        **pick(product, "is_visible", "store_id"),
+        "images": images,
         "option1_name": product.option1_name,
         "option2_name": None,
         "option3_name": None,
         "variants": [
             {
-                "id": v.id,
-                "unique_id": v.unique_id,
-                "fullname": v.fullname,
+                **pick(v, "id", "unique_id", "fullname"),
                 "name": v.option1_value or product.name,
-                "sku": v.sku,
-                "price": v.price,
-                "weight": v.weight,
-                "item_type": v.item_type,
+                **pick(v, "sku", "price", "weight", "item_type"),
                 "is_checked": v.is_visible,
                 "option1_value": v.option1_value,
                 "option2_value": None,
                 "option3_value": None,
-                "images": [image_url(product.id)],
+                "images": images,
             }
             for v in product.variants
         ],
@@ -92,46 +84,34 @@ def full_product(product: Product) -> dict[str, Any]:
 
 
 def price_option(o: Any) -> dict[str, Any]:
-    return {
-        "id": o.id,
-        "unique_id": o.unique_id,
-        "name": o.name,
-        "price": o.price,
-        "is_visible": o.is_visible,
-    }
+    return pick(o, "id", "unique_id", "name", "price", "is_visible")
 
 
 def store_bundle(b: Bundle) -> dict[str, Any]:
     return {
-        "id": b.id,
-        "name": b.name,
-        "display": b.display,
-        "weight_bump": b.weight_bump,
+        **pick(b, "id", "name", "display", "weight_bump"),
         "bundle_price_options": [price_option(o) for o in b.price_options],
+    }
+
+
+def _bundle_head(b: Bundle) -> dict[str, Any]:
+    """The fields the simplified and the detailed bundle shapes share."""
+    return {
+        **pick(b, "id", "name", "display"),
+        "public_name": b.display,
+        "custom_id": b.custom_id,
+        "images": [f"https://cdn.scalev.id/Image/bundle-{b.id}.webp"],
+        "weight_bump": b.weight_bump,
     }
 
 
 def simplified_bundle(b: Bundle, store_id: int) -> dict[str, Any]:
     return {
-        "id": b.id,
-        "name": b.name,
-        "display": b.display,
-        "public_name": b.display,
-        "custom_id": b.custom_id,
-        "images": [f"https://cdn.scalev.id/Image/bundle-{b.id}.webp"],
+        **_bundle_head(b),
         "is_bundle_sharing": False,
-        "weight_bump": b.weight_bump,
         "bundle_price_options": [
-            {
-                "id": o.id,
-                "unique_id": o.unique_id,
-                "name": o.name,
-                "price": o.price,
-                "price_bt": o.price,
-                "slug": o.slug,
-                "is_owned_by_store": b.store_id == store_id,
-                "is_visible": o.is_visible,
-            }
+            price_option(o)
+            | {"price_bt": o.price, "slug": o.slug, "is_owned_by_store": b.store_id == store_id}
             for o in b.price_options
         ],
     }
@@ -139,29 +119,17 @@ def simplified_bundle(b: Bundle, store_id: int) -> dict[str, Any]:
 
 def bundle_detail(b: Bundle) -> dict[str, Any]:
     return {
-        "id": b.id,
-        "name": b.name,
-        "display": b.display,
-        "public_name": b.display,
-        "custom_id": b.custom_id,
+        **_bundle_head(b),
         "store_id": b.store_id,
         "item_type": b.item_type,
-        "weight_bump": b.weight_bump,
-        "images": [f"https://cdn.scalev.id/Image/bundle-{b.id}.webp"],
         "bundle_price_options": [price_option(o) | {"slug": o.slug} for o in b.price_options],
         "bundlelines": [
             {
                 "id": line_id,
                 "quantity": qty,
-                "variant": {
-                    "id": v.id,
-                    "unique_id": v.unique_id,
-                    "sku": v.sku,
-                    "fullname": v.fullname,
-                    "weight": v.weight,
-                    "price": v.price,
-                    "item_type": v.item_type,
-                },
+                "variant": pick(
+                    v, "id", "unique_id", "sku", "fullname", "weight", "price", "item_type"
+                ),
             }
             for line_id, v, qty in b.lines
         ],
@@ -175,7 +143,7 @@ async def stores_simplified(request: Request) -> Response:
     core = core_of(request)
     p = params_of(request)
     stores = core.data.stores
-    search = (p.get("search") or "").strip().casefold()
+    search = search_term(p)
     if search:
         stores = [s for s in stores if search in s.name.casefold()]
     domain = (p.get("domain") or "").strip().lower()
@@ -187,18 +155,36 @@ async def stores_simplified(request: Request) -> Response:
     return listing(request, stores, store_simplified)
 
 
+def path_store(request: Request, *, by_ref: bool = False) -> Store | None:
+    """The store named by the ``{store_id}`` path part: a numeric id (or, ``by_ref``, a
+    ``unique_id`` too)."""
+    core, raw = core_of(request), request.path_params["store_id"]
+    return core.data.store_by_ref(raw) if by_ref else numeric_store(core, raw)
+
+
 async def store_payment_methods(request: Request) -> Response:
-    store = numeric_store(core_of(request), request.path_params["store_id"])
+    store = path_store(request)
     if store is None:
         return not_found("Store not found")
     return JSONResponse({"data": list(store.payment_methods), "is_paginated": False})
 
 
-async def store_products(request: Request) -> Response:
-    store = core_of(request).data.store_by_ref(request.path_params["store_id"])
+def store_listing(
+    request: Request,
+    items: Callable[[Store], list[Any]],
+    render: Callable[[Any], dict[str, Any]],
+    *,
+    by_ref: bool = False,
+) -> Response:
+    """A paginated list of the path's store (``items(store)``, each as ``render`` gives it)."""
+    store = path_store(request, by_ref=by_ref)
     if store is None:
         return not_found("Store not found")
-    return listing(request, store.products, store_product)
+    return listing(request, items(store), render)
+
+
+async def store_products(request: Request) -> Response:
+    return store_listing(request, lambda s: s.products, store_product, by_ref=True)
 
 
 async def products(request: Request) -> Response:
@@ -218,7 +204,7 @@ async def products(request: Request) -> Response:
     if p.get("is_inventory") in ("true", "false"):
         want = p["is_inventory"] == "true"
         items = [x for x in items if (x.item_type == "physical") == want]
-    search = (p.get("search") or "").strip().casefold()
+    search = search_term(p)
     if search:
         items = [
             x
@@ -229,10 +215,7 @@ async def products(request: Request) -> Response:
 
 
 async def store_bundles(request: Request) -> Response:
-    store = numeric_store(core_of(request), request.path_params["store_id"])
-    if store is None:
-        return not_found("Store not found")
-    return listing(request, store.bundles, store_bundle)
+    return store_listing(request, lambda s: s.bundles, store_bundle)
 
 
 async def bundles_simplified(request: Request) -> Response:
@@ -246,37 +229,27 @@ async def bundles_simplified(request: Request) -> Response:
         bundles, sid = store.bundles, store.id
     else:
         bundles, sid = [b for s in core.data.stores for b in s.bundles], 0
-    search = (p.get("search") or "").strip().casefold()
+    search = search_term(p)
     if search:
         bundles = [b for b in bundles if search in b.name.casefold()]
     return listing(request, bundles, lambda b: simplified_bundle(b, sid or b.store_id))
 
 
 async def bundle_get(request: Request) -> Response:
-    raw = request.path_params["bundle_id"]
-    bundle = core_of(request).data.bundles_by_id.get(int(raw)) if raw.isdigit() else None
+    bundle = by_numeric_id(core_of(request).data.bundles_by_id, request.path_params["bundle_id"])
     if bundle is None:
         return not_found("Bundle not found")
     return JSONResponse(bundle_detail(bundle))
 
 
-# (method, path regex, scope) for the /v3 gate (the restricted key's scope check)
-SCOPES: list[tuple[str, str, str]] = [
-    ("GET", r"^/v3/stores/simplified$", "store:list"),
-    ("GET", r"^/v3/stores/[^/]+/payment-methods$", "store:read"),
-    ("GET", r"^/v3/stores/[^/]+/products$", "product:list"),
-    ("GET", r"^/v3/stores/[^/]+/bundles$", "bundle:list"),
-    ("GET", r"^/v3/products$", "product:list"),
-    ("GET", r"^/v3/bundles/simplified$", "bundle:list"),
-    ("GET", r"^/v3/bundles/[^/]+$", "bundle:read"),
-]
-
-ROUTES = [
-    Route("/v3/stores/simplified", stores_simplified),
-    Route("/v3/stores/{store_id}/payment-methods", store_payment_methods),
-    Route("/v3/stores/{store_id}/products", store_products),
-    Route("/v3/stores/{store_id}/bundles", store_bundles),
-    Route("/v3/products", products),
-    Route("/v3/bundles/simplified", bundles_simplified),
-    Route("/v3/bundles/{bundle_id}", bundle_get),
-]
+ROUTES, SCOPES = v3_routes(
+    [
+        ("GET", "/v3/stores/simplified", stores_simplified, "store:list"),
+        ("GET", "/v3/stores/{store_id}/payment-methods", store_payment_methods, "store:read"),
+        ("GET", "/v3/stores/{store_id}/products", store_products, "product:list"),
+        ("GET", "/v3/stores/{store_id}/bundles", store_bundles, "bundle:list"),
+        ("GET", "/v3/products", products, "product:list"),
+        ("GET", "/v3/bundles/simplified", bundles_simplified, "bundle:list"),
+        ("GET", "/v3/bundles/{bundle_id}", bundle_get, "bundle:read"),
+    ]
+)

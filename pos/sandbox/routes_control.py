@@ -4,14 +4,15 @@ faults, rate limit, busy-phone seeding, health.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from pos.sandbox.common import core_of, error, json_body, not_found
+from pos.sandbox.common import core_of, error, json_body, not_found, with_json_body
+from pos.sandbox.core import SandboxCore
 from pos.sandbox.faults import FaultConfig
 from pos.sandbox.orders import mark_canceled, mark_paid, render_order
 from pos.sandbox.placing import seed_orders
@@ -72,56 +73,72 @@ async def ctl_requests(request: Request) -> Response:
     return JSONResponse({"data": data})
 
 
-async def ctl_faults(request: Request) -> Response:
-    core = core_of(request)
-    if request.method == "PUT":
-        body = await json_body(request)
-        if isinstance(body, Response):
-            return body
-        try:
-            core.faults.configure(FaultConfig.from_json(body))
-        except (ValueError, TypeError) as exc:
-            return error(400, str(exc))
-    return JSONResponse(core.faults.config.to_json())
+def settings_route(
+    show: Callable[[SandboxCore], dict[str, Any]],
+    change: Callable[[SandboxCore, dict[str, Any]], Response | None],
+) -> Callable[[Request], Awaitable[Response]]:
+    """GET: ``show(core)``. PUT: ``change(core, JSON body)`` (a refusal, or ``None`` when the
+    change is made), then ``show(core)``."""
+
+    async def route(request: Request) -> Response:
+        core = core_of(request)
+        if request.method == "PUT":
+            body = await json_body(request)
+            if isinstance(body, Response):
+                return body
+            refusal = change(core, body)
+            if refusal is not None:
+                return refusal
+        return JSONResponse(show(core))
+
+    return route
 
 
-async def ctl_rate_limit(request: Request) -> Response:
-    core = core_of(request)
-    if request.method == "PUT":
-        body = await json_body(request)
-        if isinstance(body, Response):
-            return body
-        enabled, hourly = body.get("enabled"), body.get("hourly_limit")
-        if (enabled is None and "hourly_limit" not in body) or (
-            enabled is not None and not isinstance(enabled, bool)
+def _set_faults(core: SandboxCore, body: dict[str, Any]) -> Response | None:
+    try:
+        core.faults.configure(FaultConfig.from_json(body))
+    except (ValueError, TypeError) as exc:
+        return error(400, str(exc))
+    return None
+
+
+def _set_rate_limit(core: SandboxCore, body: dict[str, Any]) -> Response | None:
+    enabled, hourly = body.get("enabled"), body.get("hourly_limit")
+    if (enabled is None and "hourly_limit" not in body) or (
+        enabled is not None and not isinstance(enabled, bool)
+    ):
+        return error(400, 'expected {"enabled": true|false, "hourly_limit"?: N}')
+    if "hourly_limit" in body:
+        if hourly is not None and (
+            not isinstance(hourly, int) or isinstance(hourly, bool) or hourly < 0
         ):
-            return error(400, 'expected {"enabled": true|false, "hourly_limit"?: N}')
-        if "hourly_limit" in body:
-            if hourly is not None and (
-                not isinstance(hourly, int) or isinstance(hourly, bool) or hourly < 0
-            ):
-                return error(400, "hourly_limit must be a whole number >= 0 (0 or null: off)")
-            core.limiter.hourly_limit = hourly
-        if enabled is not None:
-            core.limiter.enabled = enabled
-        core.limiter.reset()
-    return JSONResponse(
-        {
-            "enabled": core.limiter.enabled,
-            "limit": core.limiter.limit,
-            "window_s": core.limiter.window_s,
-            "hourly_limit": core.limiter.hourly_limit,
-        }
-    )
+            return error(400, "hourly_limit must be a whole number >= 0 (0 or null: off)")
+        core.limiter.hourly_limit = hourly
+    if enabled is not None:
+        core.limiter.enabled = enabled
+    core.limiter.reset()
+    return None
 
 
-async def ctl_seed_orders(request: Request) -> Response:
+def _rate_limit(core: SandboxCore) -> dict[str, Any]:
+    limiter = core.limiter
+    return {
+        "enabled": limiter.enabled,
+        "limit": limiter.limit,
+        "window_s": limiter.window_s,
+        "hourly_limit": limiter.hourly_limit,
+    }
+
+
+ctl_faults = settings_route(lambda core: core.faults.config.to_json(), _set_faults)
+ctl_rate_limit = settings_route(_rate_limit, _set_rate_limit)
+
+
+@with_json_body
+async def ctl_seed_orders(request: Request, body: dict[str, Any]) -> Response:
     """Insert ``count`` valid orders for one customer phone (a busy phone: a reseller, a
     shared office number), listed as the newest unless ``created_offset_s`` dates them back."""
     core = core_of(request)
-    body = await json_body(request)
-    if isinstance(body, Response):
-        return body
     store = core.data.store_by_ref(str(body.get("store_id", "")))
     phone = body.get("customer_phone")
     count, offset = body.get("count", 1), body.get("created_offset_s", 0)

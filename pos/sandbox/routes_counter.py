@@ -14,15 +14,14 @@ The ``tags`` filter of ``GET /v3/orders`` lives in :mod:`pos.sandbox.store`.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
+from pos.sandbox.common import core_of, error, json_body, not_found, v3_routes, with_json_body
 from pos.sandbox.data import ALL_PAYMENT_METHODS
 from pos.sandbox.keys import NO_CHANGE_STATUS_DEMO_KEY
 from pos.sandbox.orders import mark_canceled, mark_paid, now_iso, render_order
@@ -34,29 +33,6 @@ ORDER_STATUSES = (
 PAYMENT_STATUSES = ("unpaid", "paid", "conflict", "settled")
 MAX_TAGS = 50
 MAX_TAG_LENGTH = 64
-
-
-# -- helpers (local: this module must not import pos.sandbox.app, which imports it) -------------
-def core_of(request: Request) -> Any:
-    return request.app.state.core
-
-
-def error(status: int, text: str, **extra: Any) -> JSONResponse:
-    return JSONResponse({"error": text, **extra}, status_code=status)
-
-
-def not_found(what: str) -> JSONResponse:
-    return error(404, what)
-
-
-async def json_body(request: Request) -> dict[str, Any] | Response:
-    try:
-        body = json.loads(await request.body() or b"null")
-    except ValueError:
-        return error(400, "Malformed JSON body")
-    if not isinstance(body, dict):
-        return error(400, "Request body must be a JSON object")
-    return body
 
 
 # -- QRIS (EMVCo merchant-presented QR) --------------------------------------------------------
@@ -228,11 +204,9 @@ async def create_payment(request: Request) -> Response:
     return JSONResponse(info)
 
 
-async def update_tags(request: Request) -> Response:
+@with_json_body
+async def update_tags(request: Request, body: dict[str, Any]) -> Response:
     core = core_of(request)
-    body = await json_body(request)
-    if isinstance(body, Response):
-        return body
     tags = body.get("tags")
     if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
         return error(400, "tags must be a list of strings", error_code="bad_request")
@@ -305,17 +279,11 @@ async def statistics(request: Request) -> Response:
     return JSONResponse({"data": data, "is_paginated": True})
 
 
-#: scopes for the restricted demo key's check (pos.sandbox.gate)
-SCOPES: list[tuple[str, str, str]] = [
-    ("GET", r"^/v3/orders/statistics$", "order:list"),
-    ("POST", r"^/v3/orders/change-status$", "order:change_status"),
-    ("POST", r"^/v3/orders/[^/]+/payment$", "order:update"),
-    ("POST", r"^/v3/orders/[^/]+/update-tags$", "order:update"),
-]
-
-ROUTES = [
-    Route("/v3/orders/statistics", statistics, methods=["GET"]),
-    Route("/v3/orders/change-status", change_status, methods=["POST"]),
-    Route("/v3/orders/{order_id}/payment", create_payment, methods=["POST"]),
-    Route("/v3/orders/{order_id}/update-tags", update_tags, methods=["POST"]),
-]
+ROUTES, SCOPES = v3_routes(
+    [
+        ("GET", "/v3/orders/statistics", statistics, "order:list"),
+        ("POST", "/v3/orders/change-status", change_status, "order:change_status"),
+        ("POST", "/v3/orders/{order_id}/payment", create_payment, "order:update"),
+        ("POST", "/v3/orders/{order_id}/update-tags", update_tags, "order:update"),
+    ]
+)

@@ -6,9 +6,8 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from pos.sandbox.common import core_of, error, json_body, not_found, params_of
+from pos.sandbox.common import core_of, error, not_found, params_of, v3_routes, with_json_body
 from pos.sandbox.orders import ValidationFailed, render_list_item, render_order
 from pos.sandbox.pagination import (
     CursorError,
@@ -20,11 +19,9 @@ from pos.sandbox.pagination import (
 from pos.sandbox.placing import place_order
 
 
-async def create_order(request: Request) -> Response:
+@with_json_body
+async def create_order(request: Request, body: dict[str, Any]) -> Response:
     core = core_of(request)
-    body = await json_body(request)
-    if isinstance(body, Response):
-        return body
     try:
         doc = place_order(core, body)
     except ValidationFailed as exc:
@@ -109,17 +106,11 @@ async def check_payment(request: Request) -> Response:
     return await get_order(request)
 
 
-# (method, path regex, scope) for the /v3 gate (the restricted key's scope check)
-SCOPES: list[tuple[str, str, str]] = [
-    ("POST", r"^/v3/orders$", "order:create"),
-    ("GET", r"^/v3/orders$", "order:list"),
-    ("GET", r"^/v3/orders/[^/]+$", "order:read"),
-    ("POST", r"^/v3/orders/[^/]+/check-payment$", "order:read"),
-]
-
-ROUTES = [
-    Route("/v3/orders", list_orders, methods=["GET"]),
-    Route("/v3/orders", create_order, methods=["POST"]),
-    Route("/v3/orders/{order_id}", get_order),
-    Route("/v3/orders/{order_id}/check-payment", check_payment, methods=["POST"]),
-]
+ROUTES, SCOPES = v3_routes(
+    [
+        ("GET", "/v3/orders", list_orders, "order:list"),
+        ("POST", "/v3/orders", create_order, "order:create"),
+        ("GET", "/v3/orders/{order_id}", get_order, "order:read"),
+        ("POST", "/v3/orders/{order_id}/check-payment", check_payment, "order:read"),
+    ]
+)

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
 
-from pos.sandbox.common import core_of, error, int_param, json_body, listing, not_found, params_of
+from pos.sandbox.common import (
+    by_numeric_id,
+    core_of,
+    error,
+    int_param,
+    listing,
+    not_found,
+    params_of,
+    search_term,
+    v3_routes,
+    with_json_body,
+)
 from pos.sandbox.shipping import courier_result_json, warehouse_json
 
 
 async def locations(request: Request) -> Response:
     core = core_of(request)
-    search = (params_of(request).get("search") or "").strip().casefold()
+    search = search_term(params_of(request))
     items = core.data.locations
     if search:
         items = [
@@ -29,8 +41,7 @@ async def locations(request: Request) -> Response:
 
 
 async def location_postal_codes(request: Request) -> Response:
-    raw = request.path_params["location_id"]
-    loc = core_of(request).data.locations_by_id.get(int(raw)) if raw.isdigit() else None
+    loc = by_numeric_id(core_of(request).data.locations_by_id, request.path_params["location_id"])
     if loc is None:
         return not_found("Location not found")
     return JSONResponse(
@@ -38,11 +49,9 @@ async def location_postal_codes(request: Request) -> Response:
     )
 
 
-async def search_warehouse(request: Request) -> Response:
+@with_json_body
+async def search_warehouse(request: Request, body: dict[str, Any]) -> Response:
     core = core_of(request)
-    body = await json_body(request)
-    if isinstance(body, Response):
-        return body
     store_id = int_param(body.get("store_id"))
     dest_id = int_param(body.get("destination_id"))
     variants = body.get("variants")
@@ -82,11 +91,9 @@ async def search_warehouse(request: Request) -> Response:
     return JSONResponse({"data": results, "is_paginated": False})
 
 
-async def search_courier_service(request: Request) -> Response:
+@with_json_body
+async def search_courier_service(request: Request, body: dict[str, Any]) -> Response:
     core = core_of(request)
-    body = await json_body(request)
-    if isinstance(body, Response):
-        return body
     store_id = int_param(body.get("store_id"))
     loc_id = int_param(body.get("location_id"))
     wid = int_param(body.get("warehouse_id"))
@@ -115,15 +122,16 @@ async def search_courier_service(request: Request) -> Response:
     )
 
 
-# (method, path regex, scope) for the /v3 gate (the restricted key's scope check)
-SCOPES: list[tuple[str, str, str]] = [
-    ("GET", r"^/v3/locations(/.*)?$", "order:create"),
-    ("POST", r"^/v3/shipping-costs/.*$", "order:create"),
-]
-
-ROUTES = [
-    Route("/v3/locations", locations),
-    Route("/v3/locations/{location_id}/postal-codes", location_postal_codes),
-    Route("/v3/shipping-costs/search-warehouse", search_warehouse, methods=["POST"]),
-    Route("/v3/shipping-costs/search-courier-service", search_courier_service, methods=["POST"]),
-]
+ROUTES, SCOPES = v3_routes(
+    [
+        ("GET", "/v3/locations", locations, "order:create"),
+        ("GET", "/v3/locations/{location_id}/postal-codes", location_postal_codes, "order:create"),
+        ("POST", "/v3/shipping-costs/search-warehouse", search_warehouse, "order:create"),
+        (
+            "POST",
+            "/v3/shipping-costs/search-courier-service",
+            search_courier_service,
+            "order:create",
+        ),
+    ]
+)

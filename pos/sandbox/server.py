@@ -7,15 +7,14 @@ import socket
 import threading
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, Unpack
 
 import uvicorn
 
 from pos.sandbox.app import build_app
-from pos.sandbox.core import SandboxCore
+from pos.sandbox.core import CoreOptions, SandboxCore
 from pos.sandbox.faults import FaultConfig
 from pos.sandbox.net import listening_socket, url_of
-from pos.sandbox.ratelimit import DEFAULT_HOURLY_LIMIT
 
 
 class SandboxServer:
@@ -32,30 +31,19 @@ class SandboxServer:
         *,
         host: str = "127.0.0.1",
         port: int = 0,
-        rate_limit: bool = True,
-        hourly_limit: int | None = DEFAULT_HOURLY_LIMIT,
-        faults: FaultConfig | None = None,
-        products: int | None = None,
-        seed: int = 7,
-        log_requests: bool = False,
         sock: socket.socket | None = None,
+        **options: Unpack[CoreOptions],
     ) -> None:
         """``sock``: a socket already listening (:func:`pos.sandbox.net.listening_socket`),
         so its address is known before the server (and its imports) start.
 
-        ``rate_limit``: 100 requests / 10 s per key, plus ``hourly_limit`` per hour (0 or
-        ``None``: no hourly window)."""
+        ``options``: the :class:`~pos.sandbox.core.SandboxCore` ones (``rate_limit``: 100
+        requests / 10 s per key, plus ``hourly_limit`` per hour, 0 or ``None``: no hourly
+        window; ``faults``, ``products``, ``seed``, ``log_requests``)."""
         self.data_dir = Path(data_dir)
         self.host = host
         self.port = port if sock is None else sock.getsockname()[1]
-        self._options = {
-            "rate_limit": rate_limit,
-            "hourly_limit": hourly_limit,
-            "faults": faults,
-            "products": products,
-            "seed": seed,
-            "log_requests": log_requests,
-        }
+        self._options = options
         self.core: SandboxCore | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
@@ -76,7 +64,7 @@ class SandboxServer:
     def start(self, timeout: float = 15.0) -> SandboxServer:
         if self._thread is not None:
             raise RuntimeError("SandboxServer already started")
-        self.core = SandboxCore(self.data_dir, **self._options)  # type: ignore[arg-type]
+        self.core = SandboxCore(self.data_dir, **self._options)
         if self._sock is None:
             try:
                 self._sock = listening_socket(self.host, self.port)

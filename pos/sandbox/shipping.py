@@ -138,32 +138,38 @@ def warehouse_json(w: Warehouse, business_id: int, username: str) -> dict[str, A
         "business": {"id": business_id, "username": username},
         "lincah_origin_id": w.lincah_origin_id,
         "mengantar_origin_id": w.mengantar_origin_id,
-        "warehouse_address": {
-            "id": w.address_id,
-            "address": w.address,
-            "city": w.location.city_name,
-            "province": w.location.province_name,
-            "subdistrict": w.location.subdistrict_name,
-            "postal_code": w.postal_code,
-            "location": w.location.id,
-        },
+        "warehouse_address": warehouse_address_json(w),
+    }
+
+
+def warehouse_address_json(w: Warehouse) -> dict[str, Any]:
+    """A warehouse's address (a warehouse search result's, an order's ``origin_address``)."""
+    return {
+        "id": w.address_id,
+        "address": w.address,
+        "subdistrict": w.location.subdistrict_name,
+        "city": w.location.city_name,
+        "province": w.location.province_name,
+        "postal_code": w.postal_code,
+        "location": w.location.id,
+    }
+
+
+def courier_service_json(s: CourierService, **courier: Any) -> dict[str, Any]:
+    """A courier service with its courier; ``courier`` adds fields to the latter
+    (``courier_type`` differs between a courier search result and an order)."""
+    return {
+        "id": s.id,
+        "code": s.code,
+        "name": s.name,
+        "courier": {"id": s.courier_id, "code": s.courier_code, "name": s.courier_name, **courier},
     }
 
 
 def courier_result_json(q: Quote, w: Warehouse) -> dict[str, Any]:
     s = q.service
     return {
-        "courier_service": {
-            "id": s.id,
-            "code": s.code,
-            "name": s.name,
-            "courier": {
-                "id": s.courier_id,
-                "code": s.courier_code,
-                "name": s.courier_name,
-                "courier_type": "standard",
-            },
-        },
+        "courier_service": courier_service_json(s, courier_type="standard"),
         "cost": q.cost,
         "cost_source": s.provider,
         "etd": q.etd,

@@ -118,6 +118,19 @@ class Api:
                 return loc
         raise LookupError(search)
 
+    def search_warehouse(
+        self, store_id: int, destination_id: int, *variants: tuple[int, int]
+    ) -> httpx.Response:
+        """``POST /v3/shipping-costs/search-warehouse`` for ``(variant id, qty)`` pairs."""
+        return self.post(
+            "/v3/shipping-costs/search-warehouse",
+            json={
+                "store_id": store_id,
+                "destination_id": destination_id,
+                "variants": [{"variant_id": vid, "qty": qty} for vid, qty in variants],
+            },
+        )
+
     def physical_order(
         self,
         store_id: int = KOPI_STORE,
@@ -136,14 +149,9 @@ class Api:
         postal = self.get(f"/v3/locations/{loc['id']}/postal-codes").json()["data"][0][
             "postal_code"
         ]
-        wh = self.post(
-            "/v3/shipping-costs/search-warehouse",
-            json={
-                "store_id": store_id,
-                "destination_id": loc["id"],
-                "variants": [{"variant_id": variant["id"], "qty": qty}],
-            },
-        ).json()["data"][0]["warehouse"]
+        wh = self.search_warehouse(store_id, loc["id"], (variant["id"], qty)).json()["data"][0][
+            "warehouse"
+        ]
         courier = self.post(
             "/v3/shipping-costs/search-courier-service",
             json={

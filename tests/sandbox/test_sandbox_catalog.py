@@ -188,14 +188,7 @@ def test_locations_search_and_postal_codes(shared_api: Api) -> None:
 def test_search_warehouse_and_courier(shared_api: Api) -> None:
     gayo = shared_api.variant_by_name(KOPI_STORE, "Kopi Arabika Gayo 250 g - Biji")
     sby = shared_api.location("Gubeng", "Kota Surabaya")
-    wh = shared_api.post(
-        "/v3/shipping-costs/search-warehouse",
-        json={
-            "store_id": KOPI_STORE,
-            "destination_id": sby["id"],
-            "variants": [{"variant_id": gayo["id"], "qty": 1}],
-        },
-    ).json()
+    wh = shared_api.search_warehouse(KOPI_STORE, sby["id"], (gayo["id"], 1)).json()
     assert wh["is_paginated"] is False
     assert [r["warehouse"]["name"] for r in wh["data"]] == ["Gudang Surabaya", "Gudang Bekasi"]
     assert wh["data"][0]["destination"]["id"] == sby["id"]
@@ -240,14 +233,7 @@ def test_search_warehouse_and_courier(shared_api: Api) -> None:
 def test_remote_destination_gets_no_couriers_and_chilled_item_no_warehouse(shared_api: Api) -> None:
     gayo = shared_api.variant_by_name(KOPI_STORE, "Kopi Arabika Gayo 250 g - Biji")
     agats = shared_api.location("Agats")
-    wh = shared_api.post(
-        "/v3/shipping-costs/search-warehouse",
-        json={
-            "store_id": KOPI_STORE,
-            "destination_id": agats["id"],
-            "variants": [{"variant_id": gayo["id"], "qty": 1}],
-        },
-    ).json()["data"]
+    wh = shared_api.search_warehouse(KOPI_STORE, agats["id"], (gayo["id"], 1)).json()["data"]
     assert wh
     none = shared_api.post(
         "/v3/shipping-costs/search-courier-service",
@@ -262,27 +248,14 @@ def test_remote_destination_gets_no_couriers_and_chilled_item_no_warehouse(share
     assert none == {"data": [], "is_paginated": False}
     chilled = shared_api.variant_by_name(KOPI_STORE, "Kopi Susu Gula Aren Literan 1 L")
     jkt = shared_api.location("Menteng")
-    empty = shared_api.post(
-        "/v3/shipping-costs/search-warehouse",
-        json={
-            "store_id": KOPI_STORE,
-            "destination_id": jkt["id"],
-            "variants": [
-                {"variant_id": gayo["id"], "qty": 1},
-                {"variant_id": chilled["id"], "qty": 1},
-            ],
-        },
+    empty = shared_api.search_warehouse(
+        KOPI_STORE, jkt["id"], (gayo["id"], 1), (chilled["id"], 1)
     ).json()
     assert empty == {"data": [], "is_paginated": False}
     lasem = shared_api.variant_by_name(BATIK_STORE, "Kemeja Batik Tulis Lasem - M")
-    only_jogja = shared_api.post(
-        "/v3/shipping-costs/search-warehouse",
-        json={
-            "store_id": BATIK_STORE,
-            "destination_id": jkt["id"],
-            "variants": [{"variant_id": lasem["id"], "qty": 1}],
-        },
-    ).json()["data"]
+    only_jogja = shared_api.search_warehouse(BATIK_STORE, jkt["id"], (lasem["id"], 1)).json()[
+        "data"
+    ]
     assert [r["warehouse"]["name"] for r in only_jogja] == ["Gudang Yogyakarta"]
 
 
