@@ -295,7 +295,7 @@ class SaleController(QObject):
             self.catalog_loading.emit(False)
 
     def _catalog_error(self, exc: BaseException) -> bool:
-        from pos.api.ratelimit import HourlyBudgetReserved
+        from pos.api.errors import HourlyBudgetReserved
 
         if isinstance(exc, HourlyBudgetReserved):
             self.notice.emit(

@@ -131,6 +131,17 @@ class ServerError(APIStatusError):
     """5xx."""
 
 
+class HourlyBudgetReserved(ScalevError):
+    """A bulk request (catalog paging) would take the key's hourly budget below its reserve:
+    the refresh stops, the cached catalog stays, orders and payment checks go on (raised by
+    :class:`pos.api.ratelimit.HourlyBudget`)."""
+
+    def __init__(self, remaining: int, reserve: int) -> None:
+        super().__init__(f"hourly budget: {remaining} requests left, {reserve} kept in reserve")
+        self.remaining = remaining
+        self.reserve = reserve
+
+
 _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
     400: BadRequestError,
     401: AuthenticationError,

@@ -40,7 +40,7 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from email.utils import parsedate_to_datetime
 
-from .errors import ScalevError
+from .errors import HourlyBudgetReserved
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], Awaitable[None]]
@@ -278,16 +278,6 @@ class RequestOutcome:
     def __repr__(self) -> str:
         what = self.status if self.status is not None else self.error
         return f"RequestOutcome({self.method} {self.path} -> {what})"
-
-
-class HourlyBudgetReserved(ScalevError):
-    """A bulk request (catalog paging) would take the key's hourly budget below its reserve:
-    the refresh stops, the cached catalog stays, orders and payment checks go on."""
-
-    def __init__(self, remaining: int, reserve: int) -> None:
-        super().__init__(f"hourly budget: {remaining} requests left, {reserve} kept in reserve")
-        self.remaining = remaining
-        self.reserve = reserve
 
 
 class HourlyBudget:

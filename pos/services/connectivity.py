@@ -93,7 +93,7 @@ def retry_after_of(exc: BaseException | None) -> float | None:
 def is_retryable(exc: BaseException) -> bool:
     """Whether trying again later can succeed: the network, a rate limit, a failing server,
     a garbled answer, a refused key (someone may fix it); not a refused request or a bug."""
-    from pos.api.ratelimit import HourlyBudgetReserved
+    from pos.api.errors import HourlyBudgetReserved
 
     if isinstance(exc, HourlyBudgetReserved):
         return False

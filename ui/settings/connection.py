@@ -282,7 +282,7 @@ class ConnectionPart(SettingsForm):
                     ),
                 )
                 return
-            from pos.sandbox import DEMO_API_KEY  # type: ignore[attr-defined,unused-ignore]
+            from pos.sandbox.keys import DEMO_API_KEY
 
             url, key = self._demo_base_url, str(DEMO_API_KEY)
         else:
