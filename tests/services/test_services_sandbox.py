@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
@@ -33,13 +32,6 @@ from tests.conftest import SandboxControl
 async def client(sandbox: SandboxServer) -> AsyncIterator[ScalevClient]:
     async with ScalevClient(sandbox.base_url, DEMO_API_KEY, read_timeout=5.0) as c:
         yield c
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    d = Database.open(tmp_path / "kasir" / "kasir.db")
-    yield d
-    d.close()
 
 
 async def first_store(client: ScalevClient) -> Store:

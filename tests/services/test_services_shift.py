@@ -3,9 +3,8 @@ the server's statistics for the terminal's tag; offline it says what is not conf
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,13 +37,6 @@ KOPI = 3288
 async def client(sandbox: SandboxServer) -> AsyncIterator[ScalevClient]:
     async with ScalevClient(sandbox.base_url, DEMO_API_KEY, read_timeout=5.0) as c:
         yield c
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    d = Database.open(tmp_path / "kasir.db")
-    yield d
-    d.close()
 
 
 async def no_sleep(_: float) -> None:

@@ -4,9 +4,8 @@ network failures are resumed without a second order, and a 403 leaves the order 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -50,13 +49,6 @@ class DictSettings:
 async def client(sandbox: SandboxServer) -> AsyncIterator[ScalevClient]:
     async with ScalevClient(sandbox.base_url, DEMO_API_KEY, read_timeout=5.0) as c:
         yield c
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    d = Database.open(tmp_path / "kasir" / "kasir.db")
-    yield d
-    d.close()
 
 
 async def no_sleep(_: float) -> None:

@@ -1,18 +1,32 @@
-"""An in-memory stand-in for ScalevClient with scripted faults (for the service tests).
+"""The tests' in-memory Scalev: the public surface of ``ScalevClient`` that the services use,
+with the network up or down and scripted faults.
 
-``faults`` is a queue of what the next ``create_order`` calls do:
+Each call to ``create_order`` takes the next name from ``faults`` ("ok" when empty); each
+``list_orders`` call takes one from ``lookup_faults``. A name says what the server (or the
+network) does, and the fake raises what ``ScalevClient`` raises for it:
 
-- ``"ok"``                 commit and answer
-- ``"drop_after_commit"``  commit, then lose the reply (OrderOutcomeUnknown)
-- ``"timeout"``            no commit, OrderOutcomeUnknown (request lost on the way)
-- ``"5xx"``                no commit, ServerError 502
-- ``"5xx_after_commit"``   commit, then ServerError 502
-- ``"refused"``            APIConnectionError(may_have_sent=False) (nothing sent)
-- ``"reject"``             ValidationFailed 422 with a field error
-- ``"auth"``               AuthenticationError 401
-- ``"429"``                RateLimitedError (not processed)
+======================================  ==========  ==========================================
+fault                                   committed?  ``create_order`` / ``list_orders`` raises
+======================================  ==========  ==========================================
+``"ok"``                                yes         nothing: the order (or the page)
+``"commit_then_drop_reply"``            yes         OrderOutcomeUnknown (the reply is lost)
+``"commit_then_go_offline"``            yes         OrderOutcomeUnknown, and ``online`` turns
+                                                    False (the network dies with the reply)
+``"timeout_before_commit"``             no          OrderOutcomeUnknown (read timeout)
+``"status_503_outcome_unknown"``        no          OrderOutcomeUnknown caused by a 503, as
+                                                    ScalevClient reports a 5xx on POST
+``"status_502"``                        no          ServerError 502, passed through as is
+``"commit_then_status_502"``            yes         ServerError 502, passed through as is
+``"status_503"``                        no          ServerError 503 (a lookup's 5xx)
+``"connection_refused"``                no          APIConnectionError(may_have_sent=False)
+``"status_422"``                        no          ValidationFailed, body ``{"error": "invalid"}``
+``"status_422_unknown_warehouse"``      no          ValidationFailed with a field error on
+                                                    ``warehouse_unique_id``
+``"status_401"``                        no          AuthenticationError
+``rate_limited(seconds)``               no          RateLimitedError(retry_after=seconds)
+======================================  ==========  ==========================================
 
-``lookup_faults`` does the same for ``list_orders`` (``"refused"``, ``"5xx"``).
+With ``online`` False every call fails like ``"connection_refused"`` (nothing is sent).
 """
 
 from __future__ import annotations
@@ -22,7 +36,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterable
 from copy import deepcopy
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NoReturn
 
 from pos.api.errors import (
     APIConnectionError,
@@ -47,19 +61,75 @@ from pos.api.models import (
     WarehouseResult,
 )
 
+#: ``rate_limited()``'s default Retry-After, in seconds
+RETRY_AFTER = 1.5
+
+#: the faults that commit the order before failing
+COMMITTING = frozenset(
+    {"commit_then_drop_reply", "commit_then_go_offline", "commit_then_status_502"}
+)
+
+
+def rate_limited(retry_after: float = RETRY_AFTER) -> str:
+    """The fault "the server answers 429 with this Retry-After" (nothing is processed)."""
+    return f"rate_limited:{retry_after!r}"
+
+
+def _refused() -> NoReturn:
+    raise APIConnectionError("connection refused", may_have_sent=False)
+
+
+def _raise_fault(fault: str, method: str, path: str) -> None:
+    """Raise what ScalevClient raises for ``fault`` (nothing for "ok")."""
+    name, _, arg = fault.partition(":")
+    if name == "ok":
+        return
+    if name in ("commit_then_drop_reply", "commit_then_go_offline"):
+        raise OrderOutcomeUnknown("reply lost", cause=ConnectionResetError())
+    if name == "timeout_before_commit":
+        raise OrderOutcomeUnknown("read timeout")
+    if name == "status_503_outcome_unknown":
+        cause = ServerError(503, method=method, path=path)
+        raise OrderOutcomeUnknown("server error", cause=cause)
+    if name in ("status_502", "commit_then_status_502"):
+        raise ServerError(502, method=method, path=path, error="Bad gateway")
+    if name == "status_503":
+        raise ServerError(503, method=method, path=path)
+    if name == "connection_refused":
+        _refused()
+    if name == "status_422":
+        raise ValidationFailed(422, method=method, path=path, error="invalid")
+    if name == "status_422_unknown_warehouse":
+        raise ValidationFailed(
+            422,
+            method=method,
+            path=path,
+            error="Validation failed",
+            error_code="validation_failed",
+            errors=[
+                {"severity": "error", "code": "invalid", "field": "warehouse_unique_id",
+                 "message": "Warehouse tidak ditemukan untuk store ini"}
+            ],
+        )  # fmt: skip
+    if name == "status_401":
+        raise AuthenticationError(401, error="Invalid API key")
+    if name == "rate_limited":
+        retry_after = float(arg) if arg else RETRY_AFTER
+        raise RateLimitedError(retry_after=retry_after, method=method, path=path)
+    raise AssertionError(f"unknown fault {fault!r}")
+
 
 class FakeScalev:
     def __init__(self) -> None:
-        self.orders: list[dict[str, Any]] = []  # newest last
+        self.online = True
+        self.orders: list[dict[str, Any]] = []  # oldest first
         self.faults: list[str] = []
         self.lookup_faults: list[str] = []
-        self.get_faults: list[Exception] = []
         self.create_calls: list[dict[str, Any]] = []
         self.list_calls: list[dict[str, Any]] = []
         self.keep_metadata = True
         self.phone_stored_as_local = False
         self.create_delay = 0.0
-        self.page_size = 25
         # catalog
         self.stores: list[Store] = []
         self.store_products: list[StoreProduct] = []
@@ -79,7 +149,7 @@ class FakeScalev:
         self.warehouse_calls: list[dict[str, Any]] = []
         self.courier_calls: list[dict[str, Any]] = []
 
-    # --- orders ------------------------------------------------------------------------
+    # --- the server's side (for the tests) -----------------------------------------------
 
     def orders_with_ref(self, pos_ref: str) -> list[dict[str, Any]]:
         short = pos_ref.replace("-", "")[:8]
@@ -123,45 +193,33 @@ class FakeScalev:
             return "0" + phone[2:]
         return phone
 
+    def set_status(self, order_id: str, **fields: str) -> None:
+        for o in self.orders:
+            if o["id"] == order_id:
+                o.update(fields)
+
+    def pay(self, order_id: str) -> None:
+        self.set_status(order_id, payment_status="paid", status="confirmed")
+
+    # --- orders --------------------------------------------------------------------------
+
     async def create_order(self, body: Any) -> Order:
+        await asyncio.sleep(0)
+        if not self.online:
+            _refused()
         body = deepcopy(body)
         self.create_calls.append(body)
         if self.create_delay:
             await asyncio.sleep(self.create_delay)
-        else:
-            await asyncio.sleep(0)
         fault = self.faults.pop(0) if self.faults else "ok"
         if fault == "ok":
             return Order.model_validate(self._commit(body))
-        if fault == "drop_after_commit":
+        if fault in COMMITTING:
             self._commit(body)
-            raise OrderOutcomeUnknown("reply lost", cause=ConnectionResetError())
-        if fault == "timeout":
-            raise OrderOutcomeUnknown("read timeout")
-        if fault == "5xx":
-            raise ServerError(502, method="POST", path="/v3/orders", error="Bad gateway")
-        if fault == "5xx_after_commit":
-            self._commit(body)
-            raise ServerError(502, method="POST", path="/v3/orders", error="Bad gateway")
-        if fault == "refused":
-            raise APIConnectionError("connection refused", may_have_sent=False)
-        if fault == "reject":
-            raise ValidationFailed(
-                422,
-                method="POST",
-                path="/v3/orders",
-                error="Validation failed",
-                error_code="validation_failed",
-                errors=[
-                    {"severity": "error", "code": "invalid", "field": "warehouse_unique_id",
-                     "message": "Warehouse tidak ditemukan untuk store ini"}
-                ],
-            )  # fmt: skip
-        if fault == "auth":
-            raise AuthenticationError(401, error="Invalid API key")
-        if fault == "429":
-            raise RateLimitedError(retry_after=1.5, method="POST", path="/v3/orders")
-        raise AssertionError(f"unknown fault {fault}")
+        if fault == "commit_then_go_offline":
+            self.online = False
+        _raise_fault(fault, "POST", "/v3/orders")
+        raise AssertionError("unreachable")
 
     async def list_orders(
         self,
@@ -173,15 +231,14 @@ class FakeScalev:
         page_size: int = 25,
         **filters: str,
     ) -> AsyncIterator[OrderListItem]:
+        await asyncio.sleep(0)
+        if not self.online:
+            _refused()
         self.list_calls.append(
             {"search": search, "search_field": search_field, "store_id": store_id,
              "columns": list(columns or [])}
         )  # fmt: skip
-        fault = self.lookup_faults.pop(0) if self.lookup_faults else "ok"
-        if fault == "refused":
-            raise APIConnectionError("connection refused", may_have_sent=False)
-        if fault == "5xx":
-            raise ServerError(503, method="GET", path="/v3/orders")
+        _raise_fault(self.lookup_faults.pop(0) if self.lookup_faults else "ok", "GET", "/v3/orders")
         cols = set(columns or [])
         for o in reversed(self.orders):  # newest first
             if search_field == "customer_phone" and search and o["customer"]["phone"] != search:
@@ -191,8 +248,8 @@ class FakeScalev:
 
     async def get_order(self, order_id: str) -> Order:
         await asyncio.sleep(0)
-        if self.get_faults:
-            raise self.get_faults.pop(0)
+        if not self.online:
+            _refused()
         for o in self.orders:
             if o["id"] == order_id:
                 return Order.model_validate(o)
@@ -201,13 +258,7 @@ class FakeScalev:
     async def check_payment(self, order_id: str) -> Order:
         return await self.get_order(order_id)
 
-    def pay(self, order_id: str) -> None:
-        for o in self.orders:
-            if o["id"] == order_id:
-                o["payment_status"] = "paid"
-                o["status"] = "confirmed"
-
-    # --- stores / catalog --------------------------------------------------------------
+    # --- stores / catalog ----------------------------------------------------------------
 
     async def list_stores(self, *, search: str | None = None, **_: Any) -> AsyncIterator[Store]:
         for s in self.stores:
@@ -262,7 +313,7 @@ class FakeScalev:
         finally:
             self._bundle_running -= 1
 
-    # --- shipping ----------------------------------------------------------------------
+    # --- shipping ------------------------------------------------------------------------
 
     async def search_locations(
         self, search: str, *, page_size: int = 25
