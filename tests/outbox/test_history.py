@@ -13,11 +13,8 @@ from pos.services import BackendUnavailable, CheckoutService, HistoryService, Ou
 from pos.services.history import normalize_search_phone, status_of
 from pos.storage import Database, SaleJournal, SaleState
 from tests.fakes.scalev import FakeScalev
+from tests.fakes.sleep import no_sleep
 from tests.outbox.outbox_support import draft
-
-
-async def no_sleep(_: float) -> None:
-    return None
 
 
 def named(n: int, name: str, phone: str) -> SaleDraft:

@@ -21,13 +21,10 @@ from pos.services import (
 from pos.services.outbox import DrainReport, payment_link_for
 from pos.storage import SaleJournal, SaleState
 from tests.fakes.scalev import FakeScalev, rate_limited
+from tests.fakes.sleep import yield_once
 from tests.outbox.outbox_support import draft
 
 DAY = 24 * 3600.0
-
-
-async def no_sleep(_: float) -> None:
-    await asyncio.sleep(0)
 
 
 class VirtualTime:
@@ -50,9 +47,9 @@ def make(
     server: FakeScalev, journal: SaleJournal, policy: ConfirmPolicy | None = None, **kw: object
 ) -> tuple[CheckoutService, OutboxService, list[OutboxEvent]]:
     clock = kw.get("clock", time.time)
-    checkout = CheckoutService(server, journal, sleep=no_sleep, clock=clock, policy=policy)  # type: ignore[arg-type]
+    checkout = CheckoutService(server, journal, sleep=yield_once, clock=clock, policy=policy)  # type: ignore[arg-type]
     events: list[OutboxEvent] = []
-    kw.setdefault("sleep", no_sleep)
+    kw.setdefault("sleep", yield_once)
     kw.setdefault("rng", random.Random(1))
     outbox = OutboxService(checkout, journal, on_change=events.append, **kw)  # type: ignore[arg-type]
     return checkout, outbox, events
@@ -66,6 +63,16 @@ async def queue_offline(server: FakeScalev, checkout: CheckoutService, n: int) -
     server.online = online
     assert ei.value.queued and ei.value.pos_ref
     return ei.value.pos_ref
+
+
+async def lost_with_the_network(
+    server: FakeScalev, checkout: CheckoutService, journal: SaleJournal, n: int
+) -> str:
+    """A sale the server commits while its reply is lost with the network: maybe sent."""
+    server.faults = ["commit_then_go_offline"]
+    with pytest.raises(BackendUnavailable):
+        await checkout.submit(draft(n))
+    return journal.recent(limit=1)[0].pos_ref
 
 
 def one_order(server: FakeScalev, ref: str) -> dict[str, object]:
@@ -184,9 +191,7 @@ async def test_a_429_on_lookup_blocks_the_pass_with_retry_after(
 ) -> None:
     vt = VirtualTime()
     checkout, outbox, _ = make(server, journal, clock=vt.clock)
-    server.faults = ["commit_then_go_offline"]
-    with pytest.raises(BackendUnavailable):
-        await checkout.submit(draft(1))
+    await lost_with_the_network(server, checkout, journal, 1)
     server.online = True
     server.lookup_faults = [rate_limited(12.0)]
     vt.t += 60  # the next lookup is due
@@ -253,10 +258,7 @@ async def test_abandon(server: FakeScalev, journal: SaleJournal) -> None:
     vt = VirtualTime()
     checkout, outbox, events = make(server, journal, clock=vt.clock)
     never_sent = await queue_offline(server, checkout, 4)
-    server.faults = ["commit_then_go_offline"]
-    with pytest.raises(BackendUnavailable):
-        await checkout.submit(draft(5))
-    maybe_sent = journal.recent(limit=1)[0].pos_ref
+    maybe_sent = await lost_with_the_network(server, checkout, journal, 5)
     assert journal.get(maybe_sent).state == SaleState.UNKNOWN  # type: ignore[union-attr]
     # offline: a sale that may exist cannot be abandoned (cannot check)
     with pytest.raises(BackendUnavailable):
@@ -283,10 +285,7 @@ async def test_expired_sale_that_may_exist_is_looked_up_not_resent(
 ) -> None:
     vt = VirtualTime()
     checkout, outbox, _ = make(server, journal, clock=vt.clock)
-    server.faults = ["commit_then_go_offline"]
-    with pytest.raises(BackendUnavailable):
-        await checkout.submit(draft(6))
-    ref = journal.recent(limit=1)[0].pos_ref
+    ref = await lost_with_the_network(server, checkout, journal, 6)
     server.online = True
     vt.t += DAY + 1
     calls = len(server.create_calls)

@@ -39,13 +39,10 @@ from pos.services import (
 from pos.storage import Database, JournalStateError, SaleJournal, SaleState
 from pos.storage.journal import DONE, DRAINABLE, PENDING
 from tests.fakes.scalev import FakeScalev
+from tests.fakes.sleep import yield_once
 from tests.outbox.outbox_support import FAULTS, draft
 
 DAY = 24 * 3600.0
-
-
-async def no_sleep(_: float) -> None:
-    await asyncio.sleep(0)
 
 
 class QueueMachine(RuleBasedStateMachine):
@@ -58,14 +55,14 @@ class QueueMachine(RuleBasedStateMachine):
         self.offset = 0.0
         self.runner = asyncio.Runner()
         self.checkout = CheckoutService(
-            self.server, self.journal, sleep=no_sleep, clock=lambda: time.time() + self.offset
+            self.server, self.journal, sleep=yield_once, clock=lambda: time.time() + self.offset
         )
         self.events: list[OutboxEvent] = []
         self.outbox = OutboxService(
             self.checkout,
             self.journal,
             clock=lambda: time.time() + self.offset,
-            sleep=no_sleep,
+            sleep=yield_once,
             rng=random.Random(0),
             on_change=self.events.append,
         )

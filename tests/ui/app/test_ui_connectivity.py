@@ -18,10 +18,9 @@ from PySide6.QtWidgets import QApplication
 from pos.sandbox import DEMO_API_KEY, SandboxServer
 from tests.platforms import posix_only
 from tests.sandbox.helpers import SandboxControl
+from tests.ui.session_support import DIGITAL_STORE
 from ui.app import Config, Session, start_session
 from ui.main_window import PAGE_PROBLEM, PAGE_QUEUED, PAGE_SALE
-
-DIGITAL_STORE = "Toko Kopi Nusantara"
 
 
 def _free_port() -> int:

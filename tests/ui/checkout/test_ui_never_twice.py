@@ -9,10 +9,9 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from tests.ui.session_support import DIGITAL_STORE
 from tests.ui.ui_support import SandboxApp
 from ui.main_window import PAGE_CHECKOUT, PAGE_PAYMENT, PAGE_QUEUED
-
-DIGITAL_STORE = "Toko Kopi Nusantara"
 
 
 def _to_checkout(app: SandboxApp) -> None:

@@ -11,10 +11,9 @@ from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
+from tests.ui.session_support import DIGITAL_STORE
 from tests.ui.ui_support import SandboxApp, variant
 from ui.main_window import PAGE_CHECKOUT, PAGE_PAYMENT, PAGE_QUEUED, PAGE_SALE
-
-DIGITAL_STORE = "Toko Kopi Nusantara"
 
 
 def _select_by_search(app: SandboxApp, qtbot: Any, text: str) -> None:

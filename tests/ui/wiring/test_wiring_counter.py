@@ -138,11 +138,7 @@ def test_history_row_prints_and_saves_the_receipt(counter: Counter, qtbot: Any) 
     counter.add()
     order = counter.sell()
     w = counter.window
-    w.new_sale()
-    w.show_history()
-    history = w.history
-    qtbot.waitUntil(lambda: history.model.rowCount() == 1)
-    history.select(history.model.row_at(0).pos_ref)
+    history = counter.open_history(rows=1)
     assert history.pdf_button.isEnabled() and history.whatsapp.isEnabled()
     QTest.mouseClick(history.pdf_button, Qt.MouseButton.LeftButton)
     assert (counter.data_dir / "receipts" / f"struk-{order.order_id}.pdf").is_file()
