@@ -6,9 +6,9 @@ from typing import Any
 
 import httpx
 import pytest
-from scalev_mock import FakeClock, MockAPI, load_fixture, make_client
 
 from pos.api import InvalidResponseError
+from tests.api.scalev_mock import FakeClock, MockAPI, load_fixture, make_client
 
 
 def _page(ids: list[int], *, has_next: bool, cursor: str | None) -> dict[str, Any]:
