@@ -18,14 +18,21 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import qasync
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QWidget
 
 from pos.api.models import Order, Store
 from pos.domain.catalog import CatalogItem, make_search_key
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def scan(search: QLineEdit, code: str) -> None:
+    """A barcode scanner (a keyboard wedge) types ``code`` and Enter into the search box."""
+    QTest.keyClicks(search, code)
+    QTest.keyClick(search, Qt.Key.Key_Return)
 
 
 # --- screenshots -------------------------------------------------------------------------------

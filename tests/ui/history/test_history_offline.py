@@ -17,7 +17,7 @@ from pos.sandbox import SandboxServer
 from pos.storage import DataDirLock, SaleState
 from tests.sandbox.helpers import SandboxControl
 from tests.ui.history.history_support import Kasir
-from tests.ui.ui_support import qr_texts
+from tests.ui.ui_support import qr_texts, scan
 from ui.main_window import PAGE_HISTORY, PAGE_PAYMENT, PAGE_QUEUED, PAGE_SALE
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -98,8 +98,7 @@ def test_offline_sale_is_kept_and_created_once_when_the_network_returns(
     w = kasir.window
     port, data = sandbox_server.port, sandbox_server.data_dir
 
-    QTest.keyClicks(w.catalog.search, "EBOOK-KEDAI")
-    QTest.keyClick(w.catalog.search, Qt.Key.Key_Return)
+    scan(w.catalog.search, "EBOOK-KEDAI")
     w.go_checkout()
     co = w.checkout
     co.name.setText("Rina Offline")

@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 
 from pos.api.errors import APIConnectionError
 from pos.services.errors import BackendUnavailable, SaleRejected
-from tests.ui.ui_support import SAMPLE_ITEMS, STORE, FakeApp, make_order
+from tests.ui.ui_support import SAMPLE_ITEMS, STORE, FakeApp, make_order, scan
 from ui.main_window import PAGE_CHECKOUT, PAGE_PAYMENT, PAGE_PROBLEM, PAGE_SALE, MainWindow
 
 
@@ -74,8 +74,7 @@ def test_search_narrows_and_clears(fake_app: FakeApp, qtbot: Any) -> None:
 def test_barcode_scan_adds_item_and_clears(fake_app: FakeApp, qtbot: Any) -> None:
     fake_app.start()
     cat = fake_app.window.catalog
-    QTest.keyClicks(cat.search, "lic-dp1")
-    QTest.keyClick(cat.search, Qt.Key.Key_Return)
+    scan(cat.search, "lic-dp1")
     cart = fake_app.controller.cart
     assert [(ln.item.unique_id, ln.quantity) for ln in cart.lines] == [("variant_C1", 1)]
     assert cat.search.text() == ""
@@ -284,8 +283,7 @@ def test_keyboard_only_sale(fake_app: FakeApp, qtbot: Any) -> None:
     w = fake_app.window
     search = w.catalog.search
     assert search.hasFocus()
-    QTest.keyClicks(search, "resep")
-    QTest.keyClick(search, Qt.Key.Key_Return)  # the only match → added
+    scan(search, "resep")  # the only match → added
     assert fake_app.controller.cart.count == 1
     QTest.keyClick(search, Qt.Key.Key_F2)
     QTest.keyClicks(search, "python")
