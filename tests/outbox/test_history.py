@@ -3,6 +3,7 @@ day filter, refresh from the server."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -18,15 +19,7 @@ from tests.outbox.outbox_support import draft
 
 
 def named(n: int, name: str, phone: str) -> SaleDraft:
-    d = draft(n)
-    return SaleDraft(
-        store_id=d.store_id,
-        store_unique_id=d.store_unique_id,
-        store_name=d.store_name,
-        lines=d.lines,
-        customer=Customer(name, phone, None),
-        payment_method=d.payment_method,
-    )
+    return dataclasses.replace(draft(n), customer=Customer(name, phone, None))
 
 
 @pytest.mark.asyncio

@@ -3,6 +3,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -53,6 +54,13 @@ def only_order(fake: FakeScalev, pos_ref: str) -> dict[str, object]:
     found = fake.orders_with_ref(pos_ref)
     assert len(found) == 1, f"expected exactly one order for {pos_ref}, got {len(found)}"
     return found[0]
+
+
+def journaled(journal: SaleJournal, pos_ref: str) -> tuple[str, dict[str, Any]]:
+    """A sale a previous process journaled with its frozen body (and did not finish)."""
+    d = draft()
+    body = build_order_body(d, pos_ref=pos_ref, terminal="K")
+    return journal.new_sale(d, body), body
 
 
 @pytest.mark.asyncio
@@ -227,9 +235,7 @@ async def test_crash_while_sending_is_recovered_by_lookup(
     fake: FakeScalev, journal: SaleJournal
 ) -> None:
     # The previous process journaled, marked sending, the server committed, then it died.
-    d = draft()
-    body = build_order_body(d, pos_ref="11111111-2222-4333-8444-555555555555", terminal="K")
-    pos_ref = journal.new_sale(d, body)
+    pos_ref, body = journaled(journal, "11111111-2222-4333-8444-555555555555")
     journal.mark_sending(pos_ref)
     fake._commit(body)
     results = await service(fake, journal).reconcile_unfinished()
@@ -242,9 +248,7 @@ async def test_crash_while_sending_is_recovered_by_lookup(
 async def test_crash_while_sending_not_committed_is_confirmed_not_resent(
     fake: FakeScalev, journal: SaleJournal
 ) -> None:
-    d = draft()
-    body = build_order_body(d, pos_ref="11111111-2222-4333-8444-555555555556", terminal="K")
-    pos_ref = journal.new_sale(d, body)
+    pos_ref, _ = journaled(journal, "11111111-2222-4333-8444-555555555556")
     journal.mark_sending(pos_ref)
     results = await service(fake, journal).reconcile_unfinished()
     assert isinstance(results[pos_ref], SaleConfirming)  # the server may still commit it
@@ -278,9 +282,7 @@ async def test_phone_format_mismatch_falls_back_to_store_scan(
 @pytest.mark.asyncio
 async def test_concurrent_resume_never_sends_twice(fake: FakeScalev, journal: SaleJournal) -> None:
     fake.create_delay = 0.05
-    d = draft()
-    body = build_order_body(d, pos_ref="11111111-2222-4333-8444-555555555557", terminal="K")
-    pos_ref = journal.new_sale(d, body)
+    pos_ref, _ = journaled(journal, "11111111-2222-4333-8444-555555555557")
     svc = service(fake, journal)
     results = await asyncio.gather(svc.resume(pos_ref), svc.resume(pos_ref), svc.resume(pos_ref))
     assert {r.order.id for r in results} == {results[0].order.id}

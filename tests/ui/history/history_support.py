@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -96,15 +97,7 @@ def created_order(n: int, number: str, total: int = 49000) -> Order:
 
 
 def named_draft(spec: dict[str, Any], name: str, phone: str, qty: int = 1) -> SaleDraft:
-    base = make_draft(spec, 1, qty)
-    return SaleDraft(
-        store_id=base.store_id,
-        store_unique_id=base.store_unique_id,
-        store_name=base.store_name,
-        lines=base.lines,
-        customer=Customer(name, phone, None),
-        payment_method=base.payment_method,
-    )
+    return dataclasses.replace(make_draft(spec, 1, qty), customer=Customer(name, phone, None))
 
 
 @pytest.fixture
