@@ -290,14 +290,17 @@ class FakeApp:
         self.qtbot.waitUntil(lambda: self.window.catalog.model.rowCount() == len(SAMPLE_ITEMS))
         self.qtbot.waitUntil(lambda: not self.runner.is_busy("catalog"))
 
+    def close(self) -> None:
+        self.controller.stop_watching()
+        self.runner.cancel_all()
+        self.window.close()
+
 
 @pytest.fixture
 def fake_app(qtbot: Any, qloop: asyncio.AbstractEventLoop) -> Iterator[FakeApp]:
     app = FakeApp(qtbot)
     yield app
-    app.controller.stop_watching()
-    app.runner.cancel_all()
-    app.window.close()
+    app.close()
 
 
 class SandboxApp:

@@ -58,6 +58,14 @@ class Counter(RunningKasir):
         self.qtbot.waitUntil(lambda: w.page() == PAGE_PAYMENT, timeout=15000)
         return w.payment.order
 
+    def first_sale(self, **customer: str) -> Any:
+        """Start with the default settings, choose the digital store and sell one e-book;
+        returns the created order (payment screen shown)."""
+        self.start()
+        self.choose_store()
+        self.add()
+        return self.sell(**customer)
+
     def customer_pays(self, order: Any) -> None:
         """The customer pays ``order`` on the sandbox; the payment screen turns paid."""
         self.control("POST", f"/__sandbox/orders/{order.id}/pay")
