@@ -1,5 +1,6 @@
-"""The tests' in-memory Scalev: the public surface of ``ScalevClient`` that the services use,
-with the network up or down and scripted faults.
+"""The tests' in-memory Scalev: every public method of ``ScalevClient``, with the same names
+and signatures (tests/fakes/test_fake_scalev.py checks it), the network up or down and
+scripted faults.
 
 Each call to ``create_order`` takes the next name from ``faults`` ("ok" when empty); each
 ``list_orders`` call takes one from ``lookup_faults``. A name says what the server (or the
@@ -36,8 +37,10 @@ import uuid
 from collections.abc import AsyncIterator, Iterable
 from copy import deepcopy
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, NoReturn
 
+from pos.api.client import InvalidItem
 from pos.api.errors import (
     APIConnectionError,
     AuthenticationError,
@@ -52,7 +55,11 @@ from pos.api.models import (
     CourierServiceResult,
     Location,
     Order,
+    OrderCreate,
     OrderListItem,
+    OrderStatistic,
+    OrderStatusChange,
+    PaymentInfo,
     Product,
     SimplifiedBundle,
     Store,
@@ -127,6 +134,7 @@ class FakeScalev:
         self.lookup_faults: list[str] = []
         self.create_calls: list[dict[str, Any]] = []
         self.list_calls: list[dict[str, Any]] = []
+        self.status_calls: list[dict[str, Any]] = []
         self.keep_metadata = True
         self.phone_stored_as_local = False
         self.create_delay = 0.0
@@ -198,15 +206,28 @@ class FakeScalev:
             if o["id"] == order_id:
                 o.update(fields)
 
+    def _order(self, order_id: str) -> dict[str, Any]:
+        for o in self.orders:
+            if o["id"] == str(order_id):
+                return o
+        raise NotFoundError(404, method="GET", path=f"/v3/orders/{order_id}")
+
+    async def _reach(self) -> None:
+        """One turn of the event loop, then the network (refused when offline)."""
+        await asyncio.sleep(0)
+        if not self.online:
+            _refused()
+
+    async def aclose(self) -> None:
+        return None
+
     def pay(self, order_id: str) -> None:
         self.set_status(order_id, payment_status="paid", status="confirmed")
 
     # --- orders --------------------------------------------------------------------------
 
-    async def create_order(self, body: Any) -> Order:
-        await asyncio.sleep(0)
-        if not self.online:
-            _refused()
+    async def create_order(self, body: OrderCreate | dict[str, Any]) -> Order:
+        await self._reach()
         body = deepcopy(body)
         self.create_calls.append(body)
         if self.create_delay:
@@ -231,9 +252,7 @@ class FakeScalev:
         page_size: int = 25,
         **filters: str,
     ) -> AsyncIterator[OrderListItem]:
-        await asyncio.sleep(0)
-        if not self.online:
-            _refused()
+        await self._reach()
         self.list_calls.append(
             {"search": search, "search_field": search_field, "store_id": store_id,
              "columns": list(columns or [])}
@@ -247,20 +266,78 @@ class FakeScalev:
             yield OrderListItem.model_validate({k: v for k, v in o.items() if k in cols})
 
     async def get_order(self, order_id: str) -> Order:
-        await asyncio.sleep(0)
-        if not self.online:
-            _refused()
-        for o in self.orders:
-            if o["id"] == order_id:
-                return Order.model_validate(o)
-        raise NotFoundError(404, method="GET", path=f"/v3/orders/{order_id}")
+        await self._reach()
+        return Order.model_validate(self._order(order_id))
 
     async def check_payment(self, order_id: str) -> Order:
         return await self.get_order(order_id)
 
+    # --- taking the money at the counter -------------------------------------------------
+
+    async def change_order_status(
+        self,
+        ids: Iterable[str],
+        *,
+        payment_status: str | None = None,
+        status: str | None = None,
+        payment_method: str | None = None,
+        transfer_time: str | None = None,
+    ) -> list[OrderStatusChange]:
+        await self._reach()
+        fields = {
+            k: v
+            for k, v in (
+                ("payment_status", payment_status),
+                ("status", status),
+                ("payment_method", payment_method),
+            )
+            if v is not None
+        }
+        self.status_calls.append({"ids": [str(i) for i in ids], **fields})
+        changes = []
+        for order_id in self.status_calls[-1]["ids"]:
+            order = self._order(order_id)
+            order.update(fields)
+            keys = ("id", "order_id", "payment_status", "status", "payment_url")
+            changes.append(OrderStatusChange.model_validate({k: order.get(k) for k in keys}))
+        return changes
+
+    async def mark_order_paid(
+        self, order_id: str, *, payment_method: str, transfer_time: str | None = None
+    ) -> OrderStatusChange:
+        [change] = await self.change_order_status(
+            [order_id],
+            payment_status="paid",
+            payment_method=payment_method,
+            transfer_time=transfer_time,
+        )
+        return change
+
+    async def create_order_payment(self, order_id: str) -> PaymentInfo:
+        await self._reach()
+        return PaymentInfo(payment_url=self._order(order_id)["payment_url"])
+
+    async def update_order_tags(self, order_id: str, tags: Iterable[str]) -> Order:
+        await self._reach()
+        order = self._order(order_id)
+        order["tags"] = list(tags)
+        return Order.model_validate(order)
+
+    async def order_statistics(self, **params: str | int | None) -> list[OrderStatistic]:
+        """The orders counted by status (the filters are not applied)."""
+        await self._reach()
+        stats: dict[str, OrderStatistic] = {}
+        for o in self.orders:
+            stat = stats.setdefault(o["status"], OrderStatistic(status=o["status"]))
+            stat.count += 1
+            stat.gross_revenue += Decimal(o.get("gross_revenue") or 0)
+        return list(stats.values())
+
     # --- stores / catalog ----------------------------------------------------------------
 
-    async def list_stores(self, *, search: str | None = None, **_: Any) -> AsyncIterator[Store]:
+    async def list_stores(
+        self, *, search: str | None = None, domain: str | None = None, page_size: int = 25
+    ) -> AsyncIterator[Store]:
         for s in self.stores:
             if not search or search.casefold() in s.name.casefold():
                 yield s
@@ -271,14 +348,20 @@ class FakeScalev:
         return list(self.payment_methods)
 
     async def list_store_products(
-        self, store_id: int | str, *, page_size: int = 25, **_: Any
+        self, store_id: int | str, *, page_size: int = 25, on_invalid: InvalidItem | None = None
     ) -> AsyncIterator[StoreProduct]:
         for sp in self.store_products:
             await asyncio.sleep(0)
             yield sp
 
     async def list_products(
-        self, *, store_id: int | None = None, **_: Any
+        self,
+        *,
+        store_id: int | None = None,
+        search: str | None = None,
+        item_type: str | None = None,
+        page_size: int = 25,
+        on_invalid: InvalidItem | None = None,
     ) -> AsyncIterator[Product]:
         for i, p in enumerate(self.products):
             if self.products_error is not None and i >= 1:
@@ -289,14 +372,14 @@ class FakeScalev:
             raise self.products_error
 
     async def list_store_bundles(
-        self, store_id: int, *, page_size: int = 25, **_: Any
+        self, store_id: int, *, page_size: int = 25, on_invalid: InvalidItem | None = None
     ) -> AsyncIterator[StoreBundle]:
         for b in self.store_bundles:
             await asyncio.sleep(0)
             yield b
 
     async def list_bundles_simplified(
-        self, store_id: int, *, page_size: int = 25, **_: Any
+        self, store_id: int, *, page_size: int = 25, on_invalid: InvalidItem | None = None
     ) -> AsyncIterator[SimplifiedBundle]:
         for b in self.simplified:
             yield b
@@ -333,6 +416,18 @@ class FakeScalev:
         )
         return list(self.warehouse_results)
 
-    async def search_courier_services(self, **kw: Any) -> list[CourierServiceResult]:
-        self.courier_calls.append(kw)
+    async def search_courier_services(
+        self,
+        *,
+        store_id: int,
+        location_id: int,
+        warehouse_id: int,
+        payment_method: str,
+        weight: int,
+        postal_code: str | None = None,
+    ) -> list[CourierServiceResult]:
+        self.courier_calls.append(
+            {"store_id": store_id, "location_id": location_id, "warehouse_id": warehouse_id,
+             "payment_method": payment_method, "weight": weight, "postal_code": postal_code}
+        )  # fmt: skip
         return list(self.courier_results)
