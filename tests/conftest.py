@@ -1,4 +1,5 @@
-"""Shared pytest fixtures: sandbox servers over real sockets and small HTTP helpers.
+"""Shared pytest fixtures: the counter's database and journal, sandbox servers over real
+sockets and small HTTP helpers.
 
 ``QT_QPA_PLATFORM=offscreen`` is set at import so UI tests never need a display.
 """
@@ -29,7 +30,22 @@ if str(ROOT) not in sys.path:  # makes ``tests.contract.openapi`` importable fro
 import pytest  # noqa: E402
 
 from pos.sandbox import FaultConfig, SandboxServer  # noqa: E402
+from pos.storage import Database, SaleJournal  # noqa: E402
 from tests.sandbox.helpers import SandboxControl  # noqa: E402
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    """The counter's SQLite database, fresh in ``tmp_path``."""
+    d = Database.open(tmp_path / "kasir.db")
+    yield d
+    d.close()
+
+
+@pytest.fixture
+def journal(db: Database) -> SaleJournal:
+    """The sale journal on ``db``."""
+    return SaleJournal(db)
 
 
 def _serve(path: Path, **kw: Any) -> Iterator[SandboxServer]:

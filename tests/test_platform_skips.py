@@ -42,7 +42,8 @@ def _import(path: Path, platform: str) -> types.ModuleType:
     spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    # pytest's "prepend" import mode puts the test's folder on sys.path (``soak_engine``)
+    # pytest's "prepend" import mode puts the test's folder on sys.path: tests/config still
+    # imports ``config_keyring`` by its bare name (every other support module is dotted)
     added = [] if str(path.parent) in sys.path else [str(path.parent)]
     sys.path[:0] = added
     saved = sys.platform

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from scalev_mock import FakeClock, MockAPI
+
+from tests.api.scalev_mock import FakeClock, MockAPI
 
 
 @pytest.fixture

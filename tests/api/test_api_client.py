@@ -8,10 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
-from scalev_mock import API_KEY, BASE_URL, FakeClock, MockAPI, load_fixture, make_client
 
 from pos.api import InvalidResponseError, ScalevClient
 from pos.api.models import OrderCreate, OrderVariantLine
+from tests.api.scalev_mock import API_KEY, BASE_URL, FakeClock, MockAPI, load_fixture, make_client
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,8 @@ from typing import Any
 import httpx
 import pytest
 from openapi_schema_validator import OAS30Validator
-from scalev_mock import FakeClock, MockAPI, load_fixture, make_client
+
+from tests.api.scalev_mock import FakeClock, MockAPI, load_fixture, make_client
 
 SPEC_PATH = Path(__file__).resolve().parents[1] / "contract" / "scalev-openapi-subset.json"
 SPEC: dict[str, Any] = json.loads(SPEC_PATH.read_text(encoding="utf-8"))

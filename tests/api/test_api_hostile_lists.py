@@ -8,12 +8,12 @@ from typing import Any
 
 import httpx
 import pytest
-from scalev_mock import FakeClock, MockAPI, make_client
 
 from pos.api import InvalidResponseError
 from pos.api.models import Store
 from pos.api.responses import MAX_RESPONSE_BYTES
 from pos.services.catalog import CatalogService
+from tests.api.scalev_mock import FakeClock, MockAPI, make_client
 
 
 def product(pid: int, price: Any = "49000") -> dict[str, Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from scalev_mock import load_fixture
 
 from pos.api.models import (
     CourierServiceResult,
@@ -18,6 +17,7 @@ from pos.api.models import (
     StoreProduct,
     WarehouseResult,
 )
+from tests.api.scalev_mock import load_fixture
 
 
 def test_stores_simplified() -> None:

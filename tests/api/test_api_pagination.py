@@ -6,9 +6,9 @@ from typing import Any
 
 import httpx
 import pytest
-from scalev_mock import FakeClock, MockAPI, load_fixture, make_client
 
 from pos.api import InvalidResponseError
+from tests.api.scalev_mock import FakeClock, MockAPI, load_fixture, make_client
 
 
 def _page(ids: list[int], *, has_next: bool, cursor: str | None) -> dict[str, Any]:
@@ -71,16 +71,15 @@ async def test_empty_last_page(api: MockAPI, clock: FakeClock) -> None:
 
 
 @pytest.mark.asyncio
-async def test_stops_when_cursor_missing_even_if_has_next(api: MockAPI, clock: FakeClock) -> None:
-    api.json("GET", "/v3/locations", _page([1], has_next=True, cursor=None))
-    async with make_client(api, clock) as client:
-        assert [loc.id async for loc in client.search_locations("x")] == [1]
-    assert len(api.requests) == 1
-
-
-@pytest.mark.asyncio
-async def test_stops_when_has_next_false_even_with_cursor(api: MockAPI, clock: FakeClock) -> None:
-    api.json("GET", "/v3/locations", _page([1], has_next=False, cursor="c9"))
+@pytest.mark.parametrize(
+    ("has_next", "cursor"),
+    [(True, None), (False, "c9")],
+    ids=["cursor_missing_even_if_has_next", "has_next_false_even_with_cursor"],
+)
+async def test_stops_at_the_last_page(
+    api: MockAPI, clock: FakeClock, has_next: bool, cursor: str | None
+) -> None:
+    api.json("GET", "/v3/locations", _page([1], has_next=has_next, cursor=cursor))
     async with make_client(api, clock) as client:
         assert [loc.id async for loc in client.search_locations("x")] == [1]
     assert len(api.requests) == 1

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scalev_mock import FakeClock, MockAPI, load_fixture, make_client
 
 from pos.api import RateLimiter
+from tests.api.scalev_mock import FakeClock, MockAPI, load_fixture, make_client
 
 
 def _max_in_window(times: list[float], period: float) -> int:

@@ -8,7 +8,6 @@ from typing import Any
 
 import httpx
 import pytest
-from scalev_mock import FakeClock, MockAPI, load_fixture, make_client, respond
 
 from pos.api import (
     APIConnectionError,
@@ -24,6 +23,7 @@ from pos.api import (
     ServerError,
     ValidationFailed,
 )
+from tests.api.scalev_mock import FakeClock, MockAPI, load_fixture, make_client, respond
 
 ORDER = load_fixture("order")
 OID = ORDER["id"]

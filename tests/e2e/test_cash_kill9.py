@@ -27,7 +27,7 @@ pytestmark = posix_only("SIGKILL")
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-CHILD = HERE / "cash_child.py"
+CHILD = HERE / "sale_child.py"
 
 
 async def restart(data_dir: Path, server: SandboxServer) -> list[Any]:
@@ -56,7 +56,7 @@ def test_cash_sale_killed_before_mark_paid_ends_paid_once(
     e2e_ctl.clear_requests()
     proc = subprocess.run(
         [sys.executable, str(CHILD), str(data_dir), e2e_server.base_url, DEMO_API_KEY,
-         json.dumps(spec), "7"],
+         json.dumps(spec), "7", "cash"],
         capture_output=True, text=True, env=env, cwd=ROOT, timeout=60,
     )  # fmt: skip
     assert proc.returncode == -9, proc.stderr

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from soak_engine import run_soak
 
 from pos.sandbox import DEMO_API_KEY, SandboxServer
+from tests.e2e.soak_engine import run_soak
 from tests.sandbox.helpers import SandboxControl
 
 

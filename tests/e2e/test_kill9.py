@@ -63,6 +63,15 @@ def spawn(
     )  # fmt: skip
 
 
+def reap(children: list[subprocess.Popen[str]], ctl: SandboxControl) -> None:
+    """Kill the children still running and disarm the sandbox's faults."""
+    for child in children:
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
+    ctl.set_faults()
+
+
 def wait_for_order(ctl: SandboxControl, pos_ref: str, deadline_s: float = 20.0) -> None:
     end = time.monotonic() + deadline_s
     while not ctl.orders(pos_ref):
@@ -134,11 +143,7 @@ def test_kill9_then_restart_keeps_every_sale_exactly_once(
             assert child.returncode == -signal.SIGKILL, (child.returncode, out, err[-2000:])
             assert "DONE" not in out
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.kill()
-                child.communicate()
-        e2e_ctl.set_faults()
+        reap(children, e2e_ctl)
 
     on_server = count_by_pos_ref(e2e_ctl.orders())
     expected_before = 0 if point == "before_send" else 1
@@ -260,11 +265,7 @@ def test_kill9_while_the_server_is_still_working_then_immediate_restart(
         # every restart's first pass saw nothing yet and sent nothing: confirming
         assert asyncio.run(restart_all()) == [{"confirming": 1, "created": 0}] * runs
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.kill()
-                child.communicate()
-        e2e_ctl.set_faults()
+        reap(children, e2e_ctl)
     on_server = count_by_pos_ref(e2e_ctl.orders())
     assert [on_server[r] for r in refs] == [1] * runs
     posts = [r for r in e2e_ctl.requests() if r["method"] == "POST" and r["path"] == "/v3/orders"]

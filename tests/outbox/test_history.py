@@ -3,37 +3,28 @@ day filter, refresh from the server."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from outbox_fake import FakeServer, draft
 
 from pos.domain.customer import Customer
 from pos.domain.sale import SaleDraft
 from pos.services import BackendUnavailable, CheckoutService, HistoryService, OutboxService
 from pos.services.history import normalize_search_phone, status_of
 from pos.storage import Database, SaleJournal, SaleState
-
-
-async def no_sleep(_: float) -> None:
-    return None
+from tests.fakes.scalev import FakeScalev
+from tests.fakes.sleep import no_sleep
+from tests.outbox.outbox_support import draft
 
 
 def named(n: int, name: str, phone: str) -> SaleDraft:
-    d = draft(n)
-    return SaleDraft(
-        store_id=d.store_id,
-        store_unique_id=d.store_unique_id,
-        store_name=d.store_name,
-        lines=d.lines,
-        customer=Customer(name, phone, None),
-        payment_method=d.payment_method,
-    )
+    return dataclasses.replace(draft(n), customer=Customer(name, phone, None))
 
 
 @pytest.mark.asyncio
 async def test_history_rows_statuses_search_and_refresh(
-    server: FakeServer, journal: SaleJournal, db: Database
+    server: FakeScalev, journal: SaleJournal, db: Database
 ) -> None:
     checkout = CheckoutService(server, journal, sleep=no_sleep)  # type: ignore[arg-type]
     outbox = OutboxService(checkout, journal, sleep=no_sleep)
@@ -47,7 +38,7 @@ async def test_history_rows_statuses_search_and_refresh(
     pending = ei.value.pos_ref
     assert pending
     server.online = True
-    server.next_faults = ["reject"]
+    server.faults = ["status_422"]
     with pytest.raises(Exception, match="invalid"):
         await checkout.submit(named(5, "Rudi Hartono", "6281355554444"))
     abandoned = await _queued(server, checkout, named(6, "Joko Widodo", "6281366667777"))
@@ -100,7 +91,7 @@ async def test_history_rows_statuses_search_and_refresh(
     assert got is not None and got.created_at.tzinfo is not None
 
 
-async def _queued(server: FakeServer, checkout: CheckoutService, d: SaleDraft) -> str:
+async def _queued(server: FakeScalev, checkout: CheckoutService, d: SaleDraft) -> str:
     server.online = False
     try:
         with pytest.raises(BackendUnavailable) as ei:
@@ -133,7 +124,7 @@ def test_status_of_needs_decision(journal: SaleJournal) -> None:
 
 @pytest.mark.asyncio
 async def test_record_order_keeps_a_sale_in_step_with_an_order_read_elsewhere(
-    server: FakeServer, journal: SaleJournal
+    server: FakeScalev, journal: SaleJournal
 ) -> None:
     checkout = CheckoutService(server, journal, sleep=no_sleep)  # type: ignore[arg-type]
     history = HistoryService(journal, server, tz=UTC)

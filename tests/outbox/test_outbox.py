@@ -7,7 +7,6 @@ import random
 import time
 
 import pytest
-from outbox_fake import FakeServer, draft
 
 from pos.api.errors import RateLimitedError, ServerError
 from pos.domain.sale import build_order_body
@@ -21,12 +20,11 @@ from pos.services import (
 )
 from pos.services.outbox import DrainReport, payment_link_for
 from pos.storage import SaleJournal, SaleState
+from tests.fakes.scalev import FakeScalev, rate_limited
+from tests.fakes.sleep import yield_once
+from tests.outbox.outbox_support import draft
 
 DAY = 24 * 3600.0
-
-
-async def no_sleep(_: float) -> None:
-    await asyncio.sleep(0)
 
 
 class VirtualTime:
@@ -46,18 +44,18 @@ class VirtualTime:
 
 
 def make(
-    server: FakeServer, journal: SaleJournal, policy: ConfirmPolicy | None = None, **kw: object
+    server: FakeScalev, journal: SaleJournal, policy: ConfirmPolicy | None = None, **kw: object
 ) -> tuple[CheckoutService, OutboxService, list[OutboxEvent]]:
     clock = kw.get("clock", time.time)
-    checkout = CheckoutService(server, journal, sleep=no_sleep, clock=clock, policy=policy)  # type: ignore[arg-type]
+    checkout = CheckoutService(server, journal, sleep=yield_once, clock=clock, policy=policy)  # type: ignore[arg-type]
     events: list[OutboxEvent] = []
-    kw.setdefault("sleep", no_sleep)
+    kw.setdefault("sleep", yield_once)
     kw.setdefault("rng", random.Random(1))
     outbox = OutboxService(checkout, journal, on_change=events.append, **kw)  # type: ignore[arg-type]
     return checkout, outbox, events
 
 
-async def queue_offline(server: FakeServer, checkout: CheckoutService, n: int) -> str:
+async def queue_offline(server: FakeScalev, checkout: CheckoutService, n: int) -> str:
     online = server.online
     server.online = False
     with pytest.raises(BackendUnavailable) as ei:
@@ -67,7 +65,17 @@ async def queue_offline(server: FakeServer, checkout: CheckoutService, n: int) -
     return ei.value.pos_ref
 
 
-def one_order(server: FakeServer, ref: str) -> dict[str, object]:
+async def lost_with_the_network(
+    server: FakeScalev, checkout: CheckoutService, journal: SaleJournal, n: int
+) -> str:
+    """A sale the server commits while its reply is lost with the network: maybe sent."""
+    server.faults = ["commit_then_go_offline"]
+    with pytest.raises(BackendUnavailable):
+        await checkout.submit(draft(n))
+    return journal.recent(limit=1)[0].pos_ref
+
+
+def one_order(server: FakeScalev, ref: str) -> dict[str, object]:
     orders = server.orders_with_ref(ref)
     assert len(orders) == 1, orders
     return orders[0]
@@ -75,7 +83,7 @@ def one_order(server: FakeServer, ref: str) -> dict[str, object]:
 
 @pytest.mark.asyncio
 async def test_reconcile_at_start_recovers_every_unfinished_state(
-    server: FakeServer, journal: SaleJournal
+    server: FakeScalev, journal: SaleJournal
 ) -> None:
     refs = {}
     for n, name in enumerate(["draft", "sending_committed", "sending_lost", "unknown", "queued"]):
@@ -98,12 +106,12 @@ async def test_reconcile_at_start_recovers_every_unfinished_state(
     assert len(report.created) == 3 and report.blocked is None
     assert sorted(report.confirming) == sorted([refs["sending_lost"], refs["unknown"]])
     assert journal.get(refs["sending_committed"]).state == SaleState.RECONCILED  # type: ignore[union-attr]
-    assert server.create_calls == 2  # the committed one was adopted, not resent
+    assert len(server.create_calls) == 2  # the committed one was adopted, not resent
     assert events[-1].pending == 2  # the badge counts the two being confirmed
     # after the window the two wait for the cashier, whose "send again" sends each once
     _, later, _ = make(server, journal, policy=ConfirmPolicy(window=0.0))
     report = await later.drain_once()
-    assert len(report.needs_decision) == 2 and server.create_calls == 2
+    assert len(report.needs_decision) == 2 and len(server.create_calls) == 2
     for ref in report.needs_decision:
         await later.retry(ref)
     assert later.pending_count() == 0
@@ -111,12 +119,12 @@ async def test_reconcile_at_start_recovers_every_unfinished_state(
         rec = journal.get(ref)
         assert rec is not None and rec.is_done
         assert rec.order_id == one_order(server, ref)["id"]
-    assert server.create_calls == 4
+    assert len(server.create_calls) == 4
 
 
 @pytest.mark.asyncio
 async def test_queue_drains_by_itself_within_5_s_of_the_network_returning(
-    server: FakeServer, journal: SaleJournal
+    server: FakeScalev, journal: SaleJournal
 ) -> None:
     vt = VirtualTime()
     checkout, outbox, events = make(server, journal, clock=vt.clock, sleep=vt.sleep)
@@ -154,7 +162,7 @@ async def test_queue_drains_by_itself_within_5_s_of_the_network_returning(
 
 @pytest.mark.asyncio
 async def test_backoff_grows_to_30_s_on_server_trouble_and_respects_429(
-    server: FakeServer, journal: SaleJournal
+    server: FakeScalev, journal: SaleJournal
 ) -> None:
     _, outbox, _ = make(server, journal)
     unknown = BackendUnavailable("5xx", cause=ServerError(503))
@@ -179,15 +187,13 @@ async def test_backoff_grows_to_30_s_on_server_trouble_and_respects_429(
 
 @pytest.mark.asyncio
 async def test_a_429_on_lookup_blocks_the_pass_with_retry_after(
-    server: FakeServer, journal: SaleJournal
+    server: FakeScalev, journal: SaleJournal
 ) -> None:
     vt = VirtualTime()
     checkout, outbox, _ = make(server, journal, clock=vt.clock)
-    server.next_faults = ["drop_and_go_offline"]
-    with pytest.raises(BackendUnavailable):
-        await checkout.submit(draft(1))
+    await lost_with_the_network(server, checkout, journal, 1)
     server.online = True
-    server.lookup_faults = [RateLimitedError(retry_after=12.0)]
+    server.lookup_faults = [rate_limited(12.0)]
     vt.t += 60  # the next lookup is due
     report = await outbox.drain_once()
     assert report.retry_after == 12.0 and report.still_pending
@@ -198,7 +204,7 @@ async def test_a_429_on_lookup_blocks_the_pass_with_retry_after(
 
 
 @pytest.mark.asyncio
-async def test_poke_wakes_the_idle_loop(server: FakeServer, journal: SaleJournal) -> None:
+async def test_poke_wakes_the_idle_loop(server: FakeScalev, journal: SaleJournal) -> None:
     forever = asyncio.Event()
 
     async def never(_: float) -> None:
@@ -220,12 +226,12 @@ async def test_poke_wakes_the_idle_loop(server: FakeServer, journal: SaleJournal
 
 @pytest.mark.asyncio
 async def test_after_24_h_a_pending_sale_waits_for_a_human(
-    server: FakeServer, journal: SaleJournal
+    server: FakeScalev, journal: SaleJournal
 ) -> None:
     vt = VirtualTime()
     checkout, outbox, events = make(server, journal, clock=vt.clock)
     ref = await queue_offline(server, checkout, 3)
-    calls = server.create_calls
+    calls = len(server.create_calls)
     vt.t += DAY + 1
     report = await outbox.drain_once()
     assert report.needs_decision == [ref]
@@ -233,7 +239,7 @@ async def test_after_24_h_a_pending_sale_waits_for_a_human(
     assert [e.kind for e in events][-1] == "needs_decision"
     assert events[-1].record is not None and events[-1].record.pos_ref == ref
     await outbox.drain_once()  # never sent automatically any more
-    assert server.create_calls == calls and outbox.pending_count() == 1
+    assert len(server.create_calls) == calls and outbox.pending_count() == 1
     assert outbox.attention_count() == 1
     # a retry while still offline returns to needs_decision
     server.online = False
@@ -248,14 +254,11 @@ async def test_after_24_h_a_pending_sale_waits_for_a_human(
 
 
 @pytest.mark.asyncio
-async def test_abandon(server: FakeServer, journal: SaleJournal) -> None:
+async def test_abandon(server: FakeScalev, journal: SaleJournal) -> None:
     vt = VirtualTime()
     checkout, outbox, events = make(server, journal, clock=vt.clock)
     never_sent = await queue_offline(server, checkout, 4)
-    server.next_faults = ["drop_and_go_offline"]
-    with pytest.raises(BackendUnavailable):
-        await checkout.submit(draft(5))
-    maybe_sent = journal.recent(limit=1)[0].pos_ref
+    maybe_sent = await lost_with_the_network(server, checkout, journal, 5)
     assert journal.get(maybe_sent).state == SaleState.UNKNOWN  # type: ignore[union-attr]
     # offline: a sale that may exist cannot be abandoned (cannot check)
     with pytest.raises(BackendUnavailable):
@@ -278,26 +281,23 @@ async def test_abandon(server: FakeServer, journal: SaleJournal) -> None:
 
 @pytest.mark.asyncio
 async def test_expired_sale_that_may_exist_is_looked_up_not_resent(
-    server: FakeServer, journal: SaleJournal
+    server: FakeScalev, journal: SaleJournal
 ) -> None:
     vt = VirtualTime()
     checkout, outbox, _ = make(server, journal, clock=vt.clock)
-    server.next_faults = ["drop_and_go_offline"]
-    with pytest.raises(BackendUnavailable):
-        await checkout.submit(draft(6))
-    ref = journal.recent(limit=1)[0].pos_ref
+    ref = await lost_with_the_network(server, checkout, journal, 6)
     server.online = True
     vt.t += DAY + 1
-    calls = server.create_calls
+    calls = len(server.create_calls)
     report = await outbox.drain_once()
     assert [r.pos_ref for r in report.created] == [ref]
-    assert server.create_calls == calls
+    assert len(server.create_calls) == calls
     assert journal.get(ref).state == SaleState.RECONCILED  # type: ignore[union-attr]
 
 
 @pytest.mark.asyncio
 async def test_events_created_since_and_payment_link(
-    server: FakeServer, journal: SaleJournal
+    server: FakeScalev, journal: SaleJournal
 ) -> None:
     checkout, outbox, events = make(server, journal)
     t0 = time.time() - 1
@@ -317,13 +317,13 @@ async def test_events_created_since_and_payment_link(
 
 @pytest.mark.asyncio
 async def test_rejected_and_failed_sales_leave_the_queue(
-    server: FakeServer, journal: SaleJournal
+    server: FakeScalev, journal: SaleJournal
 ) -> None:
     checkout, outbox, events = make(server, journal)
     bad = await queue_offline(server, checkout, 8)
     refused = await queue_offline(server, checkout, 9)
     third = await queue_offline(server, checkout, 12)
-    server.next_faults = ["reject", "auth"]
+    server.faults = ["status_422", "status_401"]
     report = await outbox.drain_once()
     assert report.rejected == [bad] and report.failed == [refused]
     assert report.auth_refused and report.still_pending == [third]  # the key: stop the pass
@@ -341,7 +341,7 @@ async def test_rejected_and_failed_sales_leave_the_queue(
 
 @pytest.mark.asyncio
 async def test_a_sale_in_flight_is_not_driven_twice(
-    server: FakeServer, journal: SaleJournal
+    server: FakeScalev, journal: SaleJournal
 ) -> None:
     checkout, outbox, _ = make(server, journal)
     gate = asyncio.Event()
@@ -363,12 +363,12 @@ async def test_a_sale_in_flight_is_not_driven_twice(
 
 @pytest.mark.asyncio
 async def test_pokes_from_a_failing_pass_do_not_defeat_the_backoff(
-    server: FakeServer, journal: SaleJournal
+    server: FakeScalev, journal: SaleJournal
 ) -> None:
     vt = VirtualTime()
     checkout, outbox, _ = make(server, journal, clock=vt.clock)
     await queue_offline(server, checkout, 11)
-    server.next_faults = ["5xx"] * 1000  # the server is sick: every create fails
+    server.faults = ["status_503_outcome_unknown"] * 1000  # the server is sick: every create fails
     real_list = server.list_orders
 
     def poking_list(**kw: object) -> object:
@@ -395,12 +395,12 @@ async def test_pokes_from_a_failing_pass_do_not_defeat_the_backoff(
 
 @pytest.mark.asyncio
 async def test_a_refused_key_parks_the_queue_until_poked(
-    server: FakeServer, journal: SaleJournal
+    server: FakeScalev, journal: SaleJournal
 ) -> None:
     checkout, outbox, _ = make(server, journal)
     first = await queue_offline(server, checkout, 13)
     second = await queue_offline(server, checkout, 14)
-    server.next_faults = ["auth"]
+    server.faults = ["status_401"]
     seen: list[OutboxEvent] = []
     failed, created = asyncio.Event(), asyncio.Event()
 

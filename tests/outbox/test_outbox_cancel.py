@@ -6,16 +6,16 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from outbox_fake import FakeServer
 
 from pos.services import CheckoutService, OutboxService
 from pos.storage import SaleJournal
+from tests.fakes.scalev import FakeScalev
 
 
 @pytest.mark.asyncio
 @pytest.mark.parametrize("steps", range(6))
 async def test_cancel_right_after_a_poke_stops_the_loop(
-    server: FakeServer, journal: SaleJournal, steps: int
+    server: FakeScalev, journal: SaleJournal, steps: int
 ) -> None:
     outbox = OutboxService(CheckoutService(server, journal), journal, idle_interval=3600)
     task = asyncio.ensure_future(outbox.run())

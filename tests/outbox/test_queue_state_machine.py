@@ -26,7 +26,6 @@ from hypothesis.stateful import (
     precondition,
     rule,
 )
-from outbox_fake import FAULTS, FakeServer, draft
 
 from pos.api.errors import APIStatusError
 from pos.services import (
@@ -39,12 +38,11 @@ from pos.services import (
 )
 from pos.storage import Database, JournalStateError, SaleJournal, SaleState
 from pos.storage.journal import DONE, DRAINABLE, PENDING
+from tests.fakes.scalev import FakeScalev
+from tests.fakes.sleep import yield_once
+from tests.outbox.outbox_support import FAULTS, draft
 
 DAY = 24 * 3600.0
-
-
-async def no_sleep(_: float) -> None:
-    await asyncio.sleep(0)
 
 
 class QueueMachine(RuleBasedStateMachine):
@@ -53,18 +51,18 @@ class QueueMachine(RuleBasedStateMachine):
         self.dir = Path(tempfile.mkdtemp(prefix="kasir-sm-"))
         self.db = Database.open(self.dir / "kasir.db")
         self.journal = SaleJournal(self.db)
-        self.server = FakeServer()
+        self.server = FakeScalev()
         self.offset = 0.0
         self.runner = asyncio.Runner()
         self.checkout = CheckoutService(
-            self.server, self.journal, sleep=no_sleep, clock=lambda: time.time() + self.offset
+            self.server, self.journal, sleep=yield_once, clock=lambda: time.time() + self.offset
         )
         self.events: list[OutboxEvent] = []
         self.outbox = OutboxService(
             self.checkout,
             self.journal,
             clock=lambda: time.time() + self.offset,
-            sleep=no_sleep,
+            sleep=yield_once,
             rng=random.Random(0),
             on_change=self.events.append,
         )
@@ -106,11 +104,11 @@ class QueueMachine(RuleBasedStateMachine):
 
     @rule(fault=st.sampled_from(FAULTS))
     def fault_on_next_create(self, fault: str) -> None:
-        self.server.next_faults.append(fault)
+        self.server.faults.append(fault)
 
     @rule()
     def drain_tick(self) -> None:
-        clean = self.server.online and not self.server.next_faults
+        clean = self.server.online and not self.server.faults
         self.runner.run(self.outbox.drain_once())
         now = time.time() + self.offset
         for rec in self.journal.in_states(DRAINABLE):

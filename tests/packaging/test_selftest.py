@@ -16,24 +16,25 @@ from tests.platforms import linux_only
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _env() -> dict[str, str]:
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    """``python *args`` from the repository root, offscreen, in demo mode (no API key)."""
     env = dict(os.environ)
     env["QT_QPA_PLATFORM"] = "offscreen"
     env.pop("KASIR_API_KEY", None)
-    return env
-
-
-def test_self_test_sells_and_exits_0(tmp_path: Path) -> None:
-    out = tmp_path / "st"
-    proc = subprocess.run(
-        [sys.executable, "-m", "ui.selftest", "--out", str(out), "--timeout", "90"],
+    return subprocess.run(
+        [sys.executable, *args],
         cwd=ROOT,
-        env=_env(),
+        env=env,
         capture_output=True,
         text=True,
         timeout=180,
         check=False,
     )
+
+
+def test_self_test_sells_and_exits_0(tmp_path: Path) -> None:
+    out = tmp_path / "st"
+    proc = _run("-m", "ui.selftest", "--out", str(out), "--timeout", "90")
     report = proc.stdout + proc.stderr
     assert proc.returncode == 0, report
     assert "PASS" in proc.stdout and "FAIL" not in proc.stdout, report
@@ -57,15 +58,7 @@ def test_self_test_sells_and_exits_0(tmp_path: Path) -> None:
 
 def test_kasir_self_test_flag_runs_it() -> None:
     """``kasir --self-test`` (here ``python -m ui --self-test``) is wired to the same test."""
-    proc = subprocess.run(
-        [sys.executable, "-m", "ui", "--self-test"],
-        cwd=ROOT,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    proc = _run("-m", "ui", "--self-test")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.startswith("Kasir self-test") and "\nPASS in " in proc.stdout
 
@@ -79,15 +72,7 @@ def test_self_test_fails_clearly(tmp_path: Path) -> None:
         "st._first_digital = boom\n"
         "sys.exit(st.main(['--out', sys.argv[1]]))\n"
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path / "st")],
-        cwd=ROOT,
-        env=_env(),
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    proc = _run("-c", code, str(tmp_path / "st"))
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "FAIL at catalog: no digital item (forced)" in proc.stdout
     assert "PASS" not in proc.stdout

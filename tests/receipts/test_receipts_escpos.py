@@ -3,10 +3,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from receipt_samples import EXPECTED, sample_receipt
 
 from pos.receipts import Receipt, ReceiptLine, qr_code, render_escpos
 from pos.receipts.escpos import FEED_AND_PARTIAL_CUT, INIT, encode_text
+from tests.receipts.receipt_samples import EXPECTED, sample_receipt
 
 
 @pytest.mark.parametrize("width_mm", [58, 80])

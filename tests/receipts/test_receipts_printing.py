@@ -6,7 +6,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from receipt_samples import sample_receipt
 
 from pos.config import PrinterSettings
 from pos.receipts import (
@@ -20,6 +19,7 @@ from pos.receipts import (
     printer_from_settings,
     render_escpos,
 )
+from tests.receipts.receipt_samples import sample_receipt
 
 
 class TcpPrinterServer:

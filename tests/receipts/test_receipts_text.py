@@ -4,7 +4,6 @@ import re
 from datetime import datetime
 
 import pytest
-from receipt_samples import EXPECTED, sample_receipt
 
 from pos.receipts import (
     Receipt,
@@ -14,6 +13,7 @@ from pos.receipts import (
     render_text,
 )
 from pos.receipts.text import left_right, wrap
+from tests.receipts.receipt_samples import EXPECTED, sample_receipt
 
 AMOUNT = re.compile(r"-?Rp\d{1,3}(\.\d{3})*$")
 

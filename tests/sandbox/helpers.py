@@ -118,18 +118,40 @@ class Api:
                 return loc
         raise LookupError(search)
 
-    def search_warehouse(
-        self, store_id: int, destination_id: int, *variants: tuple[int, int]
-    ) -> httpx.Response:
-        """``POST /v3/shipping-costs/search-warehouse`` for ``(variant id, qty)`` pairs."""
-        return self.post(
-            "/v3/shipping-costs/search-warehouse",
-            json={
-                "store_id": store_id,
-                "destination_id": destination_id,
-                "variants": [{"variant_id": vid, "qty": qty} for vid, qty in variants],
-            },
-        )
+    def search_warehouses(
+        self, store_id: int, destination_id: int, variants: list[tuple[int, int]]
+    ) -> dict[str, Any]:
+        """The warehouses that can ship ``(variant_id, qty)`` pairs there (the JSON answer)."""
+        body = {
+            "store_id": store_id,
+            "destination_id": destination_id,
+            "variants": [{"variant_id": v, "qty": qty} for v, qty in variants],
+        }
+        answer: dict[str, Any] = self.post("/v3/shipping-costs/search-warehouse", json=body).json()
+        return answer
+
+    def search_couriers(
+        self,
+        store_id: int,
+        location_id: int,
+        warehouse_id: int,
+        payment_method: str,
+        weight: int,
+        **extra: Any,
+    ) -> dict[str, Any]:
+        """The courier services from a warehouse to a location (the JSON answer)."""
+        body = {
+            "store_id": store_id,
+            "location_id": location_id,
+            "warehouse_id": warehouse_id,
+            "payment_method": payment_method,
+            "weight": weight,
+            **extra,
+        }
+        answer: dict[str, Any] = self.post(
+            "/v3/shipping-costs/search-courier-service", json=body
+        ).json()
+        return answer
 
     def physical_order(
         self,
@@ -149,20 +171,17 @@ class Api:
         postal = self.get(f"/v3/locations/{loc['id']}/postal-codes").json()["data"][0][
             "postal_code"
         ]
-        wh = self.search_warehouse(store_id, loc["id"], (variant["id"], qty)).json()["data"][0][
+        wh = self.search_warehouses(store_id, loc["id"], [(variant["id"], qty)])["data"][0][
             "warehouse"
         ]
-        courier = self.post(
-            "/v3/shipping-costs/search-courier-service",
-            json={
-                "store_id": store_id,
-                "location_id": loc["id"],
-                "warehouse_id": wh["id"],
-                "payment_method": payment_method,
-                "weight": variant["weight"] * qty,
-                "postal_code": postal,
-            },
-        ).json()["data"][0]
+        courier = self.search_couriers(
+            store_id,
+            loc["id"],
+            wh["id"],
+            payment_method,
+            variant["weight"] * qty,
+            postal_code=postal,
+        )["data"][0]
         body = {
             "store_unique_id": store["unique_id"],
             "customer_name": "Budi Santoso",

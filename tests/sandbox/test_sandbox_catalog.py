@@ -188,22 +188,15 @@ def test_locations_search_and_postal_codes(shared_api: Api) -> None:
 def test_search_warehouse_and_courier(shared_api: Api) -> None:
     gayo = shared_api.variant_by_name(KOPI_STORE, "Kopi Arabika Gayo 250 g - Biji")
     sby = shared_api.location("Gubeng", "Kota Surabaya")
-    wh = shared_api.search_warehouse(KOPI_STORE, sby["id"], (gayo["id"], 1)).json()
+    wh = shared_api.search_warehouses(KOPI_STORE, sby["id"], [(gayo["id"], 1)])
     assert wh["is_paginated"] is False
     assert [r["warehouse"]["name"] for r in wh["data"]] == ["Gudang Surabaya", "Gudang Bekasi"]
     assert wh["data"][0]["destination"]["id"] == sby["id"]
 
     def couriers(method: str, weight: int) -> list[dict[str, Any]]:
-        return shared_api.post(
-            "/v3/shipping-costs/search-courier-service",
-            json={
-                "store_id": KOPI_STORE,
-                "location_id": sby["id"],
-                "warehouse_id": wh["data"][0]["warehouse"]["id"],
-                "payment_method": method,
-                "weight": weight,
-            },
-        ).json()["data"]
+        warehouse_id = wh["data"][0]["warehouse"]["id"]
+        found = shared_api.search_couriers(KOPI_STORE, sby["id"], warehouse_id, method, weight)
+        return list(found["data"])
 
     light = couriers("va_bca", 900)
     names = {(c["courier_service"]["courier"]["code"], c["courier_service"]["code"]) for c in light}
@@ -233,29 +226,20 @@ def test_search_warehouse_and_courier(shared_api: Api) -> None:
 def test_remote_destination_gets_no_couriers_and_chilled_item_no_warehouse(shared_api: Api) -> None:
     gayo = shared_api.variant_by_name(KOPI_STORE, "Kopi Arabika Gayo 250 g - Biji")
     agats = shared_api.location("Agats")
-    wh = shared_api.search_warehouse(KOPI_STORE, agats["id"], (gayo["id"], 1)).json()["data"]
+    wh = shared_api.search_warehouses(KOPI_STORE, agats["id"], [(gayo["id"], 1)])["data"]
     assert wh
-    none = shared_api.post(
-        "/v3/shipping-costs/search-courier-service",
-        json={
-            "store_id": KOPI_STORE,
-            "location_id": agats["id"],
-            "warehouse_id": wh[0]["warehouse"]["id"],
-            "payment_method": "qris",
-            "weight": 300,
-        },
-    ).json()
+    none = shared_api.search_couriers(
+        KOPI_STORE, agats["id"], wh[0]["warehouse"]["id"], "qris", 300
+    )
     assert none == {"data": [], "is_paginated": False}
     chilled = shared_api.variant_by_name(KOPI_STORE, "Kopi Susu Gula Aren Literan 1 L")
     jkt = shared_api.location("Menteng")
-    empty = shared_api.search_warehouse(
-        KOPI_STORE, jkt["id"], (gayo["id"], 1), (chilled["id"], 1)
-    ).json()
+    empty = shared_api.search_warehouses(
+        KOPI_STORE, jkt["id"], [(gayo["id"], 1), (chilled["id"], 1)]
+    )
     assert empty == {"data": [], "is_paginated": False}
     lasem = shared_api.variant_by_name(BATIK_STORE, "Kemeja Batik Tulis Lasem - M")
-    only_jogja = shared_api.search_warehouse(BATIK_STORE, jkt["id"], (lasem["id"], 1)).json()[
-        "data"
-    ]
+    only_jogja = shared_api.search_warehouses(BATIK_STORE, jkt["id"], [(lasem["id"], 1)])["data"]
     assert [r["warehouse"]["name"] for r in only_jogja] == ["Gudang Yogyakarta"]
 
 

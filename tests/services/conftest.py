@@ -1,14 +1,16 @@
-"""Fixtures for the service tests (fake client, journal on a temporary database)."""
+"""Fixtures for the service tests: the fake Scalev, and a real client on the test's sandbox
+(the database and journal come from tests/conftest.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 
 import pytest
-from fake_scalev import FakeScalev
+import pytest_asyncio
 
-from pos.storage import Database, SaleJournal
+from pos.api import ScalevClient
+from pos.sandbox import DEMO_API_KEY, SandboxServer
+from tests.fakes.scalev import FakeScalev
 
 
 @pytest.fixture
@@ -16,13 +18,8 @@ def fake() -> FakeScalev:
     return FakeScalev()
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    d = Database.open(tmp_path / "kasir.db")
-    yield d
-    d.close()
-
-
-@pytest.fixture
-def journal(db: Database) -> SaleJournal:
-    return SaleJournal(db)
+@pytest_asyncio.fixture
+async def client(sandbox: SandboxServer) -> AsyncIterator[ScalevClient]:
+    """A real ScalevClient on the test's sandbox (demo key)."""
+    async with ScalevClient(sandbox.base_url, DEMO_API_KEY, read_timeout=5.0) as c:
+        yield c

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fake_scalev import FakeScalev
 
 from pos.api.errors import APIConnectionError, ServerError
 from pos.api.models import Store
@@ -15,6 +14,7 @@ from pos.services import CatalogService
 from pos.services.catalog import refresh_cost
 from pos.storage import CachedStore, CatalogCache, Database, SettingsTable, StoreCache
 from tests.domain import catalog_samples as samples
+from tests.fakes.scalev import FakeScalev
 
 STORE = Store(id=3288, unique_id="store_X", name="Toko Kopi", payment_methods=["va_bca"])
 

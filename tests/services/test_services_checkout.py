@@ -3,9 +3,9 @@ from __future__ import annotations
 import asyncio
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
-from fake_scalev import FakeScalev
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +21,7 @@ from pos.services import (
     SaleRejected,
 )
 from pos.storage import Database, SaleJournal, SaleState
+from tests.fakes.scalev import FakeScalev, rate_limited
 
 
 def draft(phone: str = "6281234567890", qty: int = 2) -> SaleDraft:
@@ -55,6 +56,13 @@ def only_order(fake: FakeScalev, pos_ref: str) -> dict[str, object]:
     return found[0]
 
 
+def journaled(journal: SaleJournal, pos_ref: str) -> tuple[str, dict[str, Any]]:
+    """A sale a previous process journaled with its frozen body (and did not finish)."""
+    d = draft()
+    body = build_order_body(d, pos_ref=pos_ref, terminal="K")
+    return journal.new_sale(d, body), body
+
+
 @pytest.mark.asyncio
 async def test_happy_path(fake: FakeScalev, journal: SaleJournal) -> None:
     result = await service(fake, journal).submit(draft())
@@ -71,7 +79,7 @@ async def test_happy_path(fake: FakeScalev, journal: SaleJournal) -> None:
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("fault", ["drop_after_commit", "5xx_after_commit"])
+@pytest.mark.parametrize("fault", ["commit_then_drop_reply", "commit_then_status_502"])
 async def test_lost_reply_is_adopted_not_resent(
     fake: FakeScalev, journal: SaleJournal, fault: str
 ) -> None:
@@ -89,7 +97,7 @@ async def test_lost_reply_is_adopted_not_resent(
 
 
 @pytest.mark.asyncio
-@pytest.mark.parametrize("fault", ["timeout", "5xx"])
+@pytest.mark.parametrize("fault", ["timeout_before_commit", "status_502"])
 async def test_lost_request_is_resent_only_after_the_window_by_decision(
     fake: FakeScalev, journal: SaleJournal, fault: str
 ) -> None:
@@ -116,7 +124,7 @@ async def test_lookup_skips_other_orders_of_the_same_customer(
 ) -> None:
     svc = service(fake, journal, policy=NO_WINDOW)
     first = await svc.submit(draft())
-    fake.faults = ["timeout"]
+    fake.faults = ["timeout_before_commit"]
     with pytest.raises(SaleNeedsDecision) as caught:
         await svc.submit(draft(qty=3))
     assert caught.value.pos_ref is not None
@@ -129,7 +137,7 @@ async def test_lookup_skips_other_orders_of_the_same_customer(
 
 @pytest.mark.asyncio
 async def test_rejection_is_final(fake: FakeScalev, journal: SaleJournal) -> None:
-    fake.faults = ["reject"]
+    fake.faults = ["status_422_unknown_warehouse"]
     svc = service(fake, journal)
     with pytest.raises(SaleRejected) as ei:
         await svc.submit(draft())
@@ -149,7 +157,7 @@ async def test_rejection_is_final(fake: FakeScalev, journal: SaleJournal) -> Non
 async def test_offline_queues_then_sends_once_back_online(
     fake: FakeScalev, journal: SaleJournal
 ) -> None:
-    fake.faults = ["refused"] * 3
+    fake.faults = ["connection_refused"] * 3
     svc = service(fake, journal)
     with pytest.raises(BackendUnavailable) as ei:
         await svc.submit(draft())
@@ -166,7 +174,7 @@ async def test_offline_queues_then_sends_once_back_online(
 
 @pytest.mark.asyncio
 async def test_transient_refusal_is_retried(fake: FakeScalev, journal: SaleJournal) -> None:
-    fake.faults = ["refused"]
+    fake.faults = ["connection_refused"]
     result = await service(fake, journal).submit(draft())
     only_order(fake, result.pos_ref)
     assert len(fake.create_calls) == 2
@@ -177,7 +185,7 @@ async def test_rate_limited_create_waits_and_retries(
     fake: FakeScalev, journal: SaleJournal
 ) -> None:
     sleeps.clear()
-    fake.faults = ["429"]
+    fake.faults = [rate_limited()]
     result = await service(fake, journal).submit(draft())
     only_order(fake, result.pos_ref)
     assert 1.5 in sleeps
@@ -187,7 +195,7 @@ async def test_rate_limited_create_waits_and_retries(
 async def test_persistent_unknown_is_never_resent_inside_the_window(
     fake: FakeScalev, journal: SaleJournal
 ) -> None:
-    fake.faults = ["timeout"] * 10
+    fake.faults = ["timeout_before_commit"] * 10
     with pytest.raises(SaleConfirming) as ei:
         await service(fake, journal).submit(draft())
     assert not ei.value.queued
@@ -208,8 +216,8 @@ async def test_persistent_unknown_is_never_resent_inside_the_window(
 async def test_unknown_with_lookup_down_then_recovered(
     fake: FakeScalev, journal: SaleJournal
 ) -> None:
-    fake.faults = ["drop_after_commit"]
-    fake.lookup_faults = ["refused"] * 3  # every lookup while the cashier waits
+    fake.faults = ["commit_then_drop_reply"]
+    fake.lookup_faults = ["connection_refused"] * 3  # every lookup while the cashier waits
     with pytest.raises(SaleConfirming) as ei:
         await service(fake, journal).submit(draft())
     pos_ref = ei.value.pos_ref
@@ -227,9 +235,7 @@ async def test_crash_while_sending_is_recovered_by_lookup(
     fake: FakeScalev, journal: SaleJournal
 ) -> None:
     # The previous process journaled, marked sending, the server committed, then it died.
-    d = draft()
-    body = build_order_body(d, pos_ref="11111111-2222-4333-8444-555555555555", terminal="K")
-    pos_ref = journal.new_sale(d, body)
+    pos_ref, body = journaled(journal, "11111111-2222-4333-8444-555555555555")
     journal.mark_sending(pos_ref)
     fake._commit(body)
     results = await service(fake, journal).reconcile_unfinished()
@@ -242,9 +248,7 @@ async def test_crash_while_sending_is_recovered_by_lookup(
 async def test_crash_while_sending_not_committed_is_confirmed_not_resent(
     fake: FakeScalev, journal: SaleJournal
 ) -> None:
-    d = draft()
-    body = build_order_body(d, pos_ref="11111111-2222-4333-8444-555555555556", terminal="K")
-    pos_ref = journal.new_sale(d, body)
+    pos_ref, _ = journaled(journal, "11111111-2222-4333-8444-555555555556")
     journal.mark_sending(pos_ref)
     results = await service(fake, journal).reconcile_unfinished()
     assert isinstance(results[pos_ref], SaleConfirming)  # the server may still commit it
@@ -260,7 +264,7 @@ async def test_metadata_dropped_by_server_matches_notes(
     fake: FakeScalev, journal: SaleJournal
 ) -> None:
     fake.keep_metadata = False
-    fake.faults = ["drop_after_commit"]
+    fake.faults = ["commit_then_drop_reply"]
     result = await service(fake, journal).submit(draft())
     assert result.adopted and len(fake.orders) == 1
 
@@ -270,7 +274,7 @@ async def test_phone_format_mismatch_falls_back_to_store_scan(
     fake: FakeScalev, journal: SaleJournal
 ) -> None:
     fake.phone_stored_as_local = True  # the server keeps "0812…" and our "62812…" finds nothing
-    fake.faults = ["drop_after_commit"]
+    fake.faults = ["commit_then_drop_reply"]
     result = await service(fake, journal).submit(draft())
     assert result.adopted and len(fake.orders) == 1 and len(fake.create_calls) == 1
 
@@ -278,9 +282,7 @@ async def test_phone_format_mismatch_falls_back_to_store_scan(
 @pytest.mark.asyncio
 async def test_concurrent_resume_never_sends_twice(fake: FakeScalev, journal: SaleJournal) -> None:
     fake.create_delay = 0.05
-    d = draft()
-    body = build_order_body(d, pos_ref="11111111-2222-4333-8444-555555555557", terminal="K")
-    pos_ref = journal.new_sale(d, body)
+    pos_ref, _ = journaled(journal, "11111111-2222-4333-8444-555555555557")
     svc = service(fake, journal)
     results = await asyncio.gather(svc.resume(pos_ref), svc.resume(pos_ref), svc.resume(pos_ref))
     assert {r.order.id for r in results} == {results[0].order.id}
@@ -306,7 +308,7 @@ async def test_double_submit_of_the_same_draft_joins(
 
 @pytest.mark.asyncio
 async def test_auth_failure_marks_failed(fake: FakeScalev, journal: SaleJournal) -> None:
-    fake.faults = ["auth"]
+    fake.faults = ["status_401"]
     svc = service(fake, journal)
     with pytest.raises(AuthenticationError):
         await svc.submit(draft())
@@ -337,13 +339,21 @@ async def test_cancel_during_send_leaves_sale_unknown(
     assert len(fake.orders_with_ref(rec.pos_ref)) == 1
 
 
-FAULTS = ["ok", "drop_after_commit", "timeout", "5xx", "5xx_after_commit", "refused", "429"]
+FAULTS = [
+    "ok",
+    "commit_then_drop_reply",
+    "timeout_before_commit",
+    "status_502",
+    "commit_then_status_502",
+    "connection_refused",
+    rate_limited(),
+]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     faults=st.lists(st.sampled_from(FAULTS), max_size=8),
-    lookup_faults=st.lists(st.sampled_from(["ok", "refused", "5xx"]), max_size=3),
+    lookup_faults=st.lists(st.sampled_from(["ok", "connection_refused", "status_503"]), max_size=3),
 )
 def test_never_more_than_one_order_per_sale(faults: list[str], lookup_faults: list[str]) -> None:
     async def scenario(journal: SaleJournal) -> None:

@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from fake_scalev import FakeScalev
 
 from pos.api.errors import (
     APITimeoutError,
@@ -39,6 +38,7 @@ from pos.services import (
     user_message,
 )
 from pos.storage import SaleJournal, SaleState
+from tests.fakes.scalev import FakeScalev, rate_limited
 
 #: now, in epoch seconds: the journal stamps rows with the real time (the 24 h expiry reads it)
 START = float(int(time.time()))
@@ -336,7 +336,7 @@ async def test_429_on_create_is_queued_not_offline(journal: SaleJournal) -> None
     """The request was not processed: queued, said as such, sent when the limit allows."""
     clock = VirtualClock()
     server = FakeScalev()
-    server.faults = ["429"]
+    server.faults = [rate_limited()]
     service = checkout(server, journal, clock, rate_limit_wait=1.0)  # Retry-After 1.5 > 1
     with pytest.raises(BackendUnavailable) as caught:
         await service.submit(draft())
@@ -359,7 +359,7 @@ async def test_a_short_retry_after_is_waited_out_on_the_sale_screen(
 ) -> None:
     clock = VirtualClock()
     server = FakeScalev()
-    server.faults = ["429"]
+    server.faults = [rate_limited()]
     result = await checkout(server, journal, clock, rate_limit_wait=5.0).submit(draft())
     assert not result.adopted and clock.sleeps == [1.5]
     assert len(server.orders_with_ref(result.pos_ref)) == 1
@@ -371,7 +371,7 @@ async def test_a_confirming_sale_does_not_hold_up_the_queue(journal: SaleJournal
     clock = VirtualClock()
     server = SlowCommitServer(clock, commit_after=None)
     service, confirming = await confirming_sale(server, journal, clock)
-    server.faults = ["refused"] * 3
+    server.faults = ["connection_refused"] * 3
     with pytest.raises(BackendUnavailable) as caught:
         await service.submit(draft(phone="6289999999999"))
     queued = caught.value.pos_ref

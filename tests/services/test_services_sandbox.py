@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
-
 import pytest
-import pytest_asyncio
 
 from pos.api import ScalevClient
 from pos.api.models import Store
@@ -14,7 +10,7 @@ from pos.domain.cart import Cart
 from pos.domain.catalog import CatalogItem
 from pos.domain.customer import make_customer
 from pos.domain.sale import draft_from_cart
-from pos.sandbox import DEMO_API_KEY, SandboxServer
+from pos.sandbox import DEMO_API_KEY
 from pos.services import (
     BackendUnavailable,
     CatalogService,
@@ -27,19 +23,7 @@ from pos.services import (
 from pos.services.shipping import make_choice
 from pos.storage import CatalogCache, Database, SaleJournal, SaleState
 from tests.conftest import SandboxControl
-
-
-@pytest_asyncio.fixture
-async def client(sandbox: SandboxServer) -> AsyncIterator[ScalevClient]:
-    async with ScalevClient(sandbox.base_url, DEMO_API_KEY, read_timeout=5.0) as c:
-        yield c
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    d = Database.open(tmp_path / "kasir" / "kasir.db")
-    yield d
-    d.close()
+from tests.fakes.sleep import no_sleep
 
 
 async def first_store(client: ScalevClient) -> Store:
@@ -53,10 +37,6 @@ async def catalog(client: ScalevClient, db: Database) -> tuple[Store, list[Catal
     svc = CatalogService(client, CatalogCache(db))
     items = await svc.load(store)
     return store, items
-
-
-async def no_sleep(_: float) -> None:
-    return None
 
 
 @pytest.mark.asyncio

@@ -3,13 +3,10 @@ the server's statistics for the terminal's tag; offline it says what is not conf
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
 from pos.api import ScalevClient
 from pos.domain.cart import Cart
@@ -30,25 +27,9 @@ from pos.services.tender import Aftercare, TenderingCheckout
 from pos.storage import Database, SaleJournal
 from pos.storage.tenders import TenderStore
 from tests.conftest import SandboxControl
+from tests.fakes.sleep import no_sleep
 
 KOPI = 3288
-
-
-@pytest_asyncio.fixture
-async def client(sandbox: SandboxServer) -> AsyncIterator[ScalevClient]:
-    async with ScalevClient(sandbox.base_url, DEMO_API_KEY, read_timeout=5.0) as c:
-        yield c
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    d = Database.open(tmp_path / "kasir.db")
-    yield d
-    d.close()
-
-
-async def no_sleep(_: float) -> None:
-    return None
 
 
 async def drafts(client: Any) -> dict[str, Any]:

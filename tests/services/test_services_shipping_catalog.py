@@ -3,7 +3,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fake_scalev import FakeScalev
 
 from pos.api.errors import ServerError
 from pos.api.models import CourierServiceResult, Location, Store, WarehouseResult
@@ -12,6 +11,7 @@ from pos.services import CatalogService, ShippingService
 from pos.services.shipping import courier_label, etd_days, make_choice
 from pos.storage import CatalogCache, Database
 from tests.domain import catalog_samples as samples
+from tests.fakes.scalev import FakeScalev
 
 STORE = Store(id=3288, unique_id="store_X", name="Toko Kopi", payment_methods=["va_bca"])
 

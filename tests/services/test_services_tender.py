@@ -4,20 +4,17 @@ network failures are resumed without a second order, and a 403 leaves the order 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 
 from pos.api import ScalevClient
 from pos.domain.cart import Cart
 from pos.domain.customer import InvalidInput, make_customer
 from pos.domain.discount import Discount
 from pos.domain.sale import draft_from_cart
-from pos.sandbox import DEMO_API_KEY, SandboxServer
+from pos.sandbox import SandboxServer
 from pos.sandbox.keys import NO_CHANGE_STATUS_DEMO_KEY
 from pos.services import CatalogService, CheckoutService, ConfirmPolicy
 from pos.services.tender import (
@@ -31,6 +28,7 @@ from pos.services.tender import (
 from pos.storage import Database, SaleJournal, SaleState
 from pos.storage.tenders import DONE, FORBIDDEN, NONE, PENDING, TenderStore
 from tests.conftest import SandboxControl
+from tests.fakes.sleep import no_sleep
 
 KOPI = 3288
 
@@ -44,23 +42,6 @@ class DictSettings:
 
     def set(self, key: str, value: str) -> None:
         self.values[key] = value
-
-
-@pytest_asyncio.fixture
-async def client(sandbox: SandboxServer) -> AsyncIterator[ScalevClient]:
-    async with ScalevClient(sandbox.base_url, DEMO_API_KEY, read_timeout=5.0) as c:
-        yield c
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    d = Database.open(tmp_path / "kasir" / "kasir.db")
-    yield d
-    d.close()
-
-
-async def no_sleep(_: float) -> None:
-    return None
 
 
 def build(

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,13 +17,6 @@ from pos.storage import (
 from pos.storage.catalog_cache import FORMAT
 from pos.storage.db import SCHEMA_VERSION, classify
 from tests.platforms import posix_only
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    d = Database.open(tmp_path / "kasir.db")
-    yield d
-    d.close()
 
 
 def test_pragmas_and_schema(db: Database) -> None:

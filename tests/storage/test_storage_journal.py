@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -36,18 +34,6 @@ def order(oid: str = "0196d2a4-0000-7000-8000-000000000001", **kw: object) -> Or
     }
     data.update(kw)
     return Order.model_validate(data)
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Iterator[Database]:
-    d = Database.open(tmp_path / "kasir.db")
-    yield d
-    d.close()
-
-
-@pytest.fixture
-def journal(db: Database) -> SaleJournal:
-    return SaleJournal(db)
 
 
 def test_new_sale_freezes_body_before_sending(journal: SaleJournal) -> None:

@@ -18,12 +18,67 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import qasync
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QWidget
 
 from pos.api.models import Order, Store
 from pos.domain.catalog import CatalogItem, make_search_key
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def scan(search: QLineEdit, code: str) -> None:
+    """A barcode scanner (a keyboard wedge) types ``code`` and Enter into the search box."""
+    QTest.keyClicks(search, code)
+    QTest.keyClick(search, Qt.Key.Key_Return)
+
+
+# --- screenshots -------------------------------------------------------------------------------
+
+
+def screenshot_dir(tmp_path: Path) -> Path:
+    """Where the screenshot tests write: ``docs/screenshots/`` with ``KASIR_SCREENSHOTS=1`` (the
+    README shows them), otherwise ``tmp_path``."""
+    if os.environ.get("KASIR_SCREENSHOTS") == "1":
+        out = ROOT / "docs" / "screenshots"
+        out.mkdir(parents=True, exist_ok=True)
+        return out
+    return tmp_path
+
+
+def save_screenshot(widget: QWidget, path: Path, min_size: tuple[int, int] = (640, 400)) -> QImage:
+    """Grab ``widget`` and save it as ``path``; a blank or tiny grab fails the test."""
+    image = widget.grab().toImage()
+    assert image.width() >= min_size[0] and image.height() >= min_size[1]
+    assert image.save(str(path))
+    return image
+
+
+def assert_in_view(window: QWidget, *widgets: QWidget) -> None:
+    """What the cashier must see on a screenshot: each widget is shown, lies wholly inside
+    ``window`` (not pushed past an edge) and, for a button, its text is not cut."""
+    for widget in widgets:
+        name = widget.objectName() or type(widget).__name__
+        assert widget.isVisible(), f"{name} is not shown"
+        rect = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+        assert window.rect().contains(rect), f"{name} at {rect} leaves the window {window.rect()}"
+        if isinstance(widget, QAbstractButton) and widget.text():
+            text_width = widget.fontMetrics().horizontalAdvance(widget.text())
+            assert text_width <= widget.width(), f"{name}: {widget.text()!r} is cut"
+
+
+def qr_texts(source: QWidget | QImage, tmp_path: Path) -> list[str]:
+    """The texts of the QR codes a phone would read on ``source`` (a widget or an image)."""
+    import zxingcpp
+    from PIL import Image
+
+    image = source.grab().toImage() if isinstance(source, QWidget) else source
+    path = tmp_path / "qr.png"
+    assert image.save(str(path))
+    with Image.open(path) as pil:
+        return [r.text for r in zxingcpp.read_barcodes(pil.convert("L"))]
 
 
 @pytest.fixture
@@ -235,14 +290,17 @@ class FakeApp:
         self.qtbot.waitUntil(lambda: self.window.catalog.model.rowCount() == len(SAMPLE_ITEMS))
         self.qtbot.waitUntil(lambda: not self.runner.is_busy("catalog"))
 
+    def close(self) -> None:
+        self.controller.stop_watching()
+        self.runner.cancel_all()
+        self.window.close()
+
 
 @pytest.fixture
 def fake_app(qtbot: Any, qloop: asyncio.AbstractEventLoop) -> Iterator[FakeApp]:
     app = FakeApp(qtbot)
     yield app
-    app.controller.stop_watching()
-    app.runner.cancel_all()
-    app.window.close()
+    app.close()
 
 
 class SandboxApp:

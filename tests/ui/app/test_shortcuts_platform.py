@@ -3,7 +3,9 @@ Ctrl+ labels and Ctrl+H on Windows and Linux; the window binds the platform's ta
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -50,6 +52,25 @@ def test_shortcut_sheet_reads_the_platform_text(monkeypatch: pytest.MonkeyPatch)
 _REAL_PLATFORM = sys.platform
 
 
+@contextlib.contextmanager
+def app_built_on(
+    platform: str, qtbot: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[FakeApp, list[str]]]:
+    """A started window built as on ``platform``, and the list its history opens append to."""
+    from ui.main_window import MainWindow
+
+    opened: list[str] = []
+    monkeypatch.setattr(MainWindow, "show_history", lambda self: opened.append("history"))
+    monkeypatch.setattr(sys, "platform", platform)
+    app = FakeApp(qtbot)
+    monkeypatch.setattr(sys, "platform", _REAL_PLATFORM)
+    try:
+        app.start()
+        yield app, opened
+    finally:
+        app.close()
+
+
 def _shortcut_keys(app: FakeApp) -> list[str]:
     from PySide6.QtGui import QShortcut
 
@@ -62,15 +83,7 @@ def _shortcut_keys(app: FakeApp) -> list[str]:
 def test_window_on_mac_binds_cmd_y_for_history_and_labels_buttons(
     qtbot: Any, qloop: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ui.main_window import MainWindow
-
-    opened: list[str] = []
-    monkeypatch.setattr(MainWindow, "show_history", lambda self: opened.append("history"))
-    monkeypatch.setattr(sys, "platform", "darwin")
-    app = FakeApp(qtbot)
-    monkeypatch.setattr(sys, "platform", _REAL_PLATFORM)
-    try:
-        app.start()
+    with app_built_on("darwin", qtbot, monkeypatch) as (app, opened):
         w = app.window
         keys = _shortcut_keys(app)
         assert "Ctrl+Y" in keys and "Ctrl+H" not in keys  # Qt's Ctrl is ⌘ on a Mac
@@ -84,24 +97,12 @@ def test_window_on_mac_binds_cmd_y_for_history_and_labels_buttons(
         assert opened == ["history"]
         QTest.keyClick(w, Qt.Key.Key_F4)
         assert opened == ["history", "history"]
-    finally:
-        app.controller.stop_watching()
-        app.runner.cancel_all()
-        app.window.close()
 
 
 def test_window_on_windows_binds_ctrl_h_once_each(
     qtbot: Any, qloop: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from ui.main_window import MainWindow
-
-    opened: list[str] = []
-    monkeypatch.setattr(MainWindow, "show_history", lambda self: opened.append("history"))
-    monkeypatch.setattr(sys, "platform", "win32")
-    app = FakeApp(qtbot)
-    monkeypatch.setattr(sys, "platform", _REAL_PLATFORM)
-    try:
-        app.start()
+    with app_built_on("win32", qtbot, monkeypatch) as (app, opened):
         keys = _shortcut_keys(app)
         assert "Ctrl+H" in keys and "Ctrl+Y" not in keys
         # a key bound twice is ambiguous in Qt and then fires neither
@@ -109,7 +110,3 @@ def test_window_on_windows_binds_ctrl_h_once_each(
         assert "(Ctrl+N)" in app.window.payment.new_sale_button.text()
         QTest.keyClick(app.window, Qt.Key.Key_H, Qt.KeyboardModifier.ControlModifier)
         assert opened == ["history"]
-    finally:
-        app.controller.stop_watching()
-        app.runner.cancel_all()
-        app.window.close()

@@ -18,10 +18,10 @@ from PySide6.QtWidgets import QApplication
 from pos.sandbox import DEMO_API_KEY, SandboxServer
 from tests.platforms import posix_only
 from tests.sandbox.helpers import SandboxControl
+from tests.ui.session_support import DIGITAL_STORE
+from tests.ui.ui_support import scan
 from ui.app import Config, Session, start_session
 from ui.main_window import PAGE_PROBLEM, PAGE_QUEUED, PAGE_SALE
-
-DIGITAL_STORE = "Toko Kopi Nusantara"
 
 
 def _free_port() -> int:
@@ -111,8 +111,7 @@ def test_a_429_burst_at_start_still_brings_the_store_list(
 def _ring_up_and_charge(session: Session, qtbot: Any) -> None:
     w = session.window
     cat = w.catalog
-    QTest.keyClicks(cat.search, "EBOOK-SEDUH")  # a digital item: no shipping needed
-    QTest.keyClick(cat.search, Qt.Key.Key_Return)
+    scan(cat.search, "EBOOK-SEDUH")  # a digital item: no shipping needed
     assert session.controller.cart.count == 1
     QTest.keyClick(cat.search, Qt.Key.Key_F9)
     co = w.checkout

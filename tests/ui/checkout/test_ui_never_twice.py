@@ -6,19 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
-
-from tests.ui.ui_support import SandboxApp
+from tests.ui.session_support import DIGITAL_STORE
+from tests.ui.ui_support import SandboxApp, scan
 from ui.main_window import PAGE_CHECKOUT, PAGE_PAYMENT, PAGE_QUEUED
-
-DIGITAL_STORE = "Toko Kopi Nusantara"
 
 
 def _to_checkout(app: SandboxApp) -> None:
     w = app.window
-    QTest.keyClicks(w.catalog.search, "EBOOK-KEDAI")
-    QTest.keyClick(w.catalog.search, Qt.Key.Key_Return)
+    scan(w.catalog.search, "EBOOK-KEDAI")
     w.go_checkout()
     assert w.page() == PAGE_CHECKOUT
     w.checkout.name.setText("Budi Santoso")

@@ -6,12 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import zxingcpp
-from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel
 
+from tests.ui.ui_support import qr_texts
 from ui.display.customer_display import CustomerDisplay
 
 PAY_URL = "https://demo.scalev.id/o/abc123/success"
@@ -28,13 +27,6 @@ def make_display(qtbot: Any, **kw: Any) -> CustomerDisplay:
     display.show()
     qtbot.waitExposed(display)
     return display
-
-
-def decode(widget: QWidget, tmp_path: Path) -> list[str]:
-    path = tmp_path / "qr.png"
-    assert widget.grab().save(str(path))
-    with Image.open(path) as image:
-        return [r.text for r in zxingcpp.read_barcodes(image.convert("L"))]
 
 
 def texts(display: CustomerDisplay) -> list[list[str]]:
@@ -97,7 +89,7 @@ def test_payment_qr_decodes_to_the_url_then_paid(qtbot: Any, tmp_path: Path) -> 
     assert display.qr_url() == PAY_URL
     pixmap = display.qr.pixmap()
     assert pixmap.width() >= 300  # big enough to scan across a counter
-    assert decode(display.qr, tmp_path) == [PAY_URL]
+    assert qr_texts(display.qr, tmp_path) == [PAY_URL]
 
     display.show_paid(1045000)
     assert display.state() == "paid"
@@ -105,7 +97,7 @@ def test_payment_qr_decodes_to_the_url_then_paid(qtbot: Any, tmp_path: Path) -> 
     assert "LUNAS" in status and "PAID" in status and "Terima kasih!" in status
     assert display.total.text() == "Rp1.045.000"
     assert display.qr_url() is None
-    assert decode(display.qr, tmp_path) == []
+    assert qr_texts(display.qr, tmp_path) == []
 
     display.show_idle()
     assert display.state() == "idle"
@@ -118,7 +110,7 @@ def test_qr_follows_the_window_size(qtbot: Any, tmp_path: Path) -> None:
     big = display.qr.pixmap().width()
     display.resize(800, 600)
     qtbot.waitUntil(lambda: display.qr.pixmap().width() < big)
-    assert decode(display.qr, tmp_path) == [PAY_URL]
+    assert qr_texts(display.qr, tmp_path) == [PAY_URL]
 
 
 def test_canceled(qtbot: Any) -> None:
@@ -136,7 +128,7 @@ def test_no_qr_for_an_insecure_url(qtbot: Any, tmp_path: Path) -> None:
     assert display.qr_url() is None
     assert display.qr.property("warning") is True
     assert "kasir" in display.qr.text()
-    assert decode(display.qr, tmp_path) == []
+    assert qr_texts(display.qr, tmp_path) == []
 
 
 def test_demo_sandbox_origin_gets_a_qr(qtbot: Any, tmp_path: Path) -> None:
@@ -144,7 +136,7 @@ def test_demo_sandbox_origin_gets_a_qr(qtbot: Any, tmp_path: Path) -> None:
     display = make_display(qtbot, sandbox_origin=origin)
     display.show_payment(origin + "/o/abc/success", 5000, "X1")
     qtbot.wait(20)
-    assert decode(display.qr, tmp_path) == [origin + "/o/abc/success"]
+    assert qr_texts(display.qr, tmp_path) == [origin + "/o/abc/success"]
 
 
 def test_show_on_screen(qtbot: Any) -> None:

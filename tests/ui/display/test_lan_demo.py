@@ -12,8 +12,6 @@ from typing import Any
 
 import httpx
 import pytest
-import zxingcpp
-from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -21,7 +19,7 @@ from PySide6.QtWidgets import QApplication
 import pos.domain.urls
 from pos.sandbox.background import BackgroundSandbox
 from pos.sandbox.net import lan_address
-from tests.ui.ui_support import FakeApp, SandboxApp
+from tests.ui.ui_support import FakeApp, SandboxApp, qr_texts, scan
 from ui.display.lan_demo import LanAddressBadge, install_lan_demo
 from ui.main_window import PAGE_CHECKOUT, PAGE_PAYMENT
 from ui.payment.view import qr_allowed
@@ -83,21 +81,15 @@ def test_demo_sale_qr_opens_on_the_lan_address(
         assert badge is not None
         app.start("Toko Kopi Nusantara")
         w = app.window
-        QTest.keyClicks(w.catalog.search, "EBOOK-SEDUH")
-        QTest.keyClick(w.catalog.search, Qt.Key.Key_Return)
+        scan(w.catalog.search, "EBOOK-SEDUH")
         QTest.keyClick(w.catalog.search, Qt.Key.Key_F9)
         assert w.page() == PAGE_CHECKOUT
         QTest.keyClicks(w.checkout.name, "Siti Rahmawati")
-        QTest.keyClicks(w.checkout.phone, "081234567890")
-        QTest.keyClick(w.checkout.phone, Qt.Key.Key_Return)
+        scan(w.checkout.phone, "081234567890")
         qtbot.waitUntil(lambda: w.page() == PAGE_PAYMENT, timeout=10000)
         order = app.controller.order
         assert order is not None and order.payment_url
-        path = tmp_path / "qr.png"
-        assert w.payment.qr.grab().save(str(path))
-        with Image.open(path) as image:
-            scanned = [r.text for r in zxingcpp.read_barcodes(image)]
-        assert scanned == [order.payment_url]
+        assert qr_texts(w.payment.qr, tmp_path) == [order.payment_url]
 
         lan = lan_address()
         if lan is None:  # no network here: loopback links, and the badge says why

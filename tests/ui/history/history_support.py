@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+import dataclasses
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from pos.api.models import Order
@@ -20,19 +19,14 @@ from pos.domain.sale import SaleDraft, build_order_body
 from pos.storage import Database, SaleJournal
 from tests.e2e.e2e_support import make_draft, sale_spec
 from tests.sandbox.helpers import SandboxControl
+from tests.ui.session_support import RunningKasir
 
-DIGITAL_STORE = "Toko Kopi Nusantara"
 
-
-class Kasir:
-    """Start / stop a real Kasir session (``start_session``) on ``data_dir``."""
+class Kasir(RunningKasir):
+    """A real Kasir session on ``data_dir``, whose journal can be seeded before it starts."""
 
     def __init__(self, qtbot: Any, qapp: QApplication, server: Any, data_dir: Path) -> None:
-        self.qtbot = qtbot
-        self.qapp = qapp
-        self.server = server
-        self.data_dir = data_dir
-        self.session: Any = None
+        super().__init__(qtbot, qapp, server, data_dir)
         self.ctl = SandboxControl(server)
 
     # --- the journal, before the app starts ---
@@ -79,62 +73,13 @@ class Kasir:
 
     # --- the app ---
     def start(self) -> Any:
-        from ui.app import Config, start_session
+        from ui.app import Config
 
-        config = Config(data_dir=self.data_dir, poll_interval=0.2)
-        task = asyncio.ensure_future(start_session(config, sandbox=self.server))
-        self.qtbot.waitUntil(task.done, timeout=20000)
-        self.session = task.result()
-        self.session.sandbox = None  # the fixture owns the sandbox
+        self.open(Config(data_dir=self.data_dir, poll_interval=0.2))
         # up: the pages are built and the client made, a step per event-loop turn after the
         # first paint
         self.qtbot.waitUntil(lambda: self.session.client.created, timeout=10000)
         return self.session
-
-    @property
-    def window(self) -> Any:
-        return self.session.window
-
-    def choose_store(self, name: str = DIGITAL_STORE) -> None:
-        w = self.window
-        self.qtbot.waitUntil(lambda: w.store_selector.count() > 0, timeout=10000)
-        idx = w.store_selector.findText(name)
-        assert idx >= 0
-        w.store_selector.setCurrentIndex(idx)
-        w.store_selector.activated.emit(idx)
-        c = self.session.controller
-        self.qtbot.waitUntil(
-            lambda: (
-                c.store is not None
-                and c.store.name == name
-                and not self.session.runner.is_busy("catalog")
-                and w.catalog.model.total_count() > 0
-            ),
-            timeout=15000,
-        )
-
-    def stop(self) -> None:
-        if self.session is None:
-            return
-        session, self.session = self.session, None
-        done = asyncio.ensure_future(session.aclose())
-        loop = asyncio.get_event_loop()
-        deadline = loop.time() + 10
-        while not done.done() and loop.time() < deadline:
-            self.qapp.processEvents()
-        if not done.done():
-            import io
-
-            out = io.StringIO()
-            done.print_stack(file=out)
-            for t in asyncio.all_tasks(loop):
-                t.print_stack(file=out)
-            raise AssertionError("the session did not shut down\n" + out.getvalue())
-        done.result()  # re-raises a failed shutdown
-        assert not session.lock.held
-        session.window.close()
-        session.window.deleteLater()
-        QTest.qWait(0)
 
 
 def created_order(n: int, number: str, total: int = 49000) -> Order:
@@ -152,15 +97,7 @@ def created_order(n: int, number: str, total: int = 49000) -> Order:
 
 
 def named_draft(spec: dict[str, Any], name: str, phone: str, qty: int = 1) -> SaleDraft:
-    base = make_draft(spec, 1, qty)
-    return SaleDraft(
-        store_id=base.store_id,
-        store_unique_id=base.store_unique_id,
-        store_name=base.store_name,
-        lines=base.lines,
-        customer=Customer(name, phone, None),
-        payment_method=base.payment_method,
-    )
+    return dataclasses.replace(make_draft(spec, 1, qty), customer=Customer(name, phone, None))
 
 
 @pytest.fixture

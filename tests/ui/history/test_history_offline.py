@@ -9,8 +9,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import zxingcpp
-from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -19,16 +17,10 @@ from pos.sandbox import SandboxServer
 from pos.storage import DataDirLock, SaleState
 from tests.sandbox.helpers import SandboxControl
 from tests.ui.history.history_support import Kasir
+from tests.ui.ui_support import qr_texts, scan
 from ui.main_window import PAGE_HISTORY, PAGE_PAYMENT, PAGE_QUEUED, PAGE_SALE
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def _decode_qr(window: Any, tmp_path: Path) -> list[str]:
-    path = tmp_path / "qr.png"
-    assert window.payment.qr.grab().save(str(path))
-    with Image.open(path) as image:
-        return [r.text for r in zxingcpp.read_barcodes(image)]
 
 
 def test_a_second_kasir_on_the_same_data_dir_is_refused(tmp_path: Path) -> None:
@@ -82,7 +74,7 @@ def test_start_up_reconcile_adopts_a_sale_left_sending_and_shows_it_again(
     QTest.keyClick(h.table, Qt.Key.Key_Return)  # open it: the payment screen again
     assert w.page() == PAGE_PAYMENT
     assert w.payment.from_history()
-    assert _decode_qr(w, tmp_path) == [server_order["payment_url"]]
+    assert qr_texts(w.payment.qr, tmp_path) == [server_order["payment_url"]]
     assert w.payment.status.property("status") == "unpaid"
     qtbot.waitUntil(lambda: kasir.session.runner.is_busy("payment-watch"))
 
@@ -106,8 +98,7 @@ def test_offline_sale_is_kept_and_created_once_when_the_network_returns(
     w = kasir.window
     port, data = sandbox_server.port, sandbox_server.data_dir
 
-    QTest.keyClicks(w.catalog.search, "EBOOK-KEDAI")
-    QTest.keyClick(w.catalog.search, Qt.Key.Key_Return)
+    scan(w.catalog.search, "EBOOK-KEDAI")
     w.go_checkout()
     co = w.checkout
     co.name.setText("Rina Offline")
@@ -147,7 +138,7 @@ def test_offline_sale_is_kept_and_created_once_when_the_network_returns(
         assert link.startswith("https://wa.me/6281355550101")
         w.history.open_button.click()
         assert w.page() == PAGE_PAYMENT
-        assert _decode_qr(w, tmp_path) == [orders[0]["payment_url"]]
+        assert qr_texts(w.payment.qr, tmp_path) == [orders[0]["payment_url"]]
     finally:
         kasir.stop()
         back.stop()

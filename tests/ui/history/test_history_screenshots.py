@@ -1,39 +1,22 @@
 """Screenshots of the history screen, the pending badge and the "saved" page at 1366×768.
 
-Always renders (a blank or tiny grab fails). With ``KASIR_SCREENSHOTS=1`` the PNGs go to
-``docs/screenshots/``; otherwise to a temporary folder.
+The key widgets must be shown, inside the window and with uncut button texts; a blank or tiny
+grab fails. With ``KASIR_SCREENSHOTS=1`` the PNGs go to ``docs/screenshots/``; otherwise to a
+temporary folder.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QWidget
-
 from tests.ui.history.history_support import Kasir, created_order, named_draft
+from tests.ui.ui_support import assert_in_view, save_screenshot, screenshot_dir
 from ui.main_window import PAGE_HISTORY, PAGE_QUEUED
-
-ROOT = Path(__file__).resolve().parents[3]
-
-
-def _out(tmp_path: Path) -> Path:
-    if os.environ.get("KASIR_SCREENSHOTS") == "1":
-        out = ROOT / "docs" / "screenshots"
-        out.mkdir(parents=True, exist_ok=True)
-        return out
-    return tmp_path
-
-
-def _save(widget: QWidget, path: Path, min_size: tuple[int, int] = (640, 400)) -> None:
-    image = widget.grab().toImage()
-    assert image.width() >= min_size[0] and image.height() >= min_size[1]
-    assert image.save(str(path))
 
 
 def test_history_and_badge_screenshots(kasir: Kasir, qtbot: Any, tmp_path: Path) -> None:
-    out = _out(tmp_path)
+    out = screenshot_dir(tmp_path)
     spec = kasir.spec()
     paid = kasir.seed(
         named_draft(spec, "Siti Rahmawati", "6281234567890", 2),
@@ -69,16 +52,19 @@ def test_history_and_badge_screenshots(kasir: Kasir, qtbot: Any, tmp_path: Path)
     h.select(old)
     assert w.page() == PAGE_HISTORY
     qtbot.wait(50)
-    _save(w, out / "history-1366x768.png")
+    assert_in_view(w, h.search, h.table, h.detail, h.retry_button, h.back_button, w.pending_badge)
+    save_screenshot(w, out / "history-1366x768.png")
     bar = w.pending_badge.parentWidget()
-    _save(bar, out / "pending-badge-attention.png", (640, 40))
+    save_screenshot(bar, out / "pending-badge-attention.png", (640, 40))
     w.pending_badge.set_counts(1, 0)  # one sale waiting for the network: orange
     assert w.pending_badge.property("level") == "pending"
-    _save(bar, out / "pending-badge-1366x768.png", (640, 40))
+    assert_in_view(w, w.pending_badge)
+    save_screenshot(bar, out / "pending-badge-1366x768.png", (640, 40))
 
     # the badge in the top bar of the sale screen
     w.leave_history()
     w.queued.show_sale("x", True, "Rina Offline", 49000)
     w.pages.setCurrentIndex(PAGE_QUEUED)
     qtbot.wait(50)
-    _save(w, out / "queued-1366x768.png")
+    assert_in_view(w, w.queued.title, w.queued.body, w.queued.new_sale_button, w.pending_badge)
+    save_screenshot(w, out / "queued-1366x768.png")

@@ -143,16 +143,12 @@ def test_every_screen_shows_only_translated_static_strings(
     data |= words(order.order_id, order.payment_url, order.public_order_url)
     check("payment: waiting", w)
     check("customer display: payment", w.customer_display)
-    counter.control("POST", f"/__sandbox/orders/{order.id}/pay")
-    qtbot.waitUntil(lambda: w.payment.state() == "paid", timeout=10000)
+    counter.customer_pays(order)
     check("payment: paid", w)
     check("customer display: paid", w.customer_display)
     # history
-    w.new_sale()
-    w.show_history()
+    counter.open_history(rows=1)
     assert w.page() == PAGE_HISTORY
-    qtbot.waitUntil(lambda: w.history.model.rowCount() == 1)
-    w.history.select(w.history.model.row_at(0).pos_ref)
     check("history", w)
     w.leave_history()
     # settings

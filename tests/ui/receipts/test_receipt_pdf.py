@@ -10,7 +10,6 @@ the rendered receipts go to ``docs/screenshots/`` (``receipt-pdf.png`` and
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
 import shutil
 import subprocess
@@ -23,6 +22,7 @@ from PySide6.QtGui import QImage
 from pos.receipts import Receipt, ReceiptLine
 from tests.platforms import linux_only
 from tests.receipts.receipt_samples import sample_receipt
+from tests.ui.ui_support import qr_texts, screenshot_dir
 from ui.receipts.pdf import page_size_mm, qr_matrix, render_image, render_pdf
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -183,9 +183,9 @@ def test_qr_matrix_has_quiet_zone() -> None:
 
 
 def test_screenshots(tmp_path: Path) -> None:
-    """Always renders; writes docs/screenshots/receipt-pdf*.png with KASIR_SCREENSHOTS=1."""
-    out = ROOT / "docs" / "screenshots" if os.environ.get("KASIR_SCREENSHOTS") == "1" else tmp_path
-    out.mkdir(parents=True, exist_ok=True)
+    """The receipt as a PDF viewer shows it, at its paper width, its QR scanning to the order;
+    writes docs/screenshots/receipt-pdf*.png with KASIR_SCREENSHOTS=1."""
+    out = screenshot_dir(tmp_path)
     exe = shutil.which("pdftoppm")
     for receipt, width, name in (
         (sample_receipt(), 80, "receipt-pdf"),
@@ -200,4 +200,6 @@ def test_screenshots(tmp_path: Path) -> None:
             shutil.copyfile(stem.with_suffix(".png"), target)
         else:
             assert render_image(receipt, width_mm=width, dpi=150).save(str(target))
-        assert QImage(str(target)).width() == pytest.approx(width * 150 / 25.4, abs=2)
+        image = QImage(str(target))
+        assert image.width() == pytest.approx(width * 150 / 25.4, abs=2)
+        assert qr_texts(image, tmp_path) == [receipt.order_url]

@@ -18,6 +18,7 @@ from PySide6.QtGui import QDesktopServices, QImage, QPdfWriter
 from pos.config import AppSettings, PrinterSettings
 from tests.platforms import linux_only
 from tests.receipts.receipt_samples import sample_receipt
+from tests.ui.ui_support import qr_texts
 from ui.common.notifier import Notifier
 from ui.common.tasks import TaskRunner
 from ui.receipts.actions import LINK_OPEN, LINK_PRINT, ReceiptActions
@@ -52,16 +53,6 @@ def render_page(pdf: Path, dpi: int = 203) -> QImage:
     return image
 
 
-def scan(image: QImage, tmp_path: Path) -> list[str]:
-    import zxingcpp
-    from PIL import Image
-
-    png = tmp_path / "scan.png"
-    assert image.save(str(png))
-    with Image.open(png) as pil:
-        return [r.text for r in zxingcpp.read_barcodes(pil.convert("L"))]
-
-
 def ink_rows(image: QImage) -> int:
     """How many pixel rows hold dark ink (a blank page has none)."""
     gray = image.convertToFormat(QImage.Format.Format_Grayscale8)
@@ -91,7 +82,7 @@ def test_printed_page_renders_text_and_a_qr_that_scans(tmp_path: Path, width_mm:
     print_receipt(pdf_printer(out), sample_receipt(), width_mm=width_mm)
     page = render_page(out)
     assert page.width() == pytest.approx(width_mm / 25.4 * 203, abs=2)  # 203 dpi thermal dots
-    assert scan(page, tmp_path) == [ORDER_URL]
+    assert qr_texts(page, tmp_path) == [ORDER_URL]
     assert ink_rows(page) > page.height() // 4  # text all the way down, not one blob
     text = subprocess.run(
         ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
@@ -115,7 +106,7 @@ def test_a_driver_with_its_own_resolution_gets_the_receipt_as_an_image(tmp_path:
     paint_receipt(writer, sample_receipt(), width_mm=58)
     del writer  # finishes the file
     page = render_page(out)
-    assert scan(page, tmp_path) == [ORDER_URL]
+    assert qr_texts(page, tmp_path) == [ORDER_URL]
     assert ink_rows(page) > page.height() // 4
 
 

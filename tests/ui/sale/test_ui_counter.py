@@ -3,17 +3,14 @@ discounts, QRIS drawn from ``qr_string``, cash with change, the shift report."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
-import zxingcpp
-from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QPushButton
 
-from tests.ui.ui_support import ROOT, SandboxApp
+from tests.ui.ui_support import SandboxApp, qr_texts, save_screenshot, scan, screenshot_dir
 from ui.main_window import PAGE_CHECKOUT, PAGE_PAYMENT
 
 KOPI = "Toko Kopi Nusantara"
@@ -21,9 +18,7 @@ DIGITAL = "Kelas Digital Kreatif"
 
 
 def _scan(app: SandboxApp, sku: str) -> None:
-    search = app.window.catalog.search
-    QTest.keyClicks(search, sku)
-    QTest.keyClick(search, Qt.Key.Key_Return)
+    scan(app.window.catalog.search, sku)
 
 
 def _customer(app: SandboxApp) -> None:
@@ -34,17 +29,7 @@ def _customer(app: SandboxApp) -> None:
 
 def _shot(widget: Any, name: str, tmp_path: Path) -> None:
     """A screenshot of the screen under test (``KASIR_SCREENSHOTS=1``: docs/screenshots/)."""
-    out = ROOT / "docs" / "screenshots" if os.environ.get("KASIR_SCREENSHOTS") == "1" else tmp_path
-    image = widget.grab().toImage()
-    assert image.width() >= 640 and image.height() >= 400
-    assert image.save(str(out / f"{name}-1366x768.png"))
-
-
-def _decode_qr(app: SandboxApp, tmp_path: Path) -> list[str]:
-    path = tmp_path / "qr.png"
-    assert app.window.payment.qr.grab().save(str(path))
-    with Image.open(path) as image:
-        return [r.text for r in zxingcpp.read_barcodes(image)]
+    save_screenshot(widget, screenshot_dir(tmp_path) / f"{name}-1366x768.png")
 
 
 def test_cart_discount_reaches_product_discount(
@@ -185,7 +170,11 @@ def test_qris_is_drawn_from_qr_string(sandbox_app: SandboxApp, qtbot: Any, tmp_p
     order = app.controller.order
     assert order is not None
     payment = app.control("GET", "/__sandbox/orders", params={})["data"][0]["pg_payment_info"]
-    assert _decode_qr(app, tmp_path) == [payment["qr_string"]] == [w.payment.qris_string]
+    assert (
+        qr_texts(app.window.payment.qr, tmp_path)
+        == [payment["qr_string"]]
+        == [w.payment.qris_string]
+    )
     assert w.payment.qris_string.startswith("000201") and "QRIS" in w.payment.scan_hint.text()
     assert w.payment.qr.property("kind") == "qris"
     _shot(w, "counter-qris", tmp_path)

@@ -10,8 +10,8 @@ from PySide6.QtTest import QTest
 
 from pos.api.errors import APIConnectionError
 from pos.services.errors import BackendUnavailable, SaleRejected
-from tests.ui.ui_support import SAMPLE_ITEMS, STORE, FakeApp, make_order
-from ui.main_window import PAGE_CHECKOUT, PAGE_PAYMENT, PAGE_PROBLEM, PAGE_SALE
+from tests.ui.ui_support import SAMPLE_ITEMS, STORE, FakeApp, make_order, scan
+from ui.main_window import PAGE_CHECKOUT, PAGE_PAYMENT, PAGE_PROBLEM, PAGE_SALE, MainWindow
 
 
 def _add(app: FakeApp, row: int) -> None:
@@ -24,6 +24,23 @@ def _fill(app: FakeApp, name: str, phone: str, email: str = "") -> None:
     co.name.setText(name)
     co.phone.setText(phone)
     co.email.setText(email)
+
+
+def _at_checkout(app: FakeApp) -> MainWindow:
+    """From the loaded catalog: its first item in the cart, the checkout filled in for Siti."""
+    _add(app, 0)
+    w = app.window
+    w.go_checkout()
+    _fill(app, "Siti", "081234567890")
+    return w
+
+
+def _charged(app: FakeApp, qtbot: Any) -> MainWindow:
+    """``_at_checkout``, sent: the payment screen is shown."""
+    w = _at_checkout(app)
+    w.checkout.submit_button.click()
+    qtbot.waitUntil(lambda: w.page() == PAGE_PAYMENT)
+    return w
 
 
 def test_focus_starts_in_search_and_catalog_loads(fake_app: FakeApp, qtbot: Any) -> None:
@@ -57,8 +74,7 @@ def test_search_narrows_and_clears(fake_app: FakeApp, qtbot: Any) -> None:
 def test_barcode_scan_adds_item_and_clears(fake_app: FakeApp, qtbot: Any) -> None:
     fake_app.start()
     cat = fake_app.window.catalog
-    QTest.keyClicks(cat.search, "lic-dp1")
-    QTest.keyClick(cat.search, Qt.Key.Key_Return)
+    scan(cat.search, "lic-dp1")
     cart = fake_app.controller.cart
     assert [(ln.item.unique_id, ln.quantity) for ln in cart.lines] == [("variant_C1", 1)]
     assert cat.search.text() == ""
@@ -181,10 +197,7 @@ def test_double_submit_creates_one_order(fake_app: FakeApp, qtbot: Any, qloop: A
 
 def test_rejected_submit_is_shown(fake_app: FakeApp, qtbot: Any) -> None:
     fake_app.start()
-    _add(fake_app, 0)
-    w = fake_app.window
-    w.go_checkout()
-    _fill(fake_app, "Siti", "081234567890")
+    w = _at_checkout(fake_app)
     fake_app.checkout.error = SaleRejected("Nomor HP pelanggan ditolak Scalev.")
     w.checkout.submit_button.click()
     qtbot.waitUntil(lambda: w.checkout.error.isVisible())
@@ -195,10 +208,7 @@ def test_rejected_submit_is_shown(fake_app: FakeApp, qtbot: Any) -> None:
 
 def test_network_failure_on_submit_is_shown(fake_app: FakeApp, qtbot: Any) -> None:
     fake_app.start()
-    _add(fake_app, 0)
-    w = fake_app.window
-    w.go_checkout()
-    _fill(fake_app, "Siti", "081234567890")
+    w = _at_checkout(fake_app)
     fake_app.checkout.error = BackendUnavailable(queued=True)
     w.checkout.submit_button.click()
     qtbot.waitUntil(lambda: w.checkout.error.isVisible())
@@ -209,12 +219,7 @@ def test_network_failure_on_submit_is_shown(fake_app: FakeApp, qtbot: Any) -> No
 
 def test_payment_screen_turns_paid_and_new_sale(fake_app: FakeApp, qtbot: Any) -> None:
     fake_app.start()
-    _add(fake_app, 0)
-    w = fake_app.window
-    w.go_checkout()
-    _fill(fake_app, "Siti", "081234567890")
-    w.checkout.submit_button.click()
-    qtbot.waitUntil(lambda: w.page() == PAGE_PAYMENT)
+    w = _charged(fake_app, qtbot)
     pay = w.payment
     assert pay.qr.pixmap() is not None and not pay.qr.pixmap().isNull()
     assert pay.url.text() == "https://demo.scalev.id/o/abc123/success"
@@ -233,12 +238,7 @@ def test_payment_screen_turns_paid_and_new_sale(fake_app: FakeApp, qtbot: Any) -
 
 def test_canceled_and_check_now(fake_app: FakeApp, qtbot: Any) -> None:
     fake_app.start()
-    _add(fake_app, 0)
-    w = fake_app.window
-    w.go_checkout()
-    _fill(fake_app, "Siti", "081234567890")
-    w.checkout.submit_button.click()
-    qtbot.waitUntil(lambda: w.page() == PAGE_PAYMENT)
+    w = _charged(fake_app, qtbot)
     fake_app.watcher.updates.put_nowait(make_order("unpaid", "canceled"))
     qtbot.waitUntil(lambda: w.payment.state() == "closed")
     assert "DIBATALKAN" in w.payment.status.text()
@@ -247,12 +247,7 @@ def test_canceled_and_check_now(fake_app: FakeApp, qtbot: Any) -> None:
 
 def test_check_now_button(fake_app: FakeApp, qtbot: Any) -> None:
     fake_app.start()
-    _add(fake_app, 0)
-    w = fake_app.window
-    w.go_checkout()
-    _fill(fake_app, "Siti", "081234567890")
-    w.checkout.submit_button.click()
-    qtbot.waitUntil(lambda: w.page() == PAGE_PAYMENT)
+    w = _charged(fake_app, qtbot)
     w.payment.check_button.click()
     qtbot.waitUntil(lambda: w.payment.state() == "paid")
     assert fake_app.watcher.checks == 1
@@ -262,12 +257,7 @@ def test_check_now_button(fake_app: FakeApp, qtbot: Any) -> None:
 def test_unsafe_payment_url_shows_warning_not_qr(fake_app: FakeApp, qtbot: Any) -> None:
     fake_app.start()
     fake_app.checkout.order = make_order(payment_url="http://evil.example/pay")
-    _add(fake_app, 0)
-    w = fake_app.window
-    w.go_checkout()
-    _fill(fake_app, "Siti", "081234567890")
-    w.checkout.submit_button.click()
-    qtbot.waitUntil(lambda: w.page() == PAGE_PAYMENT)
+    w = _charged(fake_app, qtbot)
     assert w.payment.qr.pixmap().isNull()
     assert "QR" in w.payment.qr.text()
 
@@ -293,8 +283,7 @@ def test_keyboard_only_sale(fake_app: FakeApp, qtbot: Any) -> None:
     w = fake_app.window
     search = w.catalog.search
     assert search.hasFocus()
-    QTest.keyClicks(search, "resep")
-    QTest.keyClick(search, Qt.Key.Key_Return)  # the only match → added
+    scan(search, "resep")  # the only match → added
     assert fake_app.controller.cart.count == 1
     QTest.keyClick(search, Qt.Key.Key_F2)
     QTest.keyClicks(search, "python")

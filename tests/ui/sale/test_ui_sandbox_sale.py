@@ -6,15 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import zxingcpp
-from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from tests.ui.ui_support import SandboxApp, variant
+from tests.ui.session_support import DIGITAL_STORE
+from tests.ui.ui_support import SandboxApp, qr_texts, scan, variant
 from ui.main_window import PAGE_CHECKOUT, PAGE_PAYMENT, PAGE_QUEUED, PAGE_SALE
-
-DIGITAL_STORE = "Toko Kopi Nusantara"
 
 
 def _select_by_search(app: SandboxApp, qtbot: Any, text: str) -> None:
@@ -22,14 +19,6 @@ def _select_by_search(app: SandboxApp, qtbot: Any, text: str) -> None:
     cat.search.clear()
     QTest.keyClicks(cat.search, text)
     qtbot.waitUntil(lambda: cat.model.query == text.casefold())
-
-
-def _decode_qr(app: SandboxApp, tmp_path: Path) -> list[str]:
-    """Grab the ``paymentQr`` widget as the customer's phone would see it and decode it."""
-    path = tmp_path / "qr.png"
-    assert app.window.payment.qr.grab().save(str(path))
-    with Image.open(path) as image:
-        return [r.text for r in zxingcpp.read_barcodes(image)]
 
 
 def test_full_digital_sale_with_variants_and_bundle(
@@ -42,8 +31,7 @@ def test_full_digital_sale_with_variants_and_bundle(
     assert cat.search.hasFocus()
 
     # barcode scan (keyboard wedge): SKU + Enter adds directly and clears the box
-    QTest.keyClicks(cat.search, "EBOOK-SEDUH")
-    QTest.keyClick(cat.search, Qt.Key.Key_Return)
+    scan(cat.search, "EBOOK-SEDUH")
     assert cat.search.text() == ""
     # search narrows; Enter on the only match adds it
     _select_by_search(app, qtbot, "barista")
@@ -69,8 +57,7 @@ def test_full_digital_sale_with_variants_and_bundle(
     assert co.method.currentData() == "payment_link"
     QTest.keyClicks(co.name, "Siti Rahmawati")
     QTest.keyClicks(co.phone, "0812-3456 7890")
-    QTest.keyClicks(co.email, "siti.rahmawati@example.co.id")
-    QTest.keyClick(co.email, Qt.Key.Key_Return)
+    scan(co.email, "siti.rahmawati@example.co.id")
     QTest.keyClick(co.email, Qt.Key.Key_Return)  # a repeated Enter never makes a second order
     qtbot.waitUntil(lambda: w.page() == PAGE_PAYMENT, timeout=10000)
 
@@ -93,7 +80,7 @@ def test_full_digital_sale_with_variants_and_bundle(
     order = app.controller.order
     assert order is not None and order.payment_url
     assert w.payment.url.text() == order.payment_url
-    assert _decode_qr(app, tmp_path) == [order.payment_url]
+    assert qr_texts(app.window.payment.qr, tmp_path) == [order.payment_url]
     assert w.payment.status.property("status") == "unpaid"
     assert w.payment.amount.text() == "Rp946.000"
 
@@ -113,8 +100,7 @@ def test_invalid_inputs_send_no_request(sandbox_app: SandboxApp, qtbot: Any) -> 
     app = sandbox_app
     app.start(DIGITAL_STORE)
     w = app.window
-    QTest.keyClicks(w.catalog.search, "EBOOK-KEDAI")
-    QTest.keyClick(w.catalog.search, Qt.Key.Key_Return)
+    scan(w.catalog.search, "EBOOK-KEDAI")
     w.go_checkout()
     co = w.checkout
     for name, phone, email, field in [
@@ -157,8 +143,7 @@ def test_physical_goods_are_held_until_shipping_is_filled(
     app = sandbox_app
     app.start(DIGITAL_STORE)
     w = app.window
-    QTest.keyClicks(w.catalog.search, "8992884945121")  # Kopi Luwak (physical)
-    QTest.keyClick(w.catalog.search, Qt.Key.Key_Return)
+    scan(w.catalog.search, "8992884945121")  # Kopi Luwak (physical)
     w.go_checkout()
     co = w.checkout
     co.name.setText("Budi")
@@ -177,8 +162,7 @@ def test_network_failure_on_submit_keeps_the_sale(
     app = sandbox_app
     app.start(DIGITAL_STORE)
     w = app.window
-    QTest.keyClicks(w.catalog.search, "EBOOK-KEDAI")
-    QTest.keyClick(w.catalog.search, Qt.Key.Key_Return)
+    scan(w.catalog.search, "EBOOK-KEDAI")
     w.go_checkout()
     co = w.checkout
     co.name.setText("Budi")

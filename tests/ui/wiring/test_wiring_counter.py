@@ -121,10 +121,7 @@ def test_a_failing_printer_queues_the_receipt_and_the_sale_goes_on(
 
 
 def test_save_pdf_writes_into_the_receipts_folder(counter: Counter, qtbot: Any) -> None:
-    counter.start()
-    counter.choose_store()
-    counter.add()
-    order = counter.sell()
+    order = counter.first_sale()
     w = counter.window
     QTest.mouseClick(w.payment.pdf_button, Qt.MouseButton.LeftButton)
     path = counter.data_dir / "receipts" / f"struk-{order.order_id}.pdf"
@@ -133,16 +130,9 @@ def test_save_pdf_writes_into_the_receipts_folder(counter: Counter, qtbot: Any) 
 
 
 def test_history_row_prints_and_saves_the_receipt(counter: Counter, qtbot: Any) -> None:
-    counter.start()
-    counter.choose_store()
-    counter.add()
-    order = counter.sell()
+    order = counter.first_sale()
     w = counter.window
-    w.new_sale()
-    w.show_history()
-    history = w.history
-    qtbot.waitUntil(lambda: history.model.rowCount() == 1)
-    history.select(history.model.row_at(0).pos_ref)
+    history = counter.open_history(rows=1)
     assert history.pdf_button.isEnabled() and history.whatsapp.isEnabled()
     QTest.mouseClick(history.pdf_button, Qt.MouseButton.LeftButton)
     assert (counter.data_dir / "receipts" / f"struk-{order.order_id}.pdf").is_file()
@@ -179,10 +169,7 @@ def test_customer_display_follows_the_cart_and_the_payment(counter: Counter, qtb
 
 
 def test_whatsapp_link_on_the_payment_screen(counter: Counter, qtbot: Any) -> None:
-    counter.start()
-    counter.choose_store()
-    counter.add()
-    order = counter.sell(phone="0812-3456-7890")
+    order = counter.first_sale(phone="0812-3456-7890")
     w = counter.window
     button = w.payment.whatsapp
     assert button.isEnabled() and button.isVisible()

@@ -1,10 +1,11 @@
 """Screenshots of the wired counter in Indonesian and English: payment screen (print / PDF /
 WhatsApp), settings over the window, the receipt (PDF image), the customer display and the
-history. Always renders; with ``KASIR_SCREENSHOTS=1`` the PNGs go to ``docs/screenshots/``."""
+history. The key widgets must be shown, inside the window and with uncut button texts, and the
+payment QR must scan to the order's link; with ``KASIR_SCREENSHOTS=1`` the PNGs go to
+``docs/screenshots/``."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -16,20 +17,12 @@ from PySide6.QtWidgets import QWidget
 
 from pos.config import AppSettings
 from tests.config.config_keyring import MemoryKeyring
+from tests.ui.ui_support import assert_in_view, qr_texts, screenshot_dir
 from tests.ui.wiring.wiring_support import Counter
 from ui.common import i18n
 from ui.receipts.pdf import render_image
 
-ROOT = Path(__file__).resolve().parents[3]
 SCREEN = (1366, 768)
-
-
-def out_dir(tmp_path: Path) -> Path:
-    if os.environ.get("KASIR_SCREENSHOTS") == "1":
-        out = ROOT / "docs" / "screenshots"
-        out.mkdir(parents=True, exist_ok=True)
-        return out
-    return tmp_path
 
 
 def grab(widget: QWidget, path: Path) -> QImage:
@@ -66,7 +59,7 @@ def test_counter_screens(
 ) -> None:
     monkeypatch.setenv("KASIR_LANGUAGE", lang)
     i18n.set_mode(lang)
-    out = out_dir(tmp_path)
+    out = screenshot_dir(tmp_path)
     counter.start(AppSettings(terminal_name="KASIR-DEPAN", language=lang))  # type: ignore[arg-type]
     counter.choose_store()
     w = counter.window
@@ -80,20 +73,21 @@ def test_counter_screens(
     display.resize(*SCREEN)
     order = counter.sell()
     assert w.payment.whatsapp.isEnabled()
+    pay = w.payment
+    assert_in_view(w, pay.qr, pay.amount, pay.print_button, pay.pdf_button, pay.whatsapp)
+    assert qr_texts(pay.qr, tmp_path) == [order.payment_url]
     assert grab(w, out / f"payment-{lang}-1366x768.png").size().width() == SCREEN[0]
     grab(display, out / f"customer-display-{lang}-1366x768.png")
+    assert_in_view(display, display.qr, display.amount, display.order)
 
-    counter.control("POST", f"/__sandbox/orders/{order.id}/pay")
-    qtbot.waitUntil(lambda: w.payment.state() == "paid", timeout=10000)
+    counter.customer_pays(order)
     receipt = w.current_receipt()
     assert receipt.paid and receipt.lang == lang
     image = render_image(receipt, width_mm=58, dpi=203)
     assert image.save(str(out / f"receipt-{lang}.png"))
 
-    w.new_sale()
-    w.show_history()
-    qtbot.waitUntil(lambda: w.history.model.rowCount() == 1)
-    w.history.select(w.history.model.row_at(0).pos_ref)
+    counter.open_history(rows=1)
+    assert_in_view(w, w.history.table, w.history.detail, w.history.print_button)
     grab(w, out / f"history-{lang}-1366x768.png")
     w.leave_history()
 

@@ -3,41 +3,34 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from pos.config import AppSettings, PrinterSettings, save_settings
+from tests.ui.session_support import RunningKasir
 from ui.common import i18n
 from ui.main_window import PAGE_PAYMENT
 
-DIGITAL_STORE = "Toko Kopi Nusantara"
 
-
-class Counter:
+class Counter(RunningKasir):
     """One Kasir session on ``tmp_path`` folders."""
 
     def __init__(self, qtbot: Any, qapp: QApplication, server: Any, root: Path) -> None:
-        self.qtbot = qtbot
-        self.qapp = qapp
-        self.server = server
+        super().__init__(qtbot, qapp, server, root / "data")
         self.root = root
         self.config_dir = root / "config"
-        self.data_dir = root / "data"
         self.log_dir = root / "logs"
         for d in (self.config_dir, self.data_dir, self.log_dir):
             d.mkdir(parents=True, exist_ok=True)
-        self.session: Any = None
 
     def start(self, settings: AppSettings | None = None, *, api_key: str | None = None) -> Any:
         """``api_key``: talk to the sandbox as a Scalev backend with that key (non-demo)."""
-        from ui.app import Config, start_session
+        from ui.app import Config
 
         settings = settings or AppSettings()
         save_settings(settings, self.config_dir)
@@ -49,37 +42,7 @@ class Counter:
             api_key=api_key,
             base_url=self.server.base_url if api_key else None,
         )
-        task = asyncio.ensure_future(start_session(config, sandbox=self.server))
-        self.qtbot.waitUntil(task.done, timeout=20000)
-        self.session = task.result()
-        self.session.sandbox = None  # the fixture owns the sandbox
-        return self.session
-
-    @property
-    def window(self) -> Any:
-        return self.session.window
-
-    @property
-    def controller(self) -> Any:
-        return self.session.controller
-
-    def choose_store(self, name: str = DIGITAL_STORE) -> None:
-        w = self.window
-        self.qtbot.waitUntil(lambda: w.store_selector.count() > 0, timeout=10000)
-        idx = w.store_selector.findText(name)
-        assert idx >= 0
-        w.store_selector.setCurrentIndex(idx)
-        w.store_selector.activated.emit(idx)
-        c = self.controller
-        self.qtbot.waitUntil(
-            lambda: (
-                c.store is not None
-                and c.store.name == name
-                and not self.session.runner.is_busy("catalog")
-                and w.catalog.model.total_count() > 0
-            ),
-            timeout=15000,
-        )
+        return self.open(config)
 
     def add(self, sku: str = "EBOOK-SEDUH") -> None:
         item = next(i for i in self.controller.items if i.sku == sku)
@@ -95,6 +58,33 @@ class Counter:
         self.qtbot.waitUntil(lambda: w.page() == PAGE_PAYMENT, timeout=15000)
         return w.payment.order
 
+    def first_sale(self, **customer: str) -> Any:
+        """Start with the default settings, choose the digital store and sell one e-book;
+        returns the created order (payment screen shown)."""
+        self.start()
+        self.choose_store()
+        self.add()
+        return self.sell(**customer)
+
+    def customer_pays(self, order: Any) -> None:
+        """The customer pays ``order`` on the sandbox; the payment screen turns paid."""
+        self.control("POST", f"/__sandbox/orders/{order.id}/pay")
+        self.qtbot.waitUntil(lambda: self.window.payment.state() == "paid", timeout=10000)
+
+    def open_history(self, rows: int | None = None) -> Any:
+        """A new sale, then the history with its newest sale selected (after ``rows`` rows,
+        when given, else at least one); returns the history view."""
+        w = self.window
+        w.new_sale()
+        w.show_history()
+        history = w.history
+        if rows is None:
+            self.qtbot.waitUntil(lambda: history.model.rowCount() >= 1)
+        else:
+            self.qtbot.waitUntil(lambda: history.model.rowCount() == rows)
+        history.select(history.model.row_at(0).pos_ref)
+        return history
+
     def control(self, method: str, path: str, **kw: Any) -> Any:
         response = httpx.request(method, self.server.base_url + path, timeout=10, **kw)
         response.raise_for_status()
@@ -103,23 +93,6 @@ class Counter:
     def order_posts(self) -> list[dict[str, Any]]:
         data = self.control("GET", "/__sandbox/requests")["data"]
         return [r for r in data if r["method"] == "POST" and r["path"] == "/v3/orders"]
-
-    def stop(self) -> None:
-        if self.session is None:
-            return
-        session, self.session = self.session, None
-        session.window.set_customer_display(False)
-        done = asyncio.ensure_future(session.aclose())
-        loop = asyncio.get_event_loop()
-        deadline = loop.time() + 10
-        while not done.done() and loop.time() < deadline:
-            self.qapp.processEvents()
-        assert done.done(), "the session did not shut down"
-        done.result()
-        session.window._quit_confirmed = True
-        session.window.close()
-        session.window.deleteLater()
-        QTest.qWait(0)
 
 
 def file_printer(path: Path, width: int = 58) -> PrinterSettings:
