@@ -1,5 +1,6 @@
 """mypy checks that the test fake (``tests.fakes.scalev.FakeScalev``) fits the Protocols of
-``pos.services.ports`` (the real client is checked by the main mypy run, in ``pos/services/ports.py``)."""
+``pos.services.ports`` (the real client is checked by the main mypy run, in
+``pos/services/ports.py``)."""
 
 from __future__ import annotations
 
