@@ -23,7 +23,8 @@ from PySide6.QtGui import QImage
 from pos.receipts import Receipt, ReceiptLine
 from tests.platforms import linux_only
 from tests.receipts.receipt_samples import sample_receipt
-from ui.receipts.pdf import page_size_mm, qr_matrix, render_image, render_pdf
+from ui.receipts.pdf import page_size_mm, render_image, render_pdf
+from ui.receipts.roll_layout import qr_matrix
 
 ROOT = Path(__file__).resolve().parents[3]
 MM_TO_PT = 72 / 25.4
