@@ -10,7 +10,8 @@ import httpx
 import pytest
 from scalev_mock import API_KEY, BASE_URL, FakeClock, MockAPI, load_fixture, make_client
 
-from pos.api import InvalidResponseError, ScalevClient
+from pos.api.client import ScalevClient
+from pos.api.errors import InvalidResponseError
 from pos.api.models import OrderCreate, OrderVariantLine
 
 

@@ -10,8 +10,8 @@ import httpx
 import pytest
 from scalev_mock import FakeClock, MockAPI, make_client
 
-from pos.api import InvalidResponseError
 from pos.api.client import MAX_RESPONSE_BYTES
+from pos.api.errors import InvalidResponseError
 from pos.api.models import Store
 from pos.services.catalog import CatalogService
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from scalev_mock import FakeClock, MockAPI, load_fixture, make_client
 
-from pos.api import InvalidResponseError
+from pos.api.errors import InvalidResponseError
 
 
 def _page(ids: list[int], *, has_next: bool, cursor: str | None) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scalev_mock import FakeClock, MockAPI, load_fixture, make_client
 
-from pos.api import RateLimiter
+from pos.api.ratelimit import RateLimiter
 
 
 def _max_in_window(times: list[float], period: float) -> int:

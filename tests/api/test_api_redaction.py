@@ -9,7 +9,7 @@ import httpx
 import pytest
 from scalev_mock import API_KEY, FakeClock, MockAPI, load_fixture, make_client, respond
 
-from pos.api import ScalevError
+from pos.api.errors import ScalevError
 
 
 def _chain_text(exc: BaseException) -> str:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from scalev_mock import FakeClock, MockAPI, load_fixture, make_client, respond
 
-from pos.api import (
+from pos.api.errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from pos.api import ScalevClient
+from pos.api.client import ScalevClient
 from pos.api.models import Store
 from pos.domain.cart import Cart
 from pos.domain.catalog import CatalogItem
