@@ -1,5 +1,6 @@
 """One running Kasir: its configuration, the window built around a client (services →
-controller → window), and :class:`Session`, which shuts it all down in order.
+controller → window; the controller's catalog a :class:`PreReadCatalog`), and
+:class:`Session`, which shuts it all down in order.
 
 ``ui.startup`` builds a session step by step; the self-test and the tests build windows with
 :func:`build_window` directly.
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,6 +66,34 @@ class StoredSettings:
 
     def set(self, key: str, value: str) -> None:
         self._settings.set(key, value)
+
+
+class PreReadCatalog:
+    """The sale controller's catalog service, keeping the first paint's cache read.
+
+    ``cached_head(store)`` hands out the cache's first items and a function decoding them all
+    (``ui.startup`` paints the head, then every item); the next ``cached(store)`` of that store
+    is served by that function once instead of decoding the cache a second time. Everything
+    else is the service's own."""
+
+    def __init__(self, service: Any) -> None:
+        self._service = service
+        self._pre_read: tuple[int, Callable[[], list[Any] | None]] | None = None
+
+    def cached_head(self, store_id: int) -> Any:
+        head = self._service.cached_head(store_id)
+        if head is not None and head[0]:
+            self._pre_read = (store_id, head[1])
+        return head
+
+    def cached(self, store_id: int) -> Any:
+        if self._pre_read is not None and self._pre_read[0] == store_id:
+            everything, self._pre_read = self._pre_read[1], None
+            return everything()
+        return self._service.cached(store_id)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._service, name)
 
 
 @dataclass
@@ -166,11 +196,13 @@ def build_window(
     tendering.shifts = shifts
     controller = SaleController(
         runner=runner,
-        catalog=CatalogService(
-            client,
-            cache,
-            stores=StoreCache(Settings(db)),
-            max_age=DEFAULT_MAX_AGE_S if catalog_max_age is None else catalog_max_age,
+        catalog=PreReadCatalog(
+            CatalogService(
+                client,
+                cache,
+                stores=StoreCache(Settings(db)),
+                max_age=DEFAULT_MAX_AGE_S if catalog_max_age is None else catalog_max_age,
+            )
         ),
         checkout=tendering,
         watcher=PaymentWatcher(client, interval=poll_interval),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ui.controllers import SaleController
@@ -20,7 +20,8 @@ def show_cached_catalog(controller: SaleController, window: MainWindow) -> Calla
     Only the cache's first items are decoded for the first paint; the returned function puts
     every item in place (call it right after the paint). The grid also calls it before its
     first search or barcode scan, so a lookup never sees part of the catalog. ``select_store``
-    then reuses these items instead of decoding the cache a second time."""
+    then reuses this read instead of decoding the cache a second time (the controller's
+    catalog is a :class:`ui.session.PreReadCatalog`)."""
     last = controller.settings.get("last_store_id")
     if not last or not last.isdigit():
         return _nothing
@@ -34,7 +35,6 @@ def show_cached_catalog(controller: SaleController, window: MainWindow) -> Calla
         return _nothing
     first, everything = head
     controller.items = shown = list(first)
-    controller.catalog = _PreRead(controller.catalog, store_id, everything)
     controller.catalog_changed.emit(shown)
 
     def complete() -> None:
@@ -52,23 +52,3 @@ def show_cached_catalog(controller: SaleController, window: MainWindow) -> Calla
 
 def _nothing() -> None:
     return None
-
-
-class _PreRead:
-    """The catalog service with one cache read already done (served once, then forwards)."""
-
-    def __init__(
-        self, service: Any, store_id: int, everything: Callable[[], list[Any] | None]
-    ) -> None:
-        self._service = service
-        self._store_id: int | None = store_id
-        self._everything = everything
-
-    def cached(self, store_id: int) -> Any:
-        if store_id == self._store_id:
-            self._store_id = None
-            return self._everything()
-        return self._service.cached(store_id)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._service, name)

@@ -305,6 +305,36 @@ def test_a_scan_before_the_whole_cache_is_in_finds_an_item_past_the_head(
     db.close()
 
 
+def test_the_first_cached_read_after_a_cached_start_reuses_the_first_paint_read(
+    qtbot: Any, qapp: QApplication, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The controller's catalog keeps the first paint's cache read: the store's next cached
+    read (``select_store``) decodes nothing again; a later one reads the cache."""
+    from pos.storage import Database
+    from pos.storage.catalog_cache import HEAD_ITEMS
+    from ui.session import PreReadCatalog, build_window
+    from ui.startup.cached_catalog import show_cached_catalog
+
+    items = _big_cache(tmp_path, HEAD_ITEMS + 10)
+    db = Database.open(tmp_path / "kasir.sqlite3")
+    window, controller, _runner, _notifier = build_window(None, db=db)
+    qtbot.addWidget(window)
+    show_cached_catalog(controller, window)
+    catalog = controller.catalog
+    assert isinstance(catalog, PreReadCatalog)
+    reads: list[int] = []
+    service_cached = catalog._service.cached
+    monkeypatch.setattr(
+        catalog._service,
+        "cached",
+        lambda store_id: reads.append(store_id) or service_cached(store_id),
+    )
+    assert catalog.cached(7) == items and reads == []
+    assert catalog.cached(7) == items and reads == [7]
+    window.close()
+    db.close()
+
+
 def test_the_post_paint_steps_name_real_models_and_modules() -> None:
     """A renamed API model or module must not silently drop out of the start-up steps."""
     import importlib.util
