@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 
 from ui.common.i18n import tr
 from ui.common.money import format_idr
-from ui.display.feed import CustomerDisplayFeed  # kept importable from here (main window)
 from ui.display.style import DISPLAY_QSS
 from ui.payment.view import qr_allowed, qr_image
 
@@ -424,4 +423,4 @@ class CustomerDisplay(QWidget):
         return False
 
 
-__all__ = ["CartLineView", "CustomerDisplay", "CustomerDisplayFeed"]
+__all__ = ["CartLineView", "CustomerDisplay"]

@@ -3,14 +3,12 @@ five slots)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QObject
 
 from ui.common.i18n import tr
-
-if TYPE_CHECKING:
-    from ui.display.customer_display import CustomerDisplay
+from ui.display.customer_display import CustomerDisplay
 
 
 class CustomerDisplayFeed(QObject):
