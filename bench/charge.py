@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     from pos.storage import Database
     from ui.app import build_window
     from ui.main_window import PAGE_PAYMENT, PAGE_SALE
+    from ui.netclient import Outcomes
 
     sandbox_cls = _timed_sandbox()
     tmp = Path(tempfile.mkdtemp(prefix="kasir-bench-charge-"))
@@ -93,14 +94,21 @@ def main(argv: list[str] | None = None) -> int:
     server_ms: list[float] = []
 
     async def scenario() -> None:
+        outcomes = Outcomes()  # each successful response pokes the outbox, as in the app
         client = ScalevClient(
             server.base_url,
             DEMO_API_KEY,
             event_hooks={"request": [on_request], "response": [on_response]},
+            on_outcome=outcomes,
         )
         db = Database.open(tmp / "kasir.sqlite3")
         window, controller, runner, _notifier = build_window(
-            client, db=db, demo=True, sandbox_origin=server.base_url, poll_interval=60.0
+            client,
+            db=db,
+            demo=True,
+            sandbox_origin=server.base_url,
+            poll_interval=60.0,
+            outcomes=outcomes,
         )
         window.resize(1366, 768)
         window.show()

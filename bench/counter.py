@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
     from ui.app import build_window
     from ui.controllers import MemorySettings
     from ui.main_window import PAGE_PAYMENT, PAGE_SALE
+    from ui.netclient import Outcomes
 
     sandbox_cls = _timed_sandbox()
     tmp = Path(tempfile.mkdtemp(prefix="kasir-bench-counter-"))
@@ -65,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
                 raise RuntimeError(f"never happened: {what}")
 
     async def scenario() -> None:
-        client = ScalevClient(server.base_url, DEMO_API_KEY)
+        outcomes = Outcomes()  # each successful response pokes the outbox, as in the app
+        client = ScalevClient(server.base_url, DEMO_API_KEY, on_outcome=outcomes)
         db = Database.open(tmp / "kasir.sqlite3")
         settings = MemorySettings()
         settings.set("walk_in_phone", "0811-0000-1111")
@@ -76,6 +78,7 @@ def main(argv: list[str] | None = None) -> int:
             sandbox_origin=server.base_url,
             poll_interval=60.0,
             settings=settings,
+            outcomes=outcomes,
         )
         window.resize(1366, 768)
         window.show()

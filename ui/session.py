@@ -12,6 +12,7 @@ import inspect
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from ui.common.notifier import Notifier
 from ui.common.tasks import TaskRunner
 from ui.controllers import SaleController, SettingsLike
 from ui.main_window import MainWindow
-from ui.netclient import LazyClient
+from ui.netclient import Outcomes
 from ui.sale.thumbnails import Fetch, ThumbnailCache
 
 log = logging.getLogger(__name__)
@@ -152,12 +153,15 @@ def build_window(
     lazy_pages: bool = False,
     connectivity: Any = None,
     catalog_max_age: float | None = None,
+    outcomes: Outcomes | None = None,
 ) -> tuple[MainWindow, SaleController, TaskRunner, Notifier]:
     """Services → controller → window around an existing client (used by main and tests).
 
     ``lazy_pages``: the checkout, payment and history pages wait for
     ``window.build_pages()`` (or their first use); :func:`start_session` builds them right
     after the first paint. ``connectivity``: the one link state (None: loads try once).
+    ``outcomes``: the client's request outcomes (its ``on_outcome``); each success pokes the
+    outbox (None: the outbox retries by itself).
 
     ``db`` is a ``pos.storage.Database``; without one the catalog cache and settings are off and
     the sale journal lives in memory (tests only).
@@ -214,7 +218,8 @@ def build_window(
     outbox = OutboxBridge(
         OutboxService(checkout, journal), HistoryService(journal, client), runner, notifier
     )
-    _poke_on_success(client, outbox.poke)
+    if outcomes is not None:
+        outcomes.listen(partial(_poke_on_success, outbox.poke))
     # a queued sale's order now exists: mark it paid / tag it without waiting for the next round
     outbox.sale_created.connect(lambda _record: tendering.aftercare.poke())
     window = MainWindow(
@@ -235,22 +240,8 @@ def build_window(
     return window, controller, runner, notifier
 
 
-def _poke_on_success(client: Any, poke: Any) -> None:
+def _poke_on_success(poke: Callable[[], None], outcome: Any) -> None:
     """Every successful API response pokes the outbox: the queue drains as soon as the
     network is back (the outbox also retries by itself every ≤ 4 s while offline)."""
-    if isinstance(client, LazyClient):
-        client.on_create(lambda real: _poke_on_success(real, poke))
-        return
-    import httpx
-
-    http = getattr(client, "_http", None)
-    if not isinstance(http, httpx.AsyncClient):
-        return
-
-    async def on_response(response: Any) -> None:
-        if response.status_code < 400:
-            poke()
-
-    hooks = http.event_hooks
-    hooks.setdefault("response", []).append(on_response)
-    http.event_hooks = hooks
+    if outcome.status is not None and outcome.status < 400:
+        poke()

@@ -4,8 +4,9 @@
    sandbox's socket (its server starts after the first paint).
 2. :func:`make_client` — the API client as a :class:`~ui.netclient.LazyClient` (httpx,
    pydantic and the SSL context load after the first paint), its every request's outcome
-   feeding the one :class:`~pos.services.connectivity.Connectivity`, its limiter the key's
-   :class:`~pos.api.ratelimit.HourlyBudget`.
+   (:class:`~ui.netclient.Outcomes`) feeding the one
+   :class:`~pos.services.connectivity.Connectivity` and, once the window is built, poking the
+   outbox on success; its limiter the key's :class:`~pos.api.ratelimit.HourlyBudget`.
 3. :func:`ui.session.build_window` — services → controller → window.
 4. :func:`reconcile_unfinished` — crash recovery before anything else talks to the server.
 5. :func:`paint_from_cache` — the last store list, store, payment methods and catalog, before
@@ -39,7 +40,13 @@ from ui.common.i18n import tr
 from ui.common.tasks import TaskRunner
 from ui.controllers import SaleController
 from ui.main_window import MainWindow
-from ui.netclient import ImageFetcher, LazyClient, make_api_client, shared_ssl_context
+from ui.netclient import (
+    ImageFetcher,
+    LazyClient,
+    Outcomes,
+    make_api_client,
+    shared_ssl_context,
+)
 from ui.session import Config, Session, build_window
 from ui.startup.after_paint import (
     PREBUILT_MODELS,
@@ -111,16 +118,18 @@ def open_storage(config: Config, lock: Any, sandbox: Any) -> Opened:
     return opened
 
 
-def make_connectivity() -> Any:
-    """The one link state (``pos.services.connectivity``; its probe is set by go_online)."""
+def make_connectivity(probe: Callable[[], Any]) -> Any:
+    """The one link state (``pos.services.connectivity``), ``probe`` its back-online check
+    (it runs from :func:`go_online` on)."""
     from pos.services.connectivity import Connectivity
 
-    return Connectivity()
+    return Connectivity(probe=probe)
 
 
-def make_client(opened: Opened, connectivity: Any, config: Config) -> LazyClient:
-    """Step 2: the API client, made on first use; every attempt's outcome feeds
-    ``connectivity``; the key's hourly budget rides on its limiter."""
+def make_client(opened: Opened, on_outcome: Outcomes, config: Config) -> LazyClient:
+    """Step 2: the API client, made on first use; every attempt's outcome goes to
+    ``on_outcome`` (the connectivity, the outbox's poke); the key's hourly budget rides on its
+    limiter."""
     base_url, api_key = opened.base_url, opened.api_key
     hourly_limit = config.hourly_limit
     reserve = config.hourly_reserve
@@ -128,7 +137,7 @@ def make_client(opened: Opened, connectivity: Any, config: Config) -> LazyClient
     def factory() -> Any:
         from pos.api.ratelimit import HourlyBudget
 
-        client = make_api_client(base_url, api_key, on_outcome=connectivity.report)
+        client = make_api_client(base_url, api_key, on_outcome=on_outcome)
         client.limiter.budget = HourlyBudget(
             hourly_limit, reserve_fraction=reserve, burst_limit=client.limiter.max_requests
         )
@@ -180,8 +189,10 @@ async def start_session(
     """The steps of the module docstring; returns the running :class:`Session` (its window
     shown, the rest of the start-up going on one step per event-loop turn)."""
     opened = open_storage(config, lock, sandbox)
-    connectivity = make_connectivity()
-    client = make_client(opened, connectivity, config)
+    outcomes = Outcomes()
+    client = make_client(opened, outcomes, config)
+    connectivity = make_connectivity(make_probe(client))
+    outcomes.listen(connectivity.report)
     # Product images come from Scalev's CDN: a separate client that never carries the key.
     # The demo catalog's image URLs are placeholders, so demo mode draws initials instead.
     image_client = None if config.demo else ImageFetcher()
@@ -208,6 +219,7 @@ async def start_session(
         lazy_pages=True,
         connectivity=connectivity,
         catalog_max_age=config.catalog_max_age,
+        outcomes=outcomes,
     )
     fit_to_screen(window)
     if config.demo:  # LAN demo mode: the address phones open, beside the DEMO badge
@@ -280,7 +292,7 @@ def after_first_paint(
 
 def go_online(session: Session) -> None:
     """The client (its modules are imported by now: quick), the image fetcher, the outbox
-    for the life of the app (poked when the link comes back), the connectivity probe, and
+    for the life of the app (poked when the link comes back), the connectivity's probing, and
     the store list (it retries by itself; the catalog and payment methods follow it)."""
     client, controller, window = session.client, session.controller, session.window
     try:
@@ -300,7 +312,6 @@ def go_online(session: Session) -> None:
     assert outbox is not None
     connectivity = session.connectivity
     if connectivity is not None:
-        connectivity.probe = make_probe(client)
         connectivity.on_online(outbox.poke)
         session.runner.start("connectivity", connectivity.run())
     outbox.start()
