@@ -95,8 +95,12 @@ async def sale_window(
     from pos.sandbox import DEMO_API_KEY
     from pos.storage import Database
     from ui.app import build_window
+    from ui.netclient import Outcomes
 
-    client = ScalevClient(server.base_url, DEMO_API_KEY, event_hooks=event_hooks)
+    outcomes = Outcomes()  # each successful response pokes the outbox, as in the app
+    client = ScalevClient(
+        server.base_url, DEMO_API_KEY, event_hooks=event_hooks, on_outcome=outcomes
+    )
     db = Database.open(tmp / "kasir.sqlite3")
     window, controller, runner, _notifier = build_window(
         client,
@@ -105,6 +109,7 @@ async def sale_window(
         sandbox_origin=server.base_url,
         poll_interval=60.0,
         settings=settings,
+        outcomes=outcomes,
     )
     window.resize(1366, 768)
     window.show()

@@ -3,7 +3,7 @@ bare PySide6 window measured in the same run; plus a ``python -X importtime`` su
 
 Both are fresh processes (``QT_QPA_PLATFORM=offscreen``) timed by this process from spawn to
 the ``READY`` line the child prints after the first paint: Kasir is ``python -m ui`` with
-``KASIR_BENCH_READY=1 KASIR_BENCH_EXIT=1`` (its own marker, see ``ui.startup.BenchObserver``),
+``KASIR_BENCH_READY=1 KASIR_BENCH_EXIT=1`` (its own marker, see ``ui.startup.bench.BenchObserver``),
 the bare window is :mod:`bench.startup_probe`. Kasir starts with a data folder holding the
 cached catalog and the last store, against a sandbox (rate limit on) serving the same store;
 it paints the cached catalog before any request. Bare and Kasir runs alternate so both see

@@ -1,9 +1,11 @@
 """Package attributes that load their module on first use (PEP 562).
 
 ``__getattr__ = lazy_exports(__name__, {"Name": "submodule", ...})`` in a package's
-``__init__``: importing the package stays cheap (the app's start-up imports ``pos.api.errors``
-without httpx, ``pos.receipts.model`` without the printers, the sandbox's keys without uvicorn),
-and ``package.Name`` still works. Pair it with the same names under ``TYPE_CHECKING``.
+``__init__``: importing the package stays cheap (``pos.receipts.model`` without the printers,
+the sandbox's keys and ``BackgroundSandbox`` without uvicorn — the settings dialog and the
+self-test use ``pos.sandbox``'s names), and ``package.Name`` still works. Pair it with
+the same names under ``TYPE_CHECKING``. ``pos.api`` has no such front: its names are imported
+from their modules (``pos.api.errors`` without httpx).
 """
 
 from __future__ import annotations

@@ -29,7 +29,9 @@ from PySide6.QtWidgets import QApplication
 
 from ui.common.i18n import tr
 from ui.session import Config, Session, build_window, default_data_dir
-from ui.startup import BenchObserver, acquire_data_dir, start_sandbox, start_session
+from ui.startup import start_session
+from ui.startup.bench import BenchObserver
+from ui.startup.local import acquire_data_dir, start_sandbox
 
 log = logging.getLogger(__name__)
 

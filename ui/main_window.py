@@ -447,7 +447,8 @@ class MainWindow(QMainWindow):
         """The customer-facing window on the second screen (or a window), fed by the
         controller; closed with the main window."""
         if on and self.customer_display is None:
-            from ui.display.customer_display import CustomerDisplay, CustomerDisplayFeed
+            from ui.display.customer_display import CustomerDisplay
+            from ui.display.feed import CustomerDisplayFeed
 
             display = CustomerDisplay(sandbox_origin=self._sandbox_origin)
             CustomerDisplayFeed(display, self.controller)

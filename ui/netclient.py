@@ -1,5 +1,6 @@
 """The network stack, made on first use (after the window's first paint): the API client
-behind a :class:`LazyClient`, one shared SSL context, and the CDN image fetcher."""
+behind a :class:`LazyClient`, the :class:`Outcomes` of its requests, one shared SSL context,
+and the CDN image fetcher."""
 
 from __future__ import annotations
 
@@ -22,6 +23,22 @@ def shared_ssl_context() -> ssl.SSLContext:
 
         _SSL_CONTEXT = httpx.create_ssl_context()
     return _SSL_CONTEXT
+
+
+class Outcomes:
+    """Every finished API request's outcome (``pos.api.ratelimit.RequestOutcome``, the
+    client's ``on_outcome`` constructor argument) handed to each listener in turn: the one
+    connectivity, the outbox's poke (see ``ui.session.build_window``)."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Callable[[Any], None]] = []
+
+    def listen(self, listener: Callable[[Any], None]) -> None:
+        self._listeners.append(listener)
+
+    def __call__(self, outcome: Any) -> None:
+        for listener in self._listeners:
+            listener(outcome)
 
 
 class LazyClient:

@@ -1,5 +1,6 @@
 """One running Kasir: its configuration, the window built around a client (services →
-controller → window), and :class:`Session`, which shuts it all down in order.
+controller → window; the controller's catalog a :class:`PreReadCatalog`), and
+:class:`Session`, which shuts it all down in order.
 
 ``ui.startup`` builds a session step by step; the self-test and the tests build windows with
 :func:`build_window` directly.
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 import inspect
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +21,7 @@ from ui.common.notifier import Notifier
 from ui.common.tasks import TaskRunner
 from ui.controllers import SaleController, SettingsLike
 from ui.main_window import MainWindow
-from ui.netclient import LazyClient
+from ui.netclient import Outcomes
 from ui.sale.thumbnails import Fetch, ThumbnailCache
 
 log = logging.getLogger(__name__)
@@ -31,7 +34,7 @@ class Config:
     data_dir: Path = Path(".")
     poll_interval: float = 3.0
     self_test: bool = False
-    #: saved ``pos.config.AppSettings`` (``None``: defaults) and their folder (``None``: the
+    #: saved ``pos.config.Settings`` (``None``: defaults) and their folder (``None``: the
     #: platform config dir or ``KASIR_CONFIG_DIR``) — see ``ui.app.apply_saved_settings``
     app_settings: Any = None
     config_dir: Path | None = None
@@ -53,7 +56,7 @@ def default_data_dir() -> Path:
 
 
 class StoredSettings:
-    """``pos.storage.SettingsTable`` seen through the UI's small :class:`SettingsLike`."""
+    """``pos.storage.Settings`` seen through the UI's small :class:`SettingsLike`."""
 
     def __init__(self, settings: Any) -> None:
         self._settings = settings
@@ -64,6 +67,34 @@ class StoredSettings:
 
     def set(self, key: str, value: str) -> None:
         self._settings.set(key, value)
+
+
+class PreReadCatalog:
+    """The sale controller's catalog service, keeping the first paint's cache read.
+
+    ``cached_head(store)`` hands out the cache's first items and a function decoding them all
+    (``ui.startup`` paints the head, then every item); the next ``cached(store)`` of that store
+    is served by that function once instead of decoding the cache a second time. Everything
+    else is the service's own."""
+
+    def __init__(self, service: Any) -> None:
+        self._service = service
+        self._pre_read: tuple[int, Callable[[], list[Any] | None]] | None = None
+
+    def cached_head(self, store_id: int) -> Any:
+        head = self._service.cached_head(store_id)
+        if head is not None and head[0]:
+            self._pre_read = (store_id, head[1])
+        return head
+
+    def cached(self, store_id: int) -> Any:
+        if self._pre_read is not None and self._pre_read[0] == store_id:
+            everything, self._pre_read = self._pre_read[1], None
+            return everything()
+        return self._service.cached(store_id)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._service, name)
 
 
 @dataclass
@@ -122,20 +153,22 @@ def build_window(
     lazy_pages: bool = False,
     connectivity: Any = None,
     catalog_max_age: float | None = None,
+    outcomes: Outcomes | None = None,
 ) -> tuple[MainWindow, SaleController, TaskRunner, Notifier]:
     """Services → controller → window around an existing client (used by main and tests).
 
     ``lazy_pages``: the checkout, payment and history pages wait for
     ``window.build_pages()`` (or their first use); :func:`start_session` builds them right
     after the first paint. ``connectivity``: the one link state (None: loads try once).
+    ``outcomes``: the client's request outcomes (its ``on_outcome``); each success pokes the
+    outbox (None: the outbox retries by itself).
 
     ``db`` is a ``pos.storage.Database``; without one the catalog cache and settings are off and
     the sale journal lives in memory (tests only).
     """
     from pos.services.catalog import DEFAULT_MAX_AGE_S, CatalogService
-    from pos.services.checkout import CheckoutService
+    from pos.services.checkout import CheckoutService, ConfirmPolicy
     from pos.services.history import HistoryService
-    from pos.services.order_lookup import ConfirmPolicy
     from pos.services.outbox import OutboxService
     from pos.services.payment import PaymentWatcher
     from pos.services.shift import ShiftService
@@ -167,11 +200,13 @@ def build_window(
     tendering.shifts = shifts
     controller = SaleController(
         runner=runner,
-        catalog=CatalogService(
-            client,
-            cache,
-            stores=StoreCache(SettingsTable(db)),
-            max_age=DEFAULT_MAX_AGE_S if catalog_max_age is None else catalog_max_age,
+        catalog=PreReadCatalog(
+            CatalogService(
+                client,
+                cache,
+                stores=StoreCache(SettingsTable(db)),
+                max_age=DEFAULT_MAX_AGE_S if catalog_max_age is None else catalog_max_age,
+            )
         ),
         checkout=tendering,
         watcher=PaymentWatcher(client, interval=poll_interval),
@@ -183,7 +218,8 @@ def build_window(
     outbox = OutboxBridge(
         OutboxService(checkout, journal), HistoryService(journal, client), runner, notifier
     )
-    _poke_on_success(client, outbox.poke)
+    if outcomes is not None:
+        outcomes.listen(partial(_poke_on_success, outbox.poke))
     # a queued sale's order now exists: mark it paid / tag it without waiting for the next round
     outbox.sale_created.connect(lambda _record: tendering.aftercare.poke())
     window = MainWindow(
@@ -204,22 +240,8 @@ def build_window(
     return window, controller, runner, notifier
 
 
-def _poke_on_success(client: Any, poke: Any) -> None:
+def _poke_on_success(poke: Callable[[], None], outcome: Any) -> None:
     """Every successful API response pokes the outbox: the queue drains as soon as the
     network is back (the outbox also retries by itself every ≤ 4 s while offline)."""
-    if isinstance(client, LazyClient):
-        client.on_create(lambda real: _poke_on_success(real, poke))
-        return
-    import httpx
-
-    http = getattr(client, "_http", None)
-    if not isinstance(http, httpx.AsyncClient):
-        return
-
-    async def on_response(response: Any) -> None:
-        if response.status_code < 400:
-            poke()
-
-    hooks = http.event_hooks
-    hooks.setdefault("response", []).append(on_response)
-    http.event_hooks = hooks
+    if outcome.status is not None and outcome.status < 400:
+        poke()

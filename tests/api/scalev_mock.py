@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from pos.api import ScalevClient
+from pos.api.client import ScalevClient
 
 FIXTURES = Path(__file__).parent / "fixtures"
 API_KEY = "sk_test_SECRET_abcdefghijklmnopqrstuvwxyz0123456789"

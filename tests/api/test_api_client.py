@@ -9,7 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from pos.api import InvalidResponseError, ScalevClient
+from pos.api.client import ScalevClient
+from pos.api.errors import InvalidResponseError
 from pos.api.models import OrderCreate, OrderVariantLine
 from tests.api.scalev_mock import API_KEY, BASE_URL, FakeClock, MockAPI, load_fixture, make_client
 

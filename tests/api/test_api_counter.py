@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from pos.api import PermissionDeniedError, ScalevClient
+from pos.api.client import ScalevClient
+from pos.api.errors import PermissionDeniedError
 from pos.sandbox import DEMO_API_KEY, SandboxServer
 from pos.sandbox.keys import NO_CHANGE_STATUS_DEMO_KEY
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pos.api import InvalidResponseError
+from pos.api.errors import InvalidResponseError
 from pos.api.models import Store
 from pos.api.responses import MAX_RESPONSE_BYTES
 from pos.services.catalog import CatalogService

@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pos.api import InvalidResponseError
+from pos.api.errors import InvalidResponseError
 from tests.api.scalev_mock import FakeClock, MockAPI, load_fixture, make_client
 
 

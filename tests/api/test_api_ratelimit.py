@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pos.api import RateLimiter
+from pos.api.ratelimit import RateLimiter
 from tests.api.scalev_mock import FakeClock, MockAPI, load_fixture, make_client
 
 

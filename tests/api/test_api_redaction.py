@@ -8,7 +8,7 @@ import traceback
 import httpx
 import pytest
 
-from pos.api import ScalevError
+from pos.api.errors import ScalevError
 from tests.api.scalev_mock import API_KEY, FakeClock, MockAPI, load_fixture, make_client, respond
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pos.api import (
+from pos.api.errors import (
     APIConnectionError,
     APIStatusError,
     APITimeoutError,

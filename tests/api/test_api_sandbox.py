@@ -19,14 +19,14 @@ import pytest
 import pytest_asyncio
 
 import pos.sandbox as sandbox_mod
-from pos.api import (
+from pos.api.client import ScalevClient
+from pos.api.errors import (
     AuthenticationError,
     BadRequestError,
     NotFoundError,
     OrderOutcomeUnknown,
     PermissionDeniedError,
     RateLimitedError,
-    ScalevClient,
     ScalevError,
     ValidationFailed,
 )

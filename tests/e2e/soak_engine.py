@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from pos.api import ScalevClient
+from pos.api.client import ScalevClient
 from pos.api.errors import ScalevError
 from pos.services import (
     BackendUnavailable,

@@ -34,7 +34,7 @@ from typing import Any
 
 import pytest
 
-from pos.api import ScalevClient
+from pos.api.client import ScalevClient
 from pos.sandbox import DEMO_API_KEY, SandboxServer
 from pos.services import CheckoutService, ConfirmPolicy, OutboxService
 from pos.storage import Database, DataDirLock, SaleJournal, SaleState

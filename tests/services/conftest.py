@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from pos.api import ScalevClient
+from pos.api.client import ScalevClient
 from pos.sandbox import DEMO_API_KEY, SandboxServer
 from tests.fakes.scalev import FakeScalev
 

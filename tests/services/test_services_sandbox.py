@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pos.api import ScalevClient
+from pos.api.client import ScalevClient
 from pos.api.models import Store
 from pos.domain.cart import Cart
 from pos.domain.catalog import CatalogItem

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from pos.api import ScalevClient
+from pos.api.client import ScalevClient
 from pos.domain.cart import Cart
 from pos.domain.customer import make_customer
 from pos.domain.discount import Discount

@@ -311,9 +311,11 @@ class SandboxApp:
         from pos.sandbox import DEMO_API_KEY
         from pos.storage import Database
         from ui.app import build_window
+        from ui.netclient import Outcomes
 
         self.base_url = base_url
-        self.client = ScalevClient(base_url, DEMO_API_KEY)
+        outcomes = Outcomes()  # each successful response pokes the outbox, as in the app
+        self.client = ScalevClient(base_url, DEMO_API_KEY, on_outcome=outcomes)
         self.db = Database.open(data_dir / "kasir.sqlite3")
         self.window, self.controller, self.runner, self.notifier = build_window(
             self.client,
@@ -321,6 +323,7 @@ class SandboxApp:
             demo=True,
             sandbox_origin=base_url,
             poll_interval=poll_interval,
+            outcomes=outcomes,
         )
         qtbot.addWidget(self.window)
         self.window.resize(1366, 768)

@@ -13,7 +13,6 @@ for an ``https`` URL (or the demo sandbox's own loopback origin).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QPixmap
@@ -33,64 +32,13 @@ from PySide6.QtWidgets import (
 
 from ui.common.i18n import tr
 from ui.common.money import format_idr
+from ui.display.style import DISPLAY_QSS
 from ui.payment.view import qr_allowed, qr_image
 
 CartLineView = tuple[str, int, int]  # (name, quantity, subtotal in rupiah)
 
 PAGE_IDLE, PAGE_CART, PAGE_PAYMENT, PAGE_PAID, PAGE_CANCELED = range(5)
 STATES = ("idle", "cart", "payment", "paid", "canceled")
-
-# Colours and sizes of this window only (it is its own top-level window, often on a TV).
-DISPLAY_QSS = """
-#customerDisplay { background: #f8fafc; }
-#customerDisplay QLabel { color: #0f172a; }
-#customerDisplayHeader { background: #0f172a; }
-#customerDisplayHeader QLabel { color: #f8fafc; }
-#customerDisplayStore { font-size: 30px; font-weight: 800; }
-#customerDisplayBrand { font-size: 18px; color: #94a3b8; }
-#customerDisplayStatus {
-    font-size: 34px; font-weight: 800; padding: 12px 24px; border-radius: 14px;
-}
-#customerDisplay[state="idle"] #customerDisplayStatus { font-size: 64px; }
-#customerDisplay[state="payment"] #customerDisplayStatus {
-    background: #fef3c7; color: #92400e;
-}
-#customerDisplay[state="paid"] { background: #16a34a; }
-#customerDisplay[state="paid"] QLabel { color: #ffffff; }
-#customerDisplay[state="paid"] #customerDisplayStatus { font-size: 60px; }
-#customerDisplay[state="canceled"] { background: #475569; }
-#customerDisplay[state="canceled"] QLabel { color: #ffffff; }
-#customerDisplayWelcome { font-size: 26px; color: #475569; }
-#customerDisplayLines {
-    font-size: 26px; background: #ffffff; border: 1px solid #e2e8f0; border-radius: 14px;
-    gridline-color: transparent;
-}
-#customerDisplayLines QHeaderView::section {
-    font-size: 18px; color: #64748b; background: #ffffff; border: none;
-    border-bottom: 1px solid #e2e8f0; padding: 8px 12px;
-}
-#customerDisplayLines::item { padding: 4px 12px; border-bottom: 1px solid #f1f5f9; }
-#customerDisplayTotalBar {
-    background: #ffffff; border: 1px solid #e2e8f0; border-radius: 14px;
-}
-#customerDisplay[state="paid"] #customerDisplayTotalBar,
-#customerDisplay[state="canceled"] #customerDisplayTotalBar {
-    background: transparent; border: none;
-}
-#customerDisplayTotalCaption { font-size: 28px; color: #475569; font-weight: 600; }
-#customerDisplayCount { font-size: 20px; color: #64748b; }
-#customerDisplayTotal { font-size: 64px; font-weight: 900; }
-#customerDisplayQr { background: #ffffff; border-radius: 16px; padding: 12px; }
-#customerDisplayQr[warning="true"] {
-    background: #fef3c7; color: #92400e; font-size: 24px; font-weight: 700; padding: 32px;
-}
-#customerDisplayAmountCaption { font-size: 24px; color: #475569; }
-#customerDisplayAmount { font-size: 72px; font-weight: 900; }
-#customerDisplayOrder { font-size: 26px; font-weight: 700; color: #334155; }
-#customerDisplayHint { font-size: 24px; color: #334155; }
-#customerDisplayMark { font-size: 160px; font-weight: 900; }
-#customerDisplayThanks { font-size: 34px; font-weight: 700; }
-"""
 
 
 def _label(text: str, name: str, parent: QWidget, *, center: bool = True) -> QLabel:
@@ -475,61 +423,4 @@ class CustomerDisplay(QWidget):
         return False
 
 
-class CustomerDisplayFeed(QObject):
-    """Keeps a :class:`CustomerDisplay` in step with a sale controller.
-
-    Duck-typed on the controller's signals — ``store_changed(Store)``, ``cart_changed()``,
-    ``order_created(SubmitResult)``, ``order_updated(Order)`` — and its ``cart`` and ``order``
-    attributes (``ui.controllers.SaleController``). It is a child of the display, so the
-    connections end with the display.
-    """
-
-    def __init__(self, display: CustomerDisplay, controller: Any) -> None:
-        super().__init__(display)
-        self._display = display
-        self._controller = controller
-        self._shown: tuple[str, str] | None = None
-        controller.store_changed.connect(self.on_store)
-        controller.cart_changed.connect(self.on_cart)
-        controller.order_created.connect(self.on_order_created)
-        controller.order_updated.connect(self.on_order)
-        store = getattr(controller, "store", None)
-        if store is not None:
-            self.on_store(store)
-        self.on_cart()
-
-    def on_store(self, store: Any) -> None:
-        self._display.set_store_name(str(getattr(store, "name", "") or ""))
-
-    def on_cart(self) -> None:
-        if getattr(self._controller, "order", None) is not None:
-            return  # the payment (or paid) screen stays until the next sale
-        cart = self._controller.cart
-        if cart.is_empty:
-            self._display.show_idle()
-            return
-        lines = [(ln.item.name, ln.quantity, ln.subtotal) for ln in cart.lines]
-        if cart.discount_amount:
-            lines.append((tr("Diskon", "Discount"), 0, -cart.discount_amount))
-        self._display.show_cart(lines, cart.net_total)
-
-    def on_order_created(self, result: Any) -> None:
-        self.on_order(result.order)
-
-    def on_order(self, order: Any) -> None:
-        amount = int(order.gross_revenue or 0)
-        if order.is_paid:
-            self._display.show_paid(amount)
-        elif order.is_closed:
-            self._display.show_canceled()
-        else:
-            shown = (str(order.id), order.payment_url or "")
-            if self._display.state() == "payment" and self._shown == shown:
-                return  # a poll with no news: keep the QR as it is
-            self._shown = shown
-            self._display.show_payment(
-                order.payment_url or "", amount, order.order_id or str(order.id)
-            )
-
-
-__all__ = ["CartLineView", "CustomerDisplay", "CustomerDisplayFeed"]
+__all__ = ["CartLineView", "CustomerDisplay"]

@@ -1,41 +1,31 @@
-"""Sales history in the UI (issue 5). The outbox's parts the sale screen needs before the first
-paint — the bridge, the pending badge, the queued page, the start-up reconcile — live in
-:mod:`ui.checkout.outbox_ui` (re-exported here); this module is imported when the history is built.
+"""Sales history in the UI (issue 5): the history page around the ``historyView`` table.
+The outbox's parts the sale screen needs before the first paint — the bridge, the pending
+badge, the queued page, the start-up reconcile — live in :mod:`ui.checkout.outbox_ui`; this
+package is imported when the history is built.
 
-- :class:`HistoryModel` / :class:`HistoryView` — ``historyView``: one row per journaled sale
-  with local and remote status, day filter, debounced search, open / retry / abandon /
-  refresh / WhatsApp.
-
-Dialogs are opened with ``open()`` (never ``exec()``): nothing here blocks the event loop.
+- :class:`HistoryView` — one row per journaled sale with local and remote status; the filter
+  bar (:mod:`ui.history.filters`: day, debounced search, pending only); the selected sale's
+  detail and open / retry / abandon / refresh / print / PDF / WhatsApp.
+- :mod:`ui.history.model` — :class:`~ui.history.model.HistoryModel`, its columns and roles.
+- :mod:`ui.history.labels` — dates, phone numbers, status labels, the detail and questions.
+- :mod:`ui.history.dialogs` — the retry / abandon questions, opened with ``open()`` (never
+  ``exec()``): nothing here blocks the event loop.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QDate,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
-    QDateEdit,
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QMessageBox,
     QPushButton,
     QTableView,
@@ -47,197 +37,16 @@ from pos.storage.journal import PENDING
 from ui.checkout.outbox_ui import OutboxBridge
 from ui.common.errors import describe_error
 from ui.common.i18n import tr
-from ui.common.money import format_idr
-from ui.common.plain_text import shown, tooltip
+from ui.history.dialogs import confirm
+from ui.history.filters import HistoryFilters
+from ui.history.labels import abandon_question, detail_text, retry_question
+from ui.history.model import COL_CUSTOMER, HistoryModel
 from ui.payment.share_buttons import WhatsAppButton
 
 log = logging.getLogger(__name__)
 
 #: search-as-you-type debounce of the history screen
 SEARCH_DEBOUNCE_MS = 250
-
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the HistoryRow
-POS_REF_ROLE = Qt.ItemDataRole.UserRole + 2
-STATUS_ROLE = Qt.ItemDataRole.UserRole + 3
-
-_MONTHS_ID = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
-
-
-def indonesian_datetime(value: datetime) -> str:
-    """``26 Nov 2026 14.05`` (Indonesian month abbreviations, ``HH.MM``)."""
-    return f"{value.day} {_MONTHS_ID[value.month - 1]} {value.year} {value:%H.%M}"
-
-
-def display_datetime(value: datetime) -> str:
-    """The date as the receipt prints it in the UI's language: ``26 Nov 2026 14.05``, in
-    English ``26 Nov 2026 14:05`` (``pos.receipts.model.format_receipt_date``)."""
-    from pos.receipts.model import format_receipt_date
-    from ui.common.i18n import lang
-
-    return format_receipt_date(value, lang())
-
-
-def local_phone(phone: str | None) -> str:
-    """``6281234567890`` → ``0812-3456-7890`` (how cashiers write it)."""
-    if not phone:
-        return ""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    if digits.startswith("62"):
-        digits = "0" + digits[2:]
-    if len(digits) >= 10:
-        return f"{digits[:4]}-{digits[4:8]}-{digits[8:]}"
-    return digits
-
-
-def status_label(status: str) -> str:
-    labels = {
-        "pending": ("Belum terkirim", "Pending"),
-        "created": ("Menunggu bayar", "Unpaid"),
-        "paid": ("Lunas", "Paid"),
-        "canceled": ("Dibatalkan", "Canceled"),
-        "failed": ("Gagal", "Failed"),
-        "rejected": ("Ditolak", "Rejected"),
-        "needs_decision": ("Perlu keputusan", "Needs decision"),
-        "abandoned": ("Dibatalkan kasir", "Abandoned"),
-    }
-    pair = labels.get(status)
-    return tr(*pair) if pair else status
-
-
-def local_state_label(state: str) -> str:
-    labels = {
-        "draft": ("draf", "draft"),
-        "sending": ("mengirim", "sending"),
-        "created": ("dibuat", "created"),
-        "unknown": ("dipastikan", "confirming"),
-        "reconciled": ("dibuat (dicocokkan)", "created (matched)"),
-        "rejected": ("ditolak", "rejected"),
-        "failed": ("gagal", "failed"),
-        "queued": ("antre", "queued"),
-        "needs_decision": ("perlu keputusan", "needs decision"),
-        "abandoned": ("dibatalkan", "abandoned"),
-    }
-    pair = labels.get(state)
-    return tr(*pair) if pair else state
-
-
-#: foreground / background colours of the status cell
-STATUS_COLOURS: dict[str, tuple[str, str]] = {
-    "pending": ("#9a3412", "#ffedd5"),
-    "created": ("#1e40af", "#dbeafe"),
-    "paid": ("#166534", "#dcfce7"),
-    "canceled": ("#374151", "#e5e7eb"),
-    "failed": ("#991b1b", "#fee2e2"),
-    "rejected": ("#991b1b", "#fee2e2"),
-    "needs_decision": ("#991b1b", "#fecaca"),
-    "abandoned": ("#6b7280", "#f3f4f6"),
-}
-
-
-# --- the history table ---------------------------------------------------------------------
-
-COLUMNS = (
-    ("Waktu", "Time"),
-    ("Pelanggan", "Customer"),
-    ("No. HP", "Phone"),
-    ("No. pesanan", "Order no."),
-    ("Total", "Total"),
-    ("Status", "Status"),
-    ("Lokal", "Local"),
-)
-COL_TIME, COL_CUSTOMER, COL_PHONE, COL_ORDER, COL_TOTAL, COL_STATUS, COL_LOCAL = range(7)
-
-
-class HistoryModel(QAbstractTableModel):
-    """One row per sale (``HistoryRow``), newest first.
-
-    ``DisplayRole`` per column (see :data:`COLUMNS`); ``ROW_ROLE`` = the ``HistoryRow``;
-    ``POS_REF_ROLE`` = its pos_ref; ``STATUS_ROLE`` = its status (``pending``, ``created``,
-    ``paid``, ``canceled``, ``failed``, ``rejected``, ``needs_decision``, ``abandoned``)."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Any] = []
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def replace_row(self, row: Any) -> None:
-        for i, old in enumerate(self._rows):
-            if old.pos_ref == row.pos_ref:
-                self._rows[i] = row
-                self.dataChanged.emit(self.index(i, 0), self.index(i, len(COLUMNS) - 1))
-                return
-
-    def row_at(self, index: int) -> Any:
-        return self._rows[index]
-
-    def rows(self) -> list[Any]:
-        return list(self._rows)
-
-    def find(self, pos_ref: str) -> int:
-        return next((i for i, r in enumerate(self._rows) if r.pos_ref == pos_ref), -1)
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return tr(*COLUMNS[section])
-        return None
-
-    def data(
-        self,
-        index: QModelIndex | QPersistentModelIndex,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        col = index.column()
-        if role == ROW_ROLE:
-            return row
-        if role == POS_REF_ROLE:
-            return row.pos_ref
-        if role == STATUS_ROLE:
-            return row.status
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == COL_TIME:
-                return display_datetime(row.created_at)
-            if col == COL_CUSTOMER:
-                return shown(row.customer_name)
-            if col == COL_PHONE:
-                return local_phone(row.customer_phone)
-            if col == COL_ORDER:
-                return shown(row.order_number or row.order_id) or "—"
-            if col == COL_TOTAL:
-                return format_idr(row.total)
-            if col == COL_STATUS:
-                return status_label(row.status)
-            if col == COL_LOCAL:
-                return local_state_label(row.state.value)
-        if (
-            role == Qt.ItemDataRole.ToolTipRole
-            and row.last_error
-            and col in (COL_STATUS, COL_LOCAL)
-        ):
-            return tooltip(row.last_error)
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == COL_TOTAL:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if col == COL_STATUS and role in (
-            Qt.ItemDataRole.ForegroundRole,
-            Qt.ItemDataRole.BackgroundRole,
-        ):
-            fg, bg = STATUS_COLOURS.get(row.status, ("#111827", "#ffffff"))
-            return QBrush(QColor(fg if role == Qt.ItemDataRole.ForegroundRole else bg))
-        return None
 
 
 class HistoryView(QWidget):
@@ -274,36 +83,11 @@ class HistoryView(QWidget):
         title = QLabel(tr("Riwayat penjualan", "Sales history"), self)
         title.setObjectName("pageTitle")
 
-        self.search = QLineEdit(self)
-        self.search.setObjectName("historySearch")
-        self.search.setAccessibleName(
-            tr("Cari nama, no. HP atau no. pesanan", "Search name, phone or order number")
-        )
-        self.search.setPlaceholderText(
-            tr("Cari nama, no. HP, no. pesanan…", "Search name, phone, order no.…")
-        )
-        self.search.setClearButtonEnabled(True)
-        self.search.setMinimumHeight(44)
-        self.day = QDateEdit(self)
-        self.day.setObjectName("historyDate")
-        self.day.setAccessibleName(tr("Tanggal", "Date"))
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("dd-MM-yyyy")
-        self.day.setDate(QDate.currentDate())
-        self.day.setMaximumDate(QDate.currentDate().addDays(1))
-        self.day.setMinimumHeight(44)
-        self.today_button = QPushButton(tr("Hari ini", "Today"), self)
-        self.today_button.setObjectName("historyToday")
-        self.today_button.setAccessibleName(tr("Penjualan hari ini", "Today's sales"))
-        self.today_button.setMinimumHeight(44)
-        self.all_days = QCheckBox(tr("Semua", "All"), self)
-        self.all_days.setObjectName("historyAllDays")
-        self.all_days.setAccessibleName(tr("Semua tanggal", "All days"))
-        self.pending_only = QCheckBox(tr("Belum terkirim saja", "Pending only"), self)
-        self.pending_only.setObjectName("historyPendingOnly")
-        self.pending_only.setAccessibleName(
-            tr("Hanya penjualan belum terkirim", "Only sales not sent yet")
-        )
+        self.filters = HistoryFilters(self)
+        self.search, self.day = self.filters.search, self.filters.day
+        self.today_button, self.all_days = self.filters.today_button, self.filters.all_days
+        self.pending_only = self.filters.pending_only
+        self._debounce = self.filters.debounce
 
         self.model = HistoryModel(self)
         self.table = QTableView(self)
@@ -420,16 +204,8 @@ class HistoryView(QWidget):
         layout.addWidget(self.empty)
         layout.addLayout(bottom)
 
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.reload)
-        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.filters.changed.connect(self.reload)
         self.search.returnPressed.connect(self._search_enter)
-        self.day.dateChanged.connect(lambda _d: self._day_changed())
-        self.today_button.clicked.connect(self.show_today)
-        self.all_days.toggled.connect(lambda _on: self._all_days_toggled())
-        self.pending_only.toggled.connect(lambda _on: self.reload())
         self.table.activated.connect(lambda _i: self.open_selected())
         self.table.doubleClicked.connect(lambda _i: self.open_selected())
         selection = self.table.selectionModel()
@@ -447,42 +223,26 @@ class HistoryView(QWidget):
 
     # --- filters ---------------------------------------------------------------------
     def selected_day(self) -> date | None:
-        if self.all_days.isChecked():
-            return None
-        d = self.day.date()
-        return date(d.year(), d.month(), d.day())
+        return self.filters.selected_day()
 
     def show_today(self) -> None:
-        self.all_days.setChecked(False)
-        self.day.setDate(QDate.currentDate())
-        self.reload()
+        self.filters.show_today()
 
     def show_pending(self) -> None:
         """What the badge opens: every pending sale, whatever its day."""
-        self.search.clear()
-        self._debounce.stop()
+        self.filters.clear_search()
         self.all_days.setChecked(True)
         self.pending_only.setChecked(True)
         self.reload()
 
     def show_all(self, pos_ref: str | None = None) -> None:
         """Every day, no filter; select ``pos_ref`` when given."""
-        self.search.clear()
-        self._debounce.stop()
+        self.filters.clear_search()
         self.pending_only.setChecked(False)
         self.all_days.setChecked(True)
         self.reload()
         if pos_ref:
             self.select(pos_ref)
-
-    def _day_changed(self) -> None:
-        if self.all_days.isChecked():
-            self.all_days.setChecked(False)  # picking a day means that day
-        self.reload()
-
-    def _all_days_toggled(self) -> None:
-        self.day.setEnabled(not self.all_days.isChecked())
-        self.reload()
 
     def _search_enter(self) -> None:
         self._debounce.stop()
@@ -584,29 +344,7 @@ class HistoryView(QWidget):
             )
         else:
             self.whatsapp.clear()
-        self.detail.setText(self._detail_text(row))
-
-    def _detail_text(self, row: Any) -> str:
-        if row is None:
-            return ""
-        parts = [f"{shown(row.store_name)} · {shown(row.customer_name)} · {format_idr(row.total)}"]
-        if row.status == "pending":
-            parts.append(
-                tr(
-                    "Belum terkirim — dikirim otomatis saat server bisa dihubungi.",
-                    "Not sent yet — sent automatically when the server can be reached.",
-                )
-            )
-        elif row.status == "needs_decision":
-            parts.append(
-                tr(
-                    "Lebih dari 24 jam belum terkirim: pilih Coba lagi atau Batalkan.",
-                    "Pending for more than 24 h: choose Retry or Abandon.",
-                )
-            )
-        if row.last_error and row.status in ("pending", "failed", "rejected", "needs_decision"):
-            parts.append(tr("Kesalahan terakhir", "Last error") + f": {row.last_error}")
-        return "\n".join(parts)
+        self.detail.setText(detail_text(row))
 
     # --- actions ---------------------------------------------------------------------
     def open_selected(self) -> None:
@@ -646,30 +384,12 @@ class HistoryView(QWidget):
         self._update_actions()
 
     def _confirm(self, name: str, title: str, text: str, yes: str, on_yes: Any) -> QMessageBox:
-        box = QMessageBox(self)
-        box.setObjectName(name)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(title)
-        box.setTextFormat(Qt.TextFormat.PlainText)  # customer names are server/cashier text
-        box.setText(text)
-        ok = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
-        ok.setObjectName(name + "Yes")
-        no = box.addButton(tr("Batal", "Cancel"), QMessageBox.ButtonRole.RejectRole)
-        no.setObjectName(name + "No")
-        box.setDefaultButton(no)
-        box.setEscapeButton(no)
+        self._dialog = confirm(self, name, title, text, yes, on_yes, self._dialog_closed)
+        return self._dialog
 
-        def finished(_result: int) -> None:
-            if box.clickedButton() is ok:
-                on_yes()
-            box.deleteLater()
-            if self._dialog is box:
-                self._dialog = None
-
-        box.finished.connect(finished)
-        self._dialog = box
-        box.open()
-        return box
+    def _dialog_closed(self, box: QMessageBox) -> None:
+        if self._dialog is box:
+            self._dialog = None
 
     def ask_retry(self) -> QMessageBox | None:
         row = self.selected_row()
@@ -679,13 +399,7 @@ class HistoryView(QWidget):
         return self._confirm(
             "retryConfirm",
             tr("Coba lagi", "Retry"),
-            tr(
-                f"Kirim penjualan {row.customer_name} ({format_idr(row.total)}) ke Scalev "
-                "sekarang? Kasir memeriksa dulu apakah pesanan sudah ada, jadi tidak akan dobel.",
-                f"Send the sale for {row.customer_name} ({format_idr(row.total)}) to Scalev "
-                "now? Kasir checks first whether the order exists, so it is never doubled.",
-                "\n\n",
-            ),
+            retry_question(row),
             tr("Coba lagi", "Retry"),
             lambda: self.runner.start(
                 "history-retry",
@@ -707,15 +421,7 @@ class HistoryView(QWidget):
         return self._confirm(
             "abandonConfirm",
             tr("Batalkan penjualan", "Abandon sale"),
-            tr(
-                f"Batalkan penjualan {row.customer_name} ({format_idr(row.total)})? "
-                "Penjualan ini tidak akan dikirim lagi. Bila ternyata pesanannya sudah ada di "
-                "Scalev, penjualan tetap dipakai.",
-                f"Abandon the sale for {row.customer_name} ({format_idr(row.total)})? "
-                "It will not be sent again. If the order turns out to exist in Scalev, "
-                "the sale is kept.",
-                "\n\n",
-            ),
+            abandon_question(row),
             tr("Batalkan penjualan", "Abandon sale"),
             lambda: self.runner.start(
                 "history-abandon",
@@ -757,9 +463,4 @@ class HistoryView(QWidget):
                 self._dialog.reject()
 
 
-__all__ = [
-    "HistoryModel",
-    "HistoryView",
-    "indonesian_datetime",
-    "local_phone",
-]
+__all__ = ["HistoryView"]

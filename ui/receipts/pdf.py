@@ -5,326 +5,60 @@ type: store, order facts, items, totals, shipping, payment method, a LUNAS / BEL
 and a QR code of the public order URL (drawn as vector squares from the ``qrcode`` matrix).
 The page is exactly as tall as the receipt: one page, paper width × content height.
 
-Layout happens once, in "dots" at :data:`LAYOUT_DPI`, into a list of drawing operations; the
-PDF (:func:`render_pdf`) and the preview image (:func:`render_image`) replay the same list, so
+Layout happens once, in "dots" at :data:`~ui.receipts.roll_layout.LAYOUT_DPI`, into a list of
+drawing operations (:mod:`ui.receipts.roll_layout`); the PDF (:func:`render_pdf`), the printer
+(:func:`paint_receipt`) and the preview image (:func:`render_image`) replay the same list, so
 they always agree. Needs a ``QGuiApplication`` (fonts); any platform works, offscreen included.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import qrcode
-from PySide6.QtCore import QMarginsF, QPointF, QRectF, QSizeF, Qt
+from PySide6.QtCore import QMarginsF, QPointF, QSizeF
 from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontMetricsF,
     QGuiApplication,
     QImage,
     QPagedPaintDevice,
     QPageLayout,
     QPageSize,
     QPainter,
-    QPainterPath,
     QPdfWriter,
-    QPen,
 )
 
 from pos.domain.money import format_idr
 from pos.receipts.model import Receipt
 from pos.receipts.text import _LABELS, clean
+from ui.receipts.roll_layout import (
+    DOTS_PER_MM,
+    GREY,
+    INK,
+    LAYOUT_DPI,
+    PAPER,
+    PAPER_WIDTHS,
+    Op,
+    RollLayout,
+    measure_device,
+    to_dots,
+)
 
 log = logging.getLogger(__name__)
 
-LAYOUT_DPI = 300
-DOTS_PER_MM = LAYOUT_DPI / 25.4
-PAPER_WIDTHS = (58, 80)
-# Printable width of common thermal heads: 72 mm on 80 mm paper, 48 mm on 58 mm paper.
-_SIDE_MARGIN_MM = {80: 4.0, 58: 5.0}
-_FONT_SCALE = {80: 1.0, 58: 0.82}
-_QR_MM = {80: 38.0, 58: 32.0}
-_FONT_FAMILIES = ["Inter", "Segoe UI", "Helvetica Neue", "Noto Sans", "DejaVu Sans", "Arial"]
-_INK = QColor(0, 0, 0)
-_GREY = QColor(90, 90, 90)
-_PAPER = QColor(255, 255, 255)
 
-
-def _mm(value: float) -> float:
-    return value * DOTS_PER_MM
-
-
-# --- drawing operations ------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Text:
-    x: float
-    baseline: float
-    text: str
-    font: QFont
-    color: QColor
-
-    def draw(self, p: QPainter) -> None:
-        p.setFont(self.font)
-        p.setPen(self.color)
-        p.drawText(QPointF(self.x, self.baseline), self.text)
-
-
-@dataclass(frozen=True, slots=True)
-class _Rule:
-    y: float
-    x1: float
-    x2: float
-    width: float
-    dashed: bool
-
-    def draw(self, p: QPainter) -> None:
-        pen = QPen(_INK, self.width)
-        pen.setCapStyle(Qt.PenCapStyle.FlatCap)
-        if self.dashed:
-            pen.setDashPattern([4.0, 3.0])
-        p.setPen(pen)
-        p.drawLine(QPointF(self.x1, self.y), QPointF(self.x2, self.y))
-
-
-@dataclass(frozen=True, slots=True)
-class _Box:
-    rect: QRectF
-    filled: bool
-    line_width: float
-
-    def draw(self, p: QPainter) -> None:
-        radius = self.rect.height() * 0.18
-        if self.filled:
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(_INK)
-        else:
-            p.setPen(QPen(_INK, self.line_width))
-            p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawRoundedRect(self.rect, radius, radius)
-        p.setBrush(Qt.BrushStyle.NoBrush)
-
-
-@dataclass(frozen=True, slots=True)
-class _Qr:
-    rect: QRectF
-    matrix: tuple[tuple[bool, ...], ...]
-
-    def draw(self, p: QPainter) -> None:
-        n = len(self.matrix)
-        module = self.rect.width() / n
-        path = QPainterPath()
-        path.setFillRule(Qt.FillRule.WindingFill)
-        for row, cells in enumerate(self.matrix):
-            col = 0
-            while col < n:
-                if not cells[col]:
-                    col += 1
-                    continue
-                start = col
-                while col < n and cells[col]:
-                    col += 1
-                path.addRect(
-                    QRectF(
-                        self.rect.x() + start * module,
-                        self.rect.y() + row * module,
-                        (col - start) * module,
-                        module,
-                    )
-                )
-        p.fillPath(path, _INK)
-
-
-_Op = _Text | _Rule | _Box | _Qr
-
-
-# --- layout ------------------------------------------------------------------------------
-
-
-def qr_matrix(data: str) -> tuple[tuple[bool, ...], ...]:
-    """The QR code of ``data`` (error correction M) with its 4-module quiet zone."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
-    code.add_data(data)
-    code.make(fit=True)
-    return tuple(tuple(bool(cell) for cell in row) for row in code.get_matrix())
-
-
-def _measure_device() -> QImage:
-    """A 1×1 image that reports LAYOUT_DPI, so font metrics come out in layout dots."""
-    image = QImage(1, 1, QImage.Format.Format_RGB32)
-    dpm = round(LAYOUT_DPI / 0.0254)
-    image.setDotsPerMeterX(dpm)
-    image.setDotsPerMeterY(dpm)
-    return image
-
-
-@dataclass
-class _Layout:
-    width_mm: int
-    device: QImage
-    ops: list[_Op] = field(default_factory=list)
-    y: float = 0.0
-
-    def __post_init__(self) -> None:
-        margin = _mm(_SIDE_MARGIN_MM[self.width_mm])
-        self.left = margin
-        self.right = _mm(self.width_mm) - margin
-        self.y = _mm(4.0)
-        self._scale = _FONT_SCALE[self.width_mm]
-
-    @property
-    def content_width(self) -> float:
-        return self.right - self.left
-
-    def font(self, points: float, *, bold: bool = False) -> QFont:
-        font = QFont()
-        font.setFamilies(_FONT_FAMILIES)
-        font.setStyleHint(QFont.StyleHint.SansSerif)
-        font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
-        font.setPointSizeF(points * self._scale)
-        font.setBold(bold)
-        return font
-
-    def metrics(self, font: QFont) -> QFontMetricsF:
-        return QFontMetricsF(font, self.device)
-
-    # -- text -----------------------------------------------------------------------------
-
-    def wrap(self, text: str, font: QFont, width: float) -> list[str]:
-        """Greedy word wrap to ``width`` dots; a word wider than a line is broken."""
-        fm = self.metrics(font)
-        lines: list[str] = []
-        current = ""
-        for word in clean(text).split(" "):
-            candidate = f"{current} {word}" if current else word
-            if fm.horizontalAdvance(candidate) <= width:
-                current = candidate
-                continue
-            if current:
-                lines.append(current)
-            current = ""
-            while fm.horizontalAdvance(word) > width and len(word) > 1:
-                cut = len(word) - 1
-                while cut > 1 and fm.horizontalAdvance(word[:cut]) > width:
-                    cut -= 1
-                lines.append(word[:cut])
-                word = word[cut:]
-            current = word
-        lines.append(current)
-        return lines
-
-    def _line(self, font: QFont, draw: Callable[[float, QFontMetricsF], None]) -> None:
-        fm = self.metrics(font)
-        baseline = self.y + fm.ascent()
-        draw(baseline, fm)
-        self.y += fm.height() * 1.12
-
-    def text(
-        self,
-        text: str,
-        font: QFont,
-        *,
-        align: str = "left",
-        color: QColor = _INK,
-        indent: float = 0.0,
-    ) -> None:
-        width = self.content_width - indent
-        for part in self.wrap(text, font, width):
-
-            def draw(baseline: float, fm: QFontMetricsF, part: str = part) -> None:
-                advance = fm.horizontalAdvance(part)
-                if align == "center":
-                    x = self.left + (self.content_width - advance) / 2
-                elif align == "right":
-                    x = self.right - advance
-                else:
-                    x = self.left + indent
-                self.ops.append(_Text(x, baseline, part, font, color))
-
-            self._line(font, draw)
-
-    def row(
-        self,
-        left: str,
-        right: str,
-        font: QFont,
-        *,
-        right_font: QFont | None = None,
-        indent: float = 0.0,
-        color: QColor = _INK,
-    ) -> None:
-        """``left`` flush left, ``right`` flush right on the same line (the left side wraps;
-        the value sits on its last line, or on a line of its own when it is too wide)."""
-        right_font = right_font or font
-        value = clean(right)
-        value_width = self.metrics(right_font).horizontalAdvance(value)
-        gap = _mm(2.0)
-        avail = self.content_width - indent - value_width - gap
-        if avail < self.content_width * 0.3:
-            self.text(left, font, indent=indent, color=color)
-            self.text(value, right_font, align="right", color=color)
-            return
-        parts = self.wrap(left, font, avail)
-        for part in parts[:-1]:
-            self.text(part, font, indent=indent, color=color)
-        last = parts[-1]
-        tallest = max(
-            (font, right_font), key=lambda f: self.metrics(f).height()
-        )  # one baseline for both
-
-        def draw(baseline: float, fm: QFontMetricsF) -> None:
-            self.ops.append(_Text(self.left + indent, baseline, last, font, color))
-            self.ops.append(_Text(self.right - value_width, baseline, value, right_font, color))
-
-        self._line(tallest, draw)
-
-    # -- graphics -------------------------------------------------------------------------
-
-    def space(self, mm: float) -> None:
-        self.y += _mm(mm)
-
-    def rule(self, *, dashed: bool = True, weight_mm: float = 0.25) -> None:
-        self.space(1.2)
-        self.ops.append(_Rule(self.y, self.left, self.right, _mm(weight_mm), dashed))
-        self.space(1.6)
-
-    def badge(self, text: str, *, filled: bool) -> None:
-        font = self.font(12, bold=True)
-        fm = self.metrics(font)
-        pad_x, pad_y = _mm(4.0), _mm(1.4)
-        width = fm.horizontalAdvance(text) + 2 * pad_x
-        height = fm.height() + 2 * pad_y
-        rect = QRectF(self.left + (self.content_width - width) / 2, self.y, width, height)
-        self.ops.append(_Box(rect, filled, _mm(0.5)))
-        baseline = rect.y() + pad_y + fm.ascent()
-        x = rect.x() + pad_x
-        self.ops.append(_Text(x, baseline, text, font, _PAPER if filled else _INK))
-        self.y += height
-
-    def qr(self, data: str) -> None:
-        size = _mm(_QR_MM[self.width_mm])
-        rect = QRectF(self.left + (self.content_width - size) / 2, self.y, size, size)
-        self.ops.append(_Qr(rect, qr_matrix(data)))
-        self.y += size
-
-
-def _layout(receipt: Receipt, width_mm: int) -> tuple[list[_Op], float]:
+def _layout(receipt: Receipt, width_mm: int) -> tuple[list[Op], float]:
     """The drawing operations and the page height, both in layout dots."""
     if width_mm not in PAPER_WIDTHS:
         raise ValueError(f"paper width must be 58 or 80 mm, not {width_mm}")
     t = _LABELS.get(receipt.lang, _LABELS["id"])
-    lay = _Layout(width_mm, _measure_device())
+    lay = RollLayout(width_mm, measure_device())
     body = lay.font(8.5)
     small = lay.font(7.5)
     strong = lay.font(8.5, bold=True)
 
     lay.text(receipt.store_name, lay.font(13, bold=True), align="center")
     for extra in receipt.extra_header:
-        lay.text(extra, small, align="center", color=_GREY)
+        lay.text(extra, small, align="center", color=GREY)
     lay.rule(dashed=False, weight_mm=0.35)
 
     lay.row(t["order"], receipt.order_number, body, right_font=strong)
@@ -337,7 +71,7 @@ def _layout(receipt: Receipt, width_mm: int) -> tuple[list[_Op], float]:
     for item in receipt.lines:
         lay.text(item.name, strong)
         qty = f"{item.quantity} × {format_idr(item.unit_price)}"
-        lay.row(qty, format_idr(item.subtotal), body, indent=_mm(2.0), color=_INK)
+        lay.row(qty, format_idr(item.subtotal), body, indent=to_dots(2.0), color=INK)
         lay.space(0.8)
     lay.rule()
 
@@ -365,12 +99,12 @@ def _layout(receipt: Receipt, width_mm: int) -> tuple[list[_Op], float]:
         lay.space(2.5)
         for paragraph in receipt.footer.splitlines():
             if paragraph.strip():
-                lay.text(paragraph, small, align="center", color=_GREY)
+                lay.text(paragraph, small, align="center", color=GREY)
     lay.space(6.0)  # tear-off margin
     return lay.ops, lay.y
 
 
-def _paint(painter: QPainter, ops: list[_Op]) -> None:
+def _paint(painter: QPainter, ops: list[Op]) -> None:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
     for op in ops:
@@ -406,20 +140,7 @@ def render_pdf(receipt: Receipt, path: str | Path, *, width_mm: int = 80) -> Pat
     writer.setResolution(LAYOUT_DPI)
     writer.setTitle(f"Struk {receipt.order_number}")
     writer.setCreator("Kasir")
-    page = QPageSize(
-        QSizeF(float(width_mm), height / DOTS_PER_MM),
-        QPageSize.Unit.Millimeter,
-        "Receipt",
-        QPageSize.SizeMatchPolicy.ExactMatch,
-    )
-    writer.setPageLayout(
-        QPageLayout(
-            page,
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(0, 0, 0, 0),
-            QPageLayout.Unit.Millimeter,
-        )
-    )
+    writer.setPageLayout(roll_page_layout(width_mm, height / DOTS_PER_MM))
     painter = QPainter()
     if not painter.begin(writer):
         raise OSError(f"cannot write {out}")
@@ -476,14 +197,14 @@ def render_image(receipt: Receipt, *, width_mm: int = 80, dpi: int = 203) -> QIm
     ops, height = _layout(receipt, width_mm)
     scale = dpi / LAYOUT_DPI
     image = QImage(
-        max(1, round(_mm(width_mm) * scale)),
+        max(1, round(to_dots(width_mm) * scale)),
         max(1, round(height * scale)),
         QImage.Format.Format_RGB32,
     )
     dpm = round(LAYOUT_DPI / 0.0254)  # fonts are sized in layout dots; the painter scales
     image.setDotsPerMeterX(dpm)
     image.setDotsPerMeterY(dpm)
-    image.fill(_PAPER)
+    image.fill(PAPER)
     painter = QPainter(image)
     try:
         painter.scale(scale, scale)
@@ -500,7 +221,6 @@ __all__ = [
     "PAPER_WIDTHS",
     "page_size_mm",
     "paint_receipt",
-    "qr_matrix",
     "render_image",
     "render_pdf",
     "roll_page_layout",

@@ -12,7 +12,7 @@ import ui.common.i18n
 from pos.receipts.model import format_receipt_date
 from pos.share import payment_message
 from tests.ui.ui_support import FakeApp, make_order
-from ui.history.view import display_datetime
+from ui.history.labels import display_datetime
 
 
 def test_item_count_is_singular_for_one(fake_app: FakeApp) -> None:

@@ -119,7 +119,8 @@ def test_cached_catalog_paints_before_the_network(
     import ui.startup as startup
     from pos.storage import CatalogCache, Database, SettingsTable
     from tests.ui.ui_support import SAMPLE_ITEMS
-    from ui.startup import BenchObserver, LazyClient
+    from ui.netclient import LazyClient
+    from ui.startup.bench import BenchObserver
 
     db = Database.open(tmp_path / "kasir.sqlite3")
     CatalogCache(db).save(7, list(SAMPLE_ITEMS))
@@ -220,7 +221,7 @@ def test_start_up_imports_leave_the_later_screens_for_later() -> None:
 
 
 def test_resume_gc_turns_the_collector_back_on_with_start_up_objects_frozen() -> None:
-    from ui.startup import resume_gc
+    from ui.startup.after_paint import resume_gc
 
     gc.disable()
     try:
@@ -255,7 +256,7 @@ def test_restart_paints_the_first_cached_items_then_puts_every_item_in_place(
     """A big cached catalog: the first paint decodes only the head of the cache; every item
     is in the grid right after it, before the network starts."""
     from pos.storage.catalog_cache import HEAD_ITEMS
-    from ui.startup import BenchObserver
+    from ui.startup.bench import BenchObserver
 
     items = _big_cache(tmp_path, HEAD_ITEMS + 600)
     at_paint: list[int] = []
@@ -285,13 +286,14 @@ def test_a_scan_before_the_whole_cache_is_in_finds_an_item_past_the_head(
 
     from pos.storage import Database
     from pos.storage.catalog_cache import HEAD_ITEMS
-    from ui.startup import _show_cached_catalog, build_window
+    from ui.session import build_window
+    from ui.startup.cached_catalog import show_cached_catalog
 
     items = _big_cache(tmp_path, HEAD_ITEMS + 100)
     db = Database.open(tmp_path / "kasir.sqlite3")
     window, controller, _runner, _notifier = build_window(None, db=db)
     qtbot.addWidget(window)
-    _show_cached_catalog(controller, window)
+    show_cached_catalog(controller, window)
     assert window.catalog.model.total_count() == HEAD_ITEMS
     last = items[-1]
     QTest.keyClicks(window.catalog.search, last.sku)
@@ -303,6 +305,36 @@ def test_a_scan_before_the_whole_cache_is_in_finds_an_item_past_the_head(
     db.close()
 
 
+def test_the_first_cached_read_after_a_cached_start_reuses_the_first_paint_read(
+    qtbot: Any, qapp: QApplication, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The controller's catalog keeps the first paint's cache read: the store's next cached
+    read (``select_store``) decodes nothing again; a later one reads the cache."""
+    from pos.storage import Database
+    from pos.storage.catalog_cache import HEAD_ITEMS
+    from ui.session import PreReadCatalog, build_window
+    from ui.startup.cached_catalog import show_cached_catalog
+
+    items = _big_cache(tmp_path, HEAD_ITEMS + 10)
+    db = Database.open(tmp_path / "kasir.sqlite3")
+    window, controller, _runner, _notifier = build_window(None, db=db)
+    qtbot.addWidget(window)
+    show_cached_catalog(controller, window)
+    catalog = controller.catalog
+    assert isinstance(catalog, PreReadCatalog)
+    reads: list[int] = []
+    service_cached = catalog._service.cached
+    monkeypatch.setattr(
+        catalog._service,
+        "cached",
+        lambda store_id: reads.append(store_id) or service_cached(store_id),
+    )
+    assert catalog.cached(7) == items and reads == []
+    assert catalog.cached(7) == items and reads == [7]
+    window.close()
+    db.close()
+
+
 def test_the_post_paint_steps_name_real_models_and_modules() -> None:
     """A renamed API model or module must not silently drop out of the start-up steps."""
     import importlib.util
@@ -310,7 +342,7 @@ def test_the_post_paint_steps_name_real_models_and_modules() -> None:
     from pydantic import BaseModel
 
     from pos.api import models
-    from ui.startup import PREBUILT_MODELS, SANDBOX_MODULES, WARM_MODULES
+    from ui.startup.after_paint import PREBUILT_MODELS, SANDBOX_MODULES, WARM_MODULES
 
     assert all(issubclass(getattr(models, name), BaseModel) for name in PREBUILT_MODELS)
     optional = {"click", "PIL.Image"}  # loaded by httpx / qrcode only when installed

@@ -10,7 +10,8 @@ from PySide6.QtCore import QObject, Signal
 from pos.api.models import Order, Store
 from pos.domain.cart import Cart
 from pos.domain.catalog import CatalogItem, make_search_key
-from ui.display.customer_display import CustomerDisplay, CustomerDisplayFeed
+from ui.display.customer_display import CustomerDisplay
+from ui.display.feed import CustomerDisplayFeed
 
 
 def item(uid: str, name: str, price: int) -> CatalogItem:

@@ -18,7 +18,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import QLabel
 
-from pos.api import InvalidResponseError, ScalevClient
+from pos.api.client import ScalevClient
+from pos.api.errors import InvalidResponseError
 from pos.api.models import Order, Store
 from pos.domain.customer import Customer
 from pos.domain.money import AMOUNT_LIMIT

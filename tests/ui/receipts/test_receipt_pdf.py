@@ -23,7 +23,8 @@ from pos.receipts import Receipt, ReceiptLine
 from tests.platforms import linux_only
 from tests.receipts.receipt_samples import sample_receipt
 from tests.ui.ui_support import qr_texts, screenshot_dir
-from ui.receipts.pdf import page_size_mm, qr_matrix, render_image, render_pdf
+from ui.receipts.pdf import page_size_mm, render_image, render_pdf
+from ui.receipts.roll_layout import qr_matrix
 
 ROOT = Path(__file__).resolve().parents[3]
 MM_TO_PT = 72 / 25.4
