@@ -270,3 +270,49 @@ def test_the_graph_sees_every_kind_of_import() -> None:
     assert any(i.typing_only and not i.in_function for i in to_models)  # annotations
     to_client = [i for i in imports if i.target == "pos.api.client"]
     assert any(i.source == "pos.services.ports" and i.typing_only for i in to_client)
+
+
+# --- ui: the composition root wires the core; every other ui module goes through services ----
+
+#: the entry points and the modules (packages) that build the running till
+#: (docs/ARCHITECTURE.md)
+COMPOSITION_ROOT = (
+    "ui.app",
+    "ui.cli",
+    "ui.__main__",
+    "ui.startup",
+    "ui.session",
+    "ui.netclient",
+    "ui.selftest",
+)
+# What a view or controller may name of the lower layers directly: the data it renders and the
+# errors it tells apart, and the demo key the embedded sandbox accepts (settings' "Test
+# connection" in demo mode). Everything else (the client, the journal, the caches, the sandbox
+# server) is built by the composition root and reached through pos.services.
+UI_MAY_NAME = (
+    "pos.api",
+    "pos.api.models",
+    "pos.api.errors",
+    "pos.storage.errors",
+    "pos.sandbox.keys",
+)
+
+
+def test_ui_reaches_api_and_storage_only_through_the_composition_root() -> None:
+    _, imports = import_graph("ui")
+    lower = ("pos.api", "pos.storage", "pos.sandbox")
+    bad = [
+        f"{imp.source}:{imp.line} imports {imp.target}"
+        for imp in imports
+        if not any(_within(imp.source, root) for root in COMPOSITION_ROOT)
+        and any(_within(imp.target, layer) for layer in lower)
+        and imp.target not in UI_MAY_NAME
+    ]
+    assert bad == []
+
+
+def test_no_import_cycles_in_ui_or_across_ui_and_pos() -> None:
+    ui_modules, ui_imports = import_graph("ui")
+    pos_modules, pos_imports = import_graph("pos")
+    assert import_cycles(ui_modules, ui_imports) == []
+    assert import_cycles(ui_modules | pos_modules, ui_imports + pos_imports) == []

@@ -82,8 +82,13 @@ class HistoryRow:
         )
 
     @property
-    def can_abandon(self) -> bool:
+    def pending(self) -> bool:
+        """Not yet known to Scalev for sure: sending, queued or confirming (``PENDING``)."""
         return self.state in PENDING
+
+    @property
+    def can_abandon(self) -> bool:
+        return self.pending
 
     @property
     def can_show_payment(self) -> bool:

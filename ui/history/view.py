@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos.storage.journal import PENDING
 from ui.checkout.outbox_ui import OutboxBridge
 from ui.common.errors import describe_error
 from ui.common.i18n import tr
@@ -268,7 +267,7 @@ class HistoryView(QWidget):
             self.notifier.error(describe_error(exc))
             rows = []
         if self.pending_only.isChecked():
-            rows = [r for r in rows if r.state in PENDING]
+            rows = [r for r in rows if r.pending]
         self.model.set_rows(rows)
         self._show_set_aside()
         self._show_empty()
