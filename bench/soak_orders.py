@@ -19,10 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]
 
-from soak_engine import DEFAULT_RATES, run_soak  # noqa: E402
-
 from pos.sandbox import DEMO_API_KEY, SandboxServer  # noqa: E402
 from tests.e2e.e2e_support import sale_spec  # noqa: E402
+from tests.e2e.soak_engine import DEFAULT_RATES, run_soak  # noqa: E402
 from tests.sandbox.helpers import SandboxControl  # noqa: E402
 
 

@@ -74,8 +74,8 @@ def test_importing_every_pos_module_loads_no_qt() -> None:
 # points at ``package.name`` when that is a module, else at ``package`` (its ``__init__``).
 # Imports under ``if TYPE_CHECKING:`` are kept with ``typing_only=True``: they count for the
 # layer rules (an annotation that names another layer is a dependency on it) but not for
-# cycles (they never run). A package ``__init__``'s lazy exports (``pos.lazy.lazy_exports``,
-# ``importlib`` by name) are no ``import`` statement, so they are no edge: only what an
+# cycles (they never run). A package ``__init__``'s lazy exports (``pos.sandbox``'s PEP 562
+# ``__getattr__``, ``importlib`` by name) are no ``import`` statement, so no edge: only what an
 # ``__init__`` imports at module level counts. Importing ``a.b.c`` also runs ``a`` and ``a.b``;
 # those implicit parent edges are left out (Python initialises a parent before its children,
 # so they cannot form a cycle that fails).

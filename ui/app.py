@@ -120,13 +120,38 @@ def load_style(app: QApplication) -> None:
     app.setStyleSheet(style_sheet())
 
 
+def _quit_signals() -> list[signal.Signals]:
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        return [signal.SIGINT, getattr(signal, "SIGBREAK", signal.SIGINT)]
+    return [signal.SIGTERM, signal.SIGINT]
+
+
+class EarlyQuit:
+    """A quit signal while no event loop runs — before it (imports, the data folder's lock,
+    the sandbox's socket) or after it (closing down) — is remembered instead of killing the
+    process: the start-up stops as soon as the loop runs (:func:`_run`), and one arriving
+    while Kasir closes changes nothing. The exit stays clean (0) either way."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+
+    def install(self) -> EarlyQuit:
+        for sig in _quit_signals():
+            signal.signal(sig, self._record)
+        return self
+
+    def _record(self, signum: int, _frame: object) -> None:
+        if self.signum is None:
+            self.signum = signum
+
+
 def install_quit_signals(on_signal: Callable[[int], None]) -> Callable[[], None]:
     """SIGTERM and SIGINT (Windows: SIGINT and SIGBREAK) call ``on_signal(signum)`` on the Qt
     event loop. POSIX: the signal's number goes through ``signal.set_wakeup_fd`` to a socket
     a ``QSocketNotifier`` watches (qasync's loop has no ``add_signal_handler``); Windows: a
     Python handler and a 200 ms timer so the interpreter gets to run it. Returns the undo."""
+    wanted = _quit_signals()
     if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-        wanted = [signal.SIGINT, getattr(signal, "SIGBREAK", signal.SIGINT)]
         old = {sig: signal.getsignal(sig) for sig in wanted}
         for sig in wanted:
             signal.signal(
@@ -143,7 +168,6 @@ def install_quit_signals(on_signal: Callable[[int], None]) -> Callable[[], None]
 
         return undo_windows
 
-    wanted = [signal.SIGTERM, signal.SIGINT]
     reader, writer = socket.socketpair()
     reader.setblocking(False)
     writer.setblocking(False)
@@ -176,10 +200,17 @@ def install_quit_signals(on_signal: Callable[[int], None]) -> Callable[[], None]
     return undo
 
 
-async def _run(config: Config, lock: Any, sandbox: Any, observer: BenchObserver | None) -> int:
+async def _run(
+    config: Config,
+    lock: Any,
+    sandbox: Any,
+    observer: BenchObserver | None,
+    early: EarlyQuit | None = None,
+) -> int:
     """Start, then wait for the window to close. SIGTERM / SIGINT close it like its close
     button (no question: pending sales stay in the journal and are logged); one arriving
-    during the start-up (e.g. its reconcile, mid-send) stops the start-up the same way."""
+    during the start-up (e.g. its reconcile, mid-send) stops the start-up the same way, and so
+    does one that came before the loop ran (``early``)."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     closed = asyncio.Event()
@@ -201,6 +232,8 @@ async def _run(config: Config, lock: Any, sandbox: Any, observer: BenchObserver 
             starting.cancel()
 
     undo_signals = install_quit_signals(on_signal)
+    if early is not None and early.signum is not None:
+        on_signal(early.signum)
     try:
         try:
             session = await starting
@@ -262,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         from ui.selftest import run_self_test
 
         return run_self_test()
+    early = EarlyQuit().install()
     from pos.logs import setup_logging
 
     setup_logging(console=True)  # platform log dir or KASIR_LOG_DIR, secrets redacted
@@ -290,7 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         if config.demo:
             sandbox = start_sandbox(config)
         observer = BenchObserver.from_env(os.environ)  # bench/ only: KASIR_BENCH_*
-        return int(qasync.run(_run(config, lock, sandbox, observer)))
+        return int(qasync.run(_run(config, lock, sandbox, observer, early)))
     except Exception as exc:  # storage, lock, sandbox socket — never a traceback
         if sandbox is not None:
             sandbox.stop()

@@ -46,13 +46,11 @@ class LazyClient:
 
     The window, the services and the cached catalog come up without importing httpx/pydantic
     or building an SSL context; the real client is made by ``factory`` on first use (after
-    the grid's first paint, when the store list is fetched). ``on_create`` callbacks run once
-    with the real client."""
+    the grid's first paint, when the store list is fetched)."""
 
     def __init__(self, factory: Callable[[], Any], *, read_timeout: float = 15.0) -> None:
         self.__dict__["_factory"] = factory
         self.__dict__["_client"] = None
-        self.__dict__["_callbacks"] = []
         self.__dict__["read_timeout"] = read_timeout
 
     @property
@@ -63,16 +61,7 @@ class LazyClient:
         client = self.__dict__["_client"]
         if client is None:
             client = self.__dict__["_client"] = self.__dict__["_factory"]()
-            for callback in self.__dict__["_callbacks"]:
-                callback(client)
-            self.__dict__["_callbacks"] = []
         return client
-
-    def on_create(self, callback: Callable[[Any], None]) -> None:
-        if self.created:
-            callback(self.__dict__["_client"])
-        else:
-            self.__dict__["_callbacks"].append(callback)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.real(), name)
@@ -90,15 +79,16 @@ class LazyClient:
             await client.aclose()
 
 
-def make_api_client(base_url: str, api_key: str, on_outcome: Any = None) -> Any:
+def make_api_client(base_url: str, api_key: str, on_outcome: Any = None, **options: Any) -> Any:
     """The ``ScalevClient`` (imports httpx and pydantic) on a transport with the shared SSL
-    context (httpx would otherwise load the CA bundle for each client, even a plain-HTTP one)."""
+    context (httpx would otherwise load the CA bundle for each client, even a plain-HTTP one);
+    ``options``: more of its constructor's keyword arguments (``hourly_limit``, …)."""
     import httpx
 
     from pos.api.client import ScalevClient
 
     transport = httpx.AsyncHTTPTransport(verify=shared_ssl_context())
-    return ScalevClient(base_url, api_key, transport=transport, on_outcome=on_outcome)
+    return ScalevClient(base_url, api_key, transport=transport, on_outcome=on_outcome, **options)
 
 
 class ImageFetcher:

@@ -34,7 +34,7 @@ class Config:
     data_dir: Path = Path(".")
     poll_interval: float = 3.0
     self_test: bool = False
-    #: saved ``pos.config.Settings`` (``None``: defaults) and their folder (``None``: the
+    #: saved ``pos.config.AppSettings`` (``None``: defaults) and their folder (``None``: the
     #: platform config dir or ``KASIR_CONFIG_DIR``) — see ``ui.app.apply_saved_settings``
     app_settings: Any = None
     config_dir: Path | None = None

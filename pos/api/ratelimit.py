@@ -89,6 +89,7 @@ class RateLimiter:
         wall_clock: Clock = time.time,
         max_server_wait: float = 60.0,
         reserve: int = 0,
+        budget: HourlyBudget | None = None,
     ) -> None:
         if max_requests < 1 or period <= 0:
             raise ValueError("rate limit must allow at least one request per positive period")
@@ -105,7 +106,7 @@ class RateLimiter:
         self._server_window: tuple[int, float] | None = None
         #: the key's hourly budget (``None``: not tracked); bulk requests never take it
         #: below its reserve (they raise :class:`HourlyBudgetReserved` instead)
-        self.budget: HourlyBudget | None = None
+        self.budget = budget
         self._lock = asyncio.Lock()  # bulk requests wait in line here
         self._interactive_lock = asyncio.Lock()  # interactive ones here: never behind bulk
 

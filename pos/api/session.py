@@ -39,7 +39,7 @@ from .errors import (
     OrderOutcomeUnknown,
     ServerError,
 )
-from .ratelimit import Clock, RateLimiter, RequestOutcome, Sleep
+from .ratelimit import Clock, HourlyBudget, RateLimiter, RequestOutcome, Sleep
 from .responses import (
     LOCAL_FAILURES,
     InvalidItem,
@@ -145,7 +145,12 @@ class ApiSession:
         interactive_reserve: int = INTERACTIVE_RESERVE,
         request_deadline: float = 25.0,
         on_outcome: Callable[[RequestOutcome], None] | None = None,
+        hourly_limit: int | None = None,
+        hourly_reserve: float = 0.2,
     ) -> None:
+        """``hourly_limit``: the key's requests per hour, tracked by an :class:`HourlyBudget`
+        that keeps ``hourly_reserve`` of it for orders and payment checks (``None``: not
+        tracked)."""
         self.base_url = check_base_url(base_url)
         check_api_key(api_key)
         if max_retries < 0:
@@ -170,6 +175,11 @@ class ApiSession:
             wall_clock=wall_clock or time.time,
             max_server_wait=max_retry_wait,
             reserve=min(interactive_reserve, rate_limit[0] // 10),
+            budget=None
+            if hourly_limit is None
+            else HourlyBudget(
+                hourly_limit, reserve_fraction=hourly_reserve, burst_limit=rate_limit[0]
+            ),
         )
         #: ``X-Ratelimit-Remaining`` of the last response that carried it.
         self.rate_limit_remaining: int | None = None

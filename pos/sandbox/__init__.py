@@ -5,9 +5,8 @@ The names below load their module on first use (PEP 562): the demo keys and
 :class:`~pos.sandbox.background.BackgroundSandbox` come without uvicorn or starlette.
 """
 
-from typing import TYPE_CHECKING
-
-from pos.lazy import lazy_exports
+import importlib
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pos.sandbox.background import BackgroundSandbox
@@ -25,7 +24,14 @@ _MODULES: dict[str, str] = {
 }
 
 
-__getattr__ = lazy_exports(__name__, _MODULES)
+def __getattr__(name: str) -> Any:
+    """``pos.sandbox.Name``: import its module on first use and keep the value here."""
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 
 __all__ = [

@@ -91,6 +91,11 @@ _MAX_SERVER_TEXT = 200
 _SECRETISH = re.compile(r"(?i)(bearer\s+\S+|sk[-_][A-Za-z0-9_\-]{8,}|[A-Za-z0-9_\-]{32,})")
 
 
+def is_network_error(exc: BaseException) -> bool:
+    """The request did not reach Scalev (as opposed to Scalev answering with an error)."""
+    return isinstance(exc, api.APIConnectionError | OSError | BackendUnavailable)
+
+
 def clean_server_text(value: Any) -> str:
     """A server-provided message made safe to show: one line, no token-like strings, short."""
     if value is None:

@@ -7,11 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pos.api.errors import APIConnectionError
 from pos.domain.cart import Cart
 from pos.domain.money import round_rupiah
 from pos.domain.sale import ShippingChoice
-from pos.services.errors import BackendUnavailable, user_message
+from pos.services.errors import is_network_error, user_message
 
 from .ports import ShippingClient
 
@@ -72,11 +71,6 @@ class ShippingProblem:
     kind: str
     stage: str
     text: str
-
-
-def is_network_error(exc: BaseException) -> bool:
-    """The lookup did not reach Scalev (as opposed to Scalev answering with an error)."""
-    return isinstance(exc, APIConnectionError | OSError | BackendUnavailable)
 
 
 def failure_problem(stage: str, exc: BaseException, tr: Translate) -> ShippingProblem:

@@ -13,7 +13,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from pos.receipts import Receipt, ReceiptLine, ReceiptShipping, render_escpos, render_text
+from pos.receipts.escpos import render_escpos
+from pos.receipts.model import Receipt, ReceiptLine, ReceiptShipping
+from pos.receipts.text import render_text
 
 EXPECTED = Path(__file__).resolve().parent / "expected"
 

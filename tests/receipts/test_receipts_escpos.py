@@ -4,8 +4,8 @@ from datetime import datetime
 
 import pytest
 
-from pos.receipts import Receipt, ReceiptLine, qr_code, render_escpos
-from pos.receipts.escpos import FEED_AND_PARTIAL_CUT, INIT, encode_text
+from pos.receipts.escpos import FEED_AND_PARTIAL_CUT, INIT, encode_text, qr_code, render_escpos
+from pos.receipts.model import Receipt, ReceiptLine
 from tests.receipts.receipt_samples import EXPECTED, sample_receipt
 
 
@@ -72,17 +72,3 @@ def test_encode_text_keeps_one_byte_per_character() -> None:
 def test_bad_width() -> None:
     with pytest.raises(ValueError):
         render_escpos(sample_receipt(), 76)
-
-
-def test_package_names_load_their_module_on_first_use() -> None:
-    """``pos.receipts`` is cheap to import (the window's start-up reads only the model); every
-    public name still resolves, to the same object as in its module."""
-    import importlib
-
-    import pos.receipts as package
-
-    for name in package.__all__:
-        module = importlib.import_module(f"pos.receipts.{package._MODULES[name]}")
-        assert getattr(package, name) is getattr(module, name)
-    with pytest.raises(AttributeError, match="no attribute 'render_pdf'"):
-        _ = package.render_pdf

@@ -8,17 +8,15 @@ from pathlib import Path
 import pytest
 
 from pos.config import PrinterSettings
-from pos.receipts import (
+from pos.receipts.escpos import render_escpos
+from pos.receipts.printers import (
     FilePrinter,
     NetworkPrinter,
     PrinterError,
-    PrintOutcome,
-    PrintQueue,
     parse_host_port,
-    print_or_queue,
     printer_from_settings,
-    render_escpos,
 )
+from pos.receipts.queue import PrintOutcome, PrintQueue, print_or_queue
 from tests.receipts.receipt_samples import sample_receipt
 
 

@@ -5,14 +5,8 @@ from datetime import datetime
 
 import pytest
 
-from pos.receipts import (
-    Receipt,
-    ReceiptLine,
-    ReceiptShipping,
-    format_receipt_date,
-    render_text,
-)
-from pos.receipts.text import left_right, wrap
+from pos.receipts.model import Receipt, ReceiptLine, ReceiptShipping, format_receipt_date
+from pos.receipts.text import left_right, render_text, wrap
 from tests.receipts.receipt_samples import EXPECTED, sample_receipt
 
 AMOUNT = re.compile(r"-?Rp\d{1,3}(\.\d{3})*$")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from pos.api.errors import APIConnectionError, AuthenticationError, ScalevError
+from pos.api.errors import AuthenticationError, ScalevError
 from ui.common.i18n import lang, tr
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,7 @@ def is_auth_error(exc: BaseException) -> bool:
 
 
 def is_connection_error(exc: BaseException) -> bool:
-    from pos.services.errors import BackendUnavailable
+    """The request did not reach Scalev (``pos.services.errors.is_network_error``)."""
+    from pos.services.errors import is_network_error
 
-    return isinstance(exc, APIConnectionError | OSError | BackendUnavailable)
+    return is_network_error(exc)

@@ -128,20 +128,20 @@ def make_connectivity(probe: Callable[[], Any]) -> Any:
 
 def make_client(opened: Opened, on_outcome: Outcomes, config: Config) -> LazyClient:
     """Step 2: the API client, made on first use; every attempt's outcome goes to
-    ``on_outcome`` (the connectivity, the outbox's poke); the key's hourly budget rides on its
-    limiter."""
+    ``on_outcome`` (the connectivity, the outbox's poke); the key's hourly budget is one of its
+    constructor arguments."""
     base_url, api_key = opened.base_url, opened.api_key
     hourly_limit = config.hourly_limit
     reserve = config.hourly_reserve
 
     def factory() -> Any:
-        from pos.api.ratelimit import HourlyBudget
-
-        client = make_api_client(base_url, api_key, on_outcome=on_outcome)
-        client.limiter.budget = HourlyBudget(
-            hourly_limit, reserve_fraction=reserve, burst_limit=client.limiter.max_requests
+        return make_api_client(
+            base_url,
+            api_key,
+            on_outcome=on_outcome,
+            hourly_limit=hourly_limit,
+            hourly_reserve=reserve,
         )
-        return client
 
     return LazyClient(factory)
 

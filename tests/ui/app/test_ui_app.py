@@ -153,7 +153,7 @@ def test_cached_catalog_paints_before_the_network(
     _close(qtbot, qapp, session)
 
 
-def test_lazy_client_creates_once_and_runs_callbacks() -> None:
+def test_lazy_client_creates_once_on_first_use() -> None:
     from ui.netclient import LazyClient
 
     made: list[Any] = []
@@ -170,14 +170,11 @@ def test_lazy_client_creates_once_and_runs_callbacks() -> None:
         return made[-1]
 
     lazy = LazyClient(factory, read_timeout=9.0)
-    lazy.on_create(seen.append)
     assert not lazy.created and made == [] and lazy.read_timeout == 9.0
     asyncio.run(lazy.aclose())  # never created: nothing to close
     assert lazy.limiter == "the limiter"
-    assert lazy.created and len(made) == 1 and seen == [made[0]]
+    assert lazy.created and len(made) == 1 and seen == []
     assert lazy.real() is made[0] and len(made) == 1
-    lazy.on_create(seen.append)  # after creation: runs at once
-    assert seen == [made[0], made[0]]
     asyncio.run(lazy.aclose())
     assert seen[-1] == "closed"
 

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from PySide6.QtGui import QImage
 
-from pos.receipts import Receipt, ReceiptLine
+from pos.receipts.model import Receipt, ReceiptLine
 from tests.platforms import linux_only
 from tests.receipts.receipt_samples import sample_receipt
 from tests.ui.ui_support import qr_texts, screenshot_dir

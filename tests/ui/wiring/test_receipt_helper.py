@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from pos.api.models import Order
 from pos.config import ReceiptSettings
-from pos.receipts import render_text
+from pos.receipts.text import render_text
 from ui.receipts.actions import pdf_path, receipt_from_order
 
 

@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from pos.config import AppSettings, load_settings
-from pos.receipts import render_escpos
+from pos.receipts.escpos import render_escpos
 from pos.receipts.queue import PrintQueue
 from tests.ui.wiring.wiring_support import Counter, file_printer
 from ui.main_window import PAGE_PAYMENT, PAGE_PROBLEM, PAGE_SALE
