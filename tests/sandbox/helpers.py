@@ -16,6 +16,9 @@ KOPI_STORE = 3288  # payment_link, qris, va_bca/bni/bri/mandiri; warehouses Beka
 BATIK_STORE = 3301  # invoice, bank_transfer, cod; warehouses Yogyakarta + Bekasi
 DIGITAL_STORE = 3315  # qris only; digital goods only
 
+#: the customer phone of :meth:`Api.digital_order`
+DIGITAL_ORDER_PHONE = "6281234567890"
+
 
 class Api:
     """A thin httpx wrapper that validates every documented response against the contract."""
@@ -210,7 +213,7 @@ class Api:
         body = {
             "store_unique_id": store["unique_id"],
             "customer_name": "Siti Rahmawati",
-            "customer_phone": "6281234567890",
+            "customer_phone": DIGITAL_ORDER_PHONE,
             "customer_email": "siti.rahmawati@example.co.id",
             "ordervariants": [{"variant_unique_id": variant["unique_id"], "quantity": 1}],
             "payment_method": "payment_link",
