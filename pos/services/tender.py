@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pos.api.errors import NotFoundError, PermissionDeniedError, ScalevError
 from pos.domain.backoff import nth_delay
 from pos.storage.journal import SaleJournal, SaleState, new_pos_ref
-from pos.storage.tenders import PENDING, Tender, TenderStore
+from pos.storage.tenders import DONE, PENDING, Tender, TenderStore
 
 from .checkout import SubmitResult
 from .ports import AftercareClient
@@ -217,7 +217,8 @@ class Aftercare:
                     paid_now = True
             if known is not None and str(known.id) == order_id:
                 order = known
-                if paid_now:
+                # marked paid now, or already by the loop that held this sale's lock first
+                if paid_now or tender.mark_paid == DONE:
                     order = known.model_copy(update={"payment_status": "paid"})
             else:
                 order = await self._client.get_order(order_id)
@@ -367,12 +368,17 @@ class TenderingCheckout:
         )
         try:
             result: SubmitResult = await self.checkout.submit(draft, pos_ref=pos_ref)
-        finally:
-            self.aftercare.poke()
+        except BaseException:
+            self.aftercare.poke()  # queued or confirming: settled once its order exists
+            raise
         if result.pos_ref != pos_ref:  # joined an equal draft already in flight
             self.tenders.discard(pos_ref)
-        # mark paid (cash) and tag now: the tag reply is the fresh order (one request each)
-        outcome = await self.aftercare.settle(result.pos_ref, known=result.order)
+        # mark paid (cash) and tag now: the tag reply is the fresh order (one request each);
+        # what fails here is the loop's to retry
+        try:
+            outcome = await self.aftercare.settle(result.pos_ref, known=result.order)
+        finally:
+            self.aftercare.poke()
         return TenderResult(
             pos_ref=result.pos_ref,
             order=outcome.order or result.order,

@@ -235,3 +235,40 @@ async def test_the_aftercare_loop_settles_in_the_background_and_stops_on_cancel(
     loop_task.cancel()
     done, _ = await asyncio.wait({loop_task}, timeout=2)
     assert done, "the aftercare loop did not stop on cancel"
+
+
+@pytest.mark.asyncio
+async def test_a_cash_sale_shows_paid_when_the_background_loop_settled_it_first(
+    client: ScalevClient, db: Database, sandbox_ctl: SandboxControl
+) -> None:
+    """When the aftercare loop takes the sale's lock first and marks it paid, the submit's own
+    settle must still hand the screen a paid order (it used to hand back the order as created,
+    unpaid: the cashier saw "waiting for payment" for seconds after taking the cash)."""
+    import asyncio
+
+    tendering = build(client, db)
+    draft = await cash_draft(client)
+    loop_task = asyncio.ensure_future(tendering.aftercare.run(idle=30))
+    try:
+        await asyncio.sleep(0)  # the loop is idle, waiting for a poke
+        original_settle = tendering.aftercare.settle
+
+        async def loop_goes_first(pos_ref: str, known: Any = None) -> Any:
+            if known is None:  # the loop's own call
+                return await original_settle(pos_ref, known)
+            tendering.aftercare.poke()  # another wake-up (a queued sale created, its timer)
+            for _ in range(200):  # let the poked loop take the lock and settle the sale
+                tender = TenderStore(db).get(pos_ref)
+                if tender is not None and tender.mark_paid == DONE and tender.tagged:
+                    break
+                await asyncio.sleep(0.01)
+            return await original_settle(pos_ref, known)
+
+        tendering.aftercare.settle = loop_goes_first  # type: ignore[method-assign]
+        result = await tendering.submit(draft)
+    finally:
+        loop_task.cancel()
+        await asyncio.wait({loop_task}, timeout=2)
+    assert TenderStore(db).get(result.pos_ref).mark_paid == DONE  # type: ignore[union-attr]
+    assert result.order.is_paid  # what the payment screen shows
+    assert sandbox_ctl.orders(result.pos_ref)[0]["payment_status"] == "paid"
