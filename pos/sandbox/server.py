@@ -102,13 +102,27 @@ class SandboxServer:
             waited += 0.01
         return self
 
+    async def _serve(self) -> None:
+        assert self._server is not None and self._sock is not None
+        try:
+            await self._server.serve(sockets=[self._sock])
+        finally:
+            # a connection still open after the graceful shutdown's timeout (a client that
+            # keeps its socket, a reply held back by a fault) is closed here, before the loop
+            # closes: left to the garbage collector it would warn about an unclosed transport
+            for connection in list(self._server.server_state.connections):
+                transport = getattr(connection, "transport", None)
+                if transport is not None:
+                    transport.close()
+            await asyncio.sleep(0)
+
     def _run(self) -> None:
         assert self._server is not None and self._sock is not None
         try:
             # A plain asyncio loop of its own, whatever loop policy the caller runs under
             # (qasync installs one that would make a Qt loop in this thread).
             with asyncio.Runner(loop_factory=asyncio.SelectorEventLoop) as runner:
-                runner.run(self._server.serve(sockets=[self._sock]))
+                runner.run(self._serve())
         except BaseException as exc:  # pragma: no cover - reported by start()
             self._error = exc
 

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 
 from ui.common.errors import describe_error, is_expected_error
@@ -116,8 +117,10 @@ class TaskRunner(QObject):
             return result
         finally:
             # a replacement task for the same key keeps the key busy
+            # (a task cancelled after its window, and this runner with it, was deleted has
+            # no one left to tell)
             current = self._tasks.get(key)
-            if current is None or current is asyncio.current_task():
+            if (current is None or current is asyncio.current_task()) and shiboken6.isValid(self):
                 self.busy_changed.emit(key, False)
 
     def _handle_error(self, key: str, exc: Exception, on_error: ErrorHandler | None) -> None:
