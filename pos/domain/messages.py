@@ -179,6 +179,50 @@ ERROR_TEXTS: dict[str, tuple[str, str]] = {
 }
 MESSAGES.update(ERROR_TEXTS)
 
+#: the shipping quote's cashier texts (``pos.services.shipping.shipping_text``)
+SHIPPING_TEXTS: dict[str, tuple[str, str]] = {
+    "shipping_unavailable": (
+        "Pengiriman tidak tersedia di koneksi ini.",
+        "Shipping is not available on this connection.",
+    ),
+    "shipping_need_address": (
+        "Isi alamat jalan pengiriman.",
+        "Fill in the street address for shipping.",
+    ),
+    "shipping_need_location": ("Pilih kecamatan tujuan.", "Choose the destination kecamatan."),
+    "shipping_requoting": (
+        "Ongkir sedang dihitung ulang — tunggu sebentar.",
+        "The shipping cost is being re-quoted — wait a moment.",
+    ),
+    "shipping_need_courier": ("Pilih kurir.", "Choose a courier."),
+    "shipping_no_location": (
+        "Kecamatan “{text}” tidak ditemukan. Periksa ejaan atau ketik nama lain.",
+        "No kecamatan matches “{text}”. Check the spelling or type another name.",
+    ),
+    "shipping_no_warehouse": (
+        "Tidak ada gudang yang bisa mengirim semua barang ini ke tujuan tersebut. "
+        "Keluarkan barang yang tidak tersedia atau pilih tujuan lain.",
+        "No warehouse can ship all of these items to this destination. Remove "
+        "the unavailable item or choose another destination.",
+    ),
+    "shipping_no_cod_courier": (
+        "Tidak ada kurir COD untuk tujuan ini. Pilih metode pembayaran lain.",
+        "No COD courier serves this destination. Choose another payment method.",
+    ),
+    "shipping_no_courier": (
+        "Tidak ada kurir yang melayani tujuan ini dari gudang terpilih.",
+        "No courier serves this destination from the chosen warehouse.",
+    ),
+    "shipping_failed_search": ("Pencarian kecamatan gagal", "The kecamatan search failed"),
+    "shipping_failed_postal": ("Kode pos tidak bisa dimuat", "Postal codes could not be loaded"),
+    "shipping_failed_warehouses": (
+        "Gudang pengirim tidak bisa dicari",
+        "Could not find a warehouse",
+    ),
+    "shipping_failed_couriers": ("Ongkir tidak bisa dihitung", "Could not quote the couriers"),
+}
+MESSAGES.update(SHIPPING_TEXTS)
+
 
 def text(message_id: str, lang: str = "id") -> str:
     """The text of ``message_id`` in ``lang`` ("id" or "en"); unknown ids get a generic text."""

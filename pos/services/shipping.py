@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pos.domain.cart import Cart
+from pos.domain.messages import MESSAGES
 from pos.domain.money import round_rupiah
 from pos.domain.sale import ShippingChoice
 from pos.services.errors import is_network_error, user_message
@@ -24,42 +25,11 @@ _POSTAL_CODE = re.compile(r"^\d{5}$")
 #: ``tr(indonesian, english, sep=" / ")``: the cashier's language(s).
 Translate = Callable[..., str]
 
-#: Cashier texts of the shipping quote: key -> (Indonesian, English).
-TEXTS: dict[str, tuple[str, str]] = {
-    "unavailable": (
-        "Pengiriman tidak tersedia di koneksi ini.",
-        "Shipping is not available on this connection.",
-    ),
-    "need_address": ("Isi alamat jalan pengiriman.", "Fill in the street address for shipping."),
-    "need_location": ("Pilih kecamatan tujuan.", "Choose the destination kecamatan."),
-    "requoting": (
-        "Ongkir sedang dihitung ulang — tunggu sebentar.",
-        "The shipping cost is being re-quoted — wait a moment.",
-    ),
-    "need_courier": ("Pilih kurir.", "Choose a courier."),
-    "no_location": (
-        "Kecamatan “{text}” tidak ditemukan. Periksa ejaan atau ketik nama lain.",
-        "No kecamatan matches “{text}”. Check the spelling or type another name.",
-    ),
-    "no_warehouse": (
-        "Tidak ada gudang yang bisa mengirim semua barang ini ke tujuan tersebut. "
-        "Keluarkan barang yang tidak tersedia atau pilih tujuan lain.",
-        "No warehouse can ship all of these items to this destination. Remove "
-        "the unavailable item or choose another destination.",
-    ),
-    "no_cod_courier": (
-        "Tidak ada kurir COD untuk tujuan ini. Pilih metode pembayaran lain.",
-        "No COD courier serves this destination. Choose another payment method.",
-    ),
-    "no_courier": (
-        "Tidak ada kurir yang melayani tujuan ini dari gudang terpilih.",
-        "No courier serves this destination from the chosen warehouse.",
-    ),
-    "failed_search": ("Pencarian kecamatan gagal", "The kecamatan search failed"),
-    "failed_postal": ("Kode pos tidak bisa dimuat", "Postal codes could not be loaded"),
-    "failed_warehouses": ("Gudang pengirim tidak bisa dicari", "Could not find a warehouse"),
-    "failed_couriers": ("Ongkir tidak bisa dihitung", "Could not quote the couriers"),
-}
+
+def shipping_text(key: str) -> tuple[str, str]:
+    """The (Indonesian, English) cashier text ``key`` of the shipping quote (its home:
+    ``pos.domain.messages``, under ``shipping_<key>``)."""
+    return MESSAGES[f"shipping_{key}"]
 
 
 @dataclass(frozen=True)
@@ -76,7 +46,7 @@ class ShippingProblem:
 def failure_problem(stage: str, exc: BaseException, tr: Translate) -> ShippingProblem:
     """The problem shown when the lookup of ``stage`` raised ``exc``."""
     kind = "network" if is_network_error(exc) else "api"
-    what_id, what_en = TEXTS[f"failed_{stage}"]
+    what_id, what_en = shipping_text(f"failed_{stage}")
     try:
         text = tr(
             f"{what_id}. {user_message(exc, 'id')}",

@@ -22,13 +22,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from pos.services.shipping import (
-    TEXTS,
     QuoteKey,
     ShippingProblem,
     Translate,
     failure_problem,
     location_text,
     make_choice,
+    shipping_text,
     valid_postal_code,
 )
 from pos.services.shipping_lookups import Spawn, StageTasks, spawn_task
@@ -484,7 +484,7 @@ class ShippingQuote:
             self._emit("problems")
 
     def _say(self, key: str, **values: str) -> str:
-        id_text, en_text = TEXTS[key]
+        id_text, en_text = shipping_text(key)
         return self._tr(id_text.format(**values), en_text.format(**values))
 
     def _emit(self, event: str, stage: str | None = None) -> None:
