@@ -38,9 +38,12 @@ class CheckoutView(QWidget):
 
     Signals:
         back_requested(): return to the catalog (Esc).
+        submit_requested(SaleDraft, SaleContact): a checked sale to send (the controller's
+            ``submit``, connected at construction, refuses a second one in flight).
     """
 
     back_requested = Signal()
+    submit_requested = Signal(object, object)
 
     def __init__(self, controller: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -205,6 +208,7 @@ class CheckoutView(QWidget):
         controller.store_changed.connect(lambda _s: self.shipping.store_changed())
         controller.submit_failed.connect(lambda _t: self._requote_after_rejection())
 
+        self.submit_requested.connect(controller.submit)
         controller.methods_changed.connect(self.set_methods)
         controller.submit_busy.connect(self.set_busy)
         controller.submit_failed.connect(self.show_error)
@@ -340,7 +344,7 @@ class CheckoutView(QWidget):
     # --- submit -----------------------------------------------------------------------
 
     def submit(self) -> None:
-        """Validate, then hand a draft to the controller (which refuses a second one in flight)."""
+        """Validate, then emit ``submit_requested`` with the draft and the contact typed in."""
         controller = self._controller
         if controller.submitting:
             return
@@ -417,7 +421,7 @@ class CheckoutView(QWidget):
             shipping_discount=self._shipping_discount(shipping.shipping_cost if shipping else 0),
             cash_received=cash_received,
         )
-        controller.submit(draft, form.contact)
+        self.submit_requested.emit(draft, form.contact)
 
     # --- cash (issue 13) ---------------------------------------------------------------
     def cash_method(self) -> str | None:
